@@ -31,7 +31,13 @@ export interface StackEndpoints {
   provider: ProviderName;
   kafka: KafkaEndpoints;
   aws: AwsEndpoints;
-  prometheus?: { url: string };
+  prometheus?: {
+    url: string;
+    /** Prometheus file_sd directory: the runner and processors drop their /metrics targets here. */
+    targetsDir?: string;
+    /** Host under which Prometheus reaches the harness's /metrics endpoints. */
+    targetHost?: string;
+  };
   grafana?: { url: string };
 }
 

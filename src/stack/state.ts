@@ -28,6 +28,8 @@ export interface ManagedProcess {
   startTicks: number | null;
   logFile: string;
   dataDir?: string;
+  /** How to start it again (fault injection restarts a stopped service exactly as before). */
+  command?: { command: string; args: string[]; env?: Record<string, string> };
 }
 
 export interface StackState {

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { DEFAULT_PORTS, type StackEndpoints } from './endpoints.js';
+import { repoRoot } from './native/install.js';
+import { assertTools, checkDockerCompose } from './native/tools.js';
+import { removeStackState, writeStackState, type StackState } from './state.js';
+
+/**
+ * The compose provider: docker-compose.yml at the repo root (3 Kafka brokers, LocalStack for
+ * Firehose + S3, Prometheus, Grafana) published on the same loopback ports as the native stack.
+ * Docker owns these processes, so the state file records no PIDs.
+ */
+export const COMPOSE_PROJECT = 'streamproof';
+
+function docker(args: string[], log: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', ['compose', '-p', COMPOSE_PROJECT, '-f', join(repoRoot, 'docker-compose.yml'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const forward = (d: Buffer) => {
+      output += d.toString();
+      for (const line of d.toString().split('\n')) if (line.trim()) log(`  ${line.trim()}`);
+    };
+    child.stdout.on('data', forward);
+    child.stderr.on('data', forward);
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `docker compose ${args[0]} failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`, {
+            hint: 'is the Docker engine running (`docker info`)? or use `--provider native`',
+          })),
+    );
+  });
+}
+
+export function composeEndpoints(): StackEndpoints {
+  return {
+    provider: 'compose',
+    kafka: { bootstrapServers: DEFAULT_PORTS.kafkaBroker.map((p) => `127.0.0.1:${p}`), brokers: 3, tls: false },
+    aws: { endpoint: `http://127.0.0.1:${DEFAULT_PORTS.aws}`, region: 'us-east-1', forcePathStyle: true, firehoseBehaviour: 'emulator-immediate' },
+    prometheus: { url: `http://127.0.0.1:${DEFAULT_PORTS.prometheus}`, targetsDir: join(repoRoot, 'stack', 'prometheus', 'targets'), targetHost: 'host.docker.internal' },
+    grafana: { url: `http://127.0.0.1:${DEFAULT_PORTS.grafana}` },
+  };
+}
+
+export async function composeUp(log: (line: string) => void): Promise<StackState> {
+  assertTools([checkDockerCompose()]);
+  await docker(['up', '-d', '--wait'], log);
+  const state: StackState = { version: 1, startedAt: new Date().toISOString(), endpoints: composeEndpoints(), processes: [], runDir: '' };
+  await writeStackState(state);
+  return state;
+}
+
+export async function composeDown(log: (line: string) => void): Promise<void> {
+  await docker(['down', '-v'], log);
+  await removeStackState();
+}
+
+export function composeLogs(service: string, lines: number, log: (line: string) => void): Promise<void> {
+  return docker(['logs', '--no-color', '--tail', String(lines), service], log);
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ERROR_CODES } from '../../errors.js';
+import { cacheDir } from '../state.js';
+import { runToCompletion } from './run-command.js';
+import { assertTools, checkJava, checkMaven, checkPrometheus, checkPythonVenv } from './tools.js';
+
+/**
+ * First-use installation of the native stack into the cache (outside the repo), reused after:
+ *  - Kafka jars resolved by Maven from the checked-in stack/kafka/pom.xml
+ *  - moto server in its own virtualenv
+ *  - Debian's prometheus (installed with apt-get when running as root, else a hint)
+ * A marker file written last makes a half-finished install redo itself instead of being reused.
+ */
+export const KAFKA_VERSION = '4.1.2';
+export const MOTO_VERSION = '5.2.5';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export interface NativeInstall {
+  kafkaClasspath: string;
+  motoServer: string;
+  prometheus: string;
+}
+
+type Log = (line: string) => void;
+
+function runLogged(command: string, args: string[], logFile: string, env?: NodeJS.ProcessEnv): Promise<void> {
+  return runToCompletion(command, args, logFile, {
+    ...(env ? { env } : {}),
+    code: ERROR_CODES.INSTALL_FAILED,
+    hint: 'check that the package registry is reachable',
+  });
+}
+
+async function fileHash(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex').slice(0, 16);
+}
+
+export async function ensureKafkaJars(log: Log): Promise<string> {
+  const pom = join(repoRoot, 'stack', 'kafka', 'pom.xml');
+  const pomHash = await fileHash(pom);
+  const base = join(cacheDir(), `kafka-${KAFKA_VERSION}`);
+  const libs = join(base, 'libs');
+  const marker = join(base, '.complete');
+  if (existsSync(marker) && (await readFile(marker, 'utf8')).trim() === pomHash) return join(libs, '*');
+  assertTools([checkMaven()]);
+  log(`installing Apache Kafka ${KAFKA_VERSION} jars from Maven Central into ${libs} (first use only)`);
+  await mkdir(base, { recursive: true });
+  const staging = join(base, `libs.staging-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  await runLogged(
+    'mvn',
+    ['-B', '-q', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'],
+    join(base, 'install.log'),
+  );
+  await rm(libs, { recursive: true, force: true });
+  await rename(staging, libs);
+  await writeFile(marker, `${pomHash}\n`);
+  return join(libs, '*');
+}
+
+export async function ensureMoto(log: Log, python = process.env.STREAMPROOF_PYTHON ?? 'python3'): Promise<string> {
+  const venv = join(cacheDir(), `moto-${MOTO_VERSION}`);
+  const server = join(venv, 'bin', 'moto_server');
+  const marker = join(venv, '.complete');
+  if (existsSync(marker) && existsSync(server)) return server;
+  assertTools([checkPythonVenv(python)]);
+  log(`installing moto[server]==${MOTO_VERSION} into ${venv} (first use only)`);
+  await rm(venv, { recursive: true, force: true });
+  await mkdir(dirname(venv), { recursive: true });
+  const logFile = join(cacheDir(), `moto-${MOTO_VERSION}-install.log`);
+  await runLogged(python, ['-m', 'venv', venv], logFile);
+  await runLogged(join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', `moto[server]==${MOTO_VERSION}`], logFile);
+  await writeFile(marker, `${MOTO_VERSION}\n`);
+  return server;
+}
+
+export async function ensurePrometheus(log: Log): Promise<string> {
+  const binary = process.env.STREAMPROOF_PROMETHEUS_BIN ?? 'prometheus';
+  if (checkPrometheus(binary).ok) return binary;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    log("installing Debian's prometheus package with apt-get (first use only)");
+    const logFile = join(cacheDir(), 'prometheus-install.log');
+    await mkdir(cacheDir(), { recursive: true });
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    await runLogged('apt-get', ['update', '-qq'], logFile, env);
+    await runLogged('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'prometheus'], logFile, env);
+  }
+  assertTools([checkPrometheus(binary)]);
+  return binary;
+}
+
+export async function ensureNativeInstall(log: Log): Promise<NativeInstall> {
+  assertTools([checkJava()]);
+  const kafkaClasspath = await ensureKafkaJars(log);
+  const motoServer = await ensureMoto(log);
+  const prometheus = await ensurePrometheus(log);
+  return { kafkaClasspath, motoServer, prometheus };
+}

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { ERROR_CODES, StreamproofError } from '../../errors.js';
+
+/**
+ * Checks for the host tools the native stack needs, so a missing one is one clear message
+ * (what is missing, how to install it) instead of a spawn ENOENT deep in a start sequence.
+ */
+export interface ToolCheck {
+  tool: string;
+  ok: boolean;
+  detail: string;
+  hint: string;
+}
+
+function run(command: string, args: string[]): { ok: boolean; output: string } {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 20_000 });
+  if (result.error) return { ok: false, output: result.error.message };
+  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+}
+
+export function javaMajorVersion(versionOutput: string): number | null {
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(versionOutput);
+  if (!match) return null;
+  const major = Number(match[1]);
+  // Java 8 and older report "1.8.0_..."
+  return major === 1 ? Number(match[2]) : major;
+}
+
+export function checkJava(): ToolCheck {
+  const { ok, output } = run('java', ['-version']);
+  const major = ok ? javaMajorVersion(output) : null;
+  const good = major !== null && major >= 17;
+  return {
+    tool: 'java',
+    ok: good,
+    detail: ok ? `found Java ${major ?? 'unknown'}` : 'java not found on PATH',
+    hint: 'install a Java 17+ runtime, e.g. `apt-get install openjdk-17-jre-headless`',
+  };
+}
+
+export function checkMaven(): ToolCheck {
+  const { ok } = run('mvn', ['-v']);
+  return { tool: 'mvn', ok, detail: ok ? 'found' : 'mvn not found on PATH', hint: 'install Maven, e.g. `apt-get install maven`' };
+}
+
+export function checkPythonVenv(python: string): ToolCheck {
+  const { ok, output } = run(python, ['-c', 'import venv, ensurepip; print("ok")']);
+  return {
+    tool: 'python3 venv',
+    ok,
+    detail: ok ? 'found' : `${python} cannot create virtualenvs: ${output.trim().split('\n').pop() ?? ''}`,
+    hint: 'install Python 3 with venv support, e.g. `apt-get install python3 python3-venv`',
+  };
+}
+
+export function checkPrometheus(binary: string): ToolCheck {
+  const { ok, output } = run(binary, ['--version']);
+  return {
+    tool: 'prometheus',
+    ok,
+    detail: ok ? output.split('\n')[0] ?? 'found' : `${binary} not found`,
+    hint: "install Debian's package: `apt-get install prometheus` (streamproof never uses its system service)",
+  };
+}
+
+export function checkDockerCompose(): ToolCheck {
+  const plugin = run('docker', ['compose', 'version']);
+  return {
+    tool: 'docker compose',
+    ok: plugin.ok,
+    detail: plugin.ok ? plugin.output.trim() : 'docker compose is not available',
+    hint: 'install Docker Engine with the compose plugin, or use the native provider: `--provider native`',
+  };
+}
+
+export function assertTools(checks: ToolCheck[]): void {
+  const missing = checks.filter((c) => !c.ok);
+  if (missing.length === 0) return;
+  throw new StreamproofError(
+    ERROR_CODES.TOOL_MISSING,
+    `missing tool${missing.length > 1 ? 's' : ''}: ${missing.map((c) => `${c.tool} (${c.detail})`).join('; ')}`,
+    { hint: missing.map((c) => c.hint).join('; ') },
+  );
+}
