@@ -1,5 +1,5 @@
 import { ERROR_CODES, StreamproofError } from '../errors.js';
-import { provisionDelivery } from '../aws/provision.js';
+import { provisionDelivery, type ProvisionResult } from '../aws/provision.js';
 import { withKafkaAdmin } from '../kafka/admin.js';
 import type { StackEndpoints } from './endpoints.js';
 import { requireState } from './stack-control.js';
@@ -15,6 +15,8 @@ export interface ProvisionReport {
   existing: string[];
   warnings: string[];
   delivery: 'created' | 'existing' | 'skipped';
+  /** As the delivery stream describes itself (buffering hints, compression). */
+  deliveryDetails?: ProvisionResult;
 }
 
 export async function provisionTopology(
@@ -42,8 +44,9 @@ export async function provisionTopology(
     }
   });
   if (options.delivery !== false) {
-    const result = await provisionDelivery(endpoints, { bucket: topology.delivery.bucket, streamName: topology.delivery.streamName });
-    report.delivery = result.created ? 'created' : 'existing';
+    const result = await provisionDelivery(endpoints.aws, { bucket: topology.delivery.bucket, streamName: topology.delivery.streamName });
+    report.delivery = result.streamCreated || result.bucketCreated ? 'created' : 'existing';
+    report.deliveryDetails = result;
   }
   return report;
 }

@@ -8,7 +8,8 @@ import { assertPortsFree, stackPorts, type StackPorts } from '../ports.js';
 import { readStackState, removeStackState, stateDir, writeStackState, type ManagedProcess, type StackState } from '../state.js';
 import { ensureNativeInstall, KAFKA_VERSION, type NativeInstall } from './install.js';
 import { makeClusterId, renderKafkaLog4j2Yaml, renderKafkaServerProperties } from './kafka-config.js';
-import { isAlive, lastLogLines, startService, stopProcess, type ServiceCommand } from './processes.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive, killProcess, lastLogLines, startService, stopProcess, type ServiceCommand } from './processes.js';
 import { renderPrometheusConfig } from './prometheus-config.js';
 import { runToCompletion } from './run-command.js';
 
@@ -208,4 +209,45 @@ export async function nativeServiceHealth(state: StackState): Promise<Array<{ se
     if (!alive) probe = { healthy: false, detail: 'process not running' };
     return { service: proc.service, pid: proc.pid, alive, probe };
   });
+}
+
+/**
+ * Fault injection on the native stack: kill (SIGKILL) or stop (SIGTERM) one service by the PID
+ * recorded in the state, and start it again with the exact command it was started with.
+ */
+export async function nativeStopService(state: StackState, service: string, how: 'kill' | 'stop'): Promise<void> {
+  const proc = state.processes.find((p) => p.service === service);
+  if (!proc) {
+    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `no service "${service}" in this stack`, {
+      hint: `services: ${state.processes.map((p) => p.service).join(', ')}`,
+    });
+  }
+  if (how === 'kill') {
+    killProcess(proc);
+    for (let i = 0; i < 100 && isAlive(proc); i += 1) await sleep(50);
+  } else {
+    await stopProcess(proc);
+  }
+}
+
+export async function nativeStartService(state: StackState, service: string): Promise<StackState> {
+  const index = state.processes.findIndex((p) => p.service === service);
+  const proc = state.processes[index];
+  if (!proc?.command) {
+    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `no restartable service "${service}" in this stack`);
+  }
+  if (isAlive(proc)) return state;
+  const restarted = startService({
+    service,
+    command: proc.command.command,
+    args: proc.command.args,
+    ...(proc.command.env ? { env: proc.command.env } : {}),
+    logFile: proc.logFile,
+    ...(proc.dataDir ? { dataDir: proc.dataDir } : {}),
+  });
+  const processes = [...state.processes];
+  processes[index] = { ...restarted, command: proc.command };
+  const next = { ...state, processes };
+  await writeStackState(next);
+  return next;
 }
