@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { KafkaAdmin, withKafkaAdmin } from '../src/kafka/admin.js';
+import { BatchingProducer, DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../src/kafka/producer.js';
+import { systemClock } from '../src/metrics/clock.js';
+import { defaultMaxInFlightEvents, runKafkaIngest } from '../src/pipeline/ingest/kafka-ingest.js';
+import { readIngested } from '../src/pipeline/ingest/read-back.js';
+import { saturate, type SaturateResult } from '../src/pipeline/ingest/saturate.js';
+import type { StackEndpoints } from '../src/stack/endpoints.js';
+import { buildTopology } from '../src/stack/topology.js';
+import { constantSchedule } from '../src/workload/schedule.js';
+import { runJavaProducerPerformance, type JavaPerfResult } from './producer-java.js';
+import { exactSizeRecords } from './producer-records.js';
+
+/**
+ * The measurements of bench:producer, one function each: closed-loop maximum of our producer,
+ * open-loop rate accuracy, and a tuning run with a full read-back (duplicates, per-partition
+ * order). Every run gets a fresh topic with the production raw-events config (12 partitions,
+ * RF 3, min.insync.replicas 2 on 3 brokers), deleted as soon as the run is done.
+ */
+export class BenchTopics {
+  private readonly prefix = `bench-producer-${randomBytes(3).toString('hex')}-`;
+  private readonly live = new Set<string>();
+  private counter = 0;
+
+  constructor(private readonly stack: StackEndpoints) {}
+
+  async create(label: string): Promise<string> {
+    const topology = buildTopology({ brokers: this.stack.kafka.brokers, prefix: `${this.prefix}${(this.counter += 1)}-${label}-` });
+    const spec = topology.topics.find((t) => t.name === topology.names.raw)!;
+    await withKafkaAdmin(this.stack.kafka, (admin) => admin.createTopic(spec));
+    this.live.add(spec.name);
+    return spec.name;
+  }
+
+  /** Records in the topic (sum of high watermarks: the producer is not transactional). */
+  async count(topic: string): Promise<number> {
+    const offsets = await withKafkaAdmin(this.stack.kafka, (admin) => admin.endOffsets(topic, this.topicSpec.partitions, false));
+    return offsets.reduce((sum, o) => sum + Number(o), 0);
+  }
+
+  async delete(topic: string): Promise<void> {
+    this.live.delete(topic);
+    await withKafkaAdmin(this.stack.kafka, (admin) => admin.deleteTopics([topic])).catch(() => undefined);
+  }
+
+  async deleteAll(): Promise<void> {
+    const names = [...this.live];
+    this.live.clear();
+    if (names.length === 0) return;
+    const admin = new KafkaAdmin(this.stack.kafka);
+    await admin.deleteTopics(names).catch(() => undefined);
+    await admin.close().catch(() => undefined);
+  }
+
+  get topicSpec(): { partitions: number; replicationFactor: number; configs: Record<string, string> } {
+    const topology = buildTopology({ brokers: this.stack.kafka.brokers });
+    const { partitions, replicationFactor, configs } = topology.topics.find((t) => t.name === topology.names.raw)!;
+    return { partitions, replicationFactor, configs };
+  }
+}
+
+export interface OursResult extends SaturateResult {
+  tuning: ProducerTuning;
+  windowRecords: number;
+  /** Records in the topic afterwards (should equal acked, plus any failed that landed). */
+  inTopic: number;
+}
+
+/** Closed-loop maximum of BatchingProducer for `durationMs`, on a fresh topic. */
+export async function measureOurs(
+  stack: StackEndpoints,
+  topics: BenchTopics,
+  sizeBytes: number,
+  durationMs: number,
+  tuning: Partial<ProducerTuning> = {},
+): Promise<OursResult & { topic: string }> {
+  const resolved: ProducerTuning = { ...DEFAULT_PRODUCER_TUNING, ...tuning };
+  const windowRecords = defaultMaxInFlightEvents(resolved);
+  const topic = await topics.create(`ours-${sizeBytes}`);
+  const producer = new BatchingProducer(stack.kafka, { clientId: 'bench-producer', tuning: resolved });
+  let result: SaturateResult;
+  try {
+    await producer.connect();
+    result = await saturate({
+      producer,
+      topic,
+      record: exactSizeRecords(sizeBytes, { generatorId: 'bench', users: 10_000, seed: 1 }),
+      durationMs,
+      windowRecords,
+      clock: systemClock(),
+    });
+  } finally {
+    await producer.close().catch(() => undefined);
+  }
+  return { ...result, tuning: resolved, windowRecords, inTopic: await topics.count(topic), topic };
+}
+
+/** Kafka's ProducerPerformance on a fresh topic with the same config; `inTopic` counted afterwards. */
+export async function measureJava(
+  stack: StackEndpoints,
+  topics: BenchTopics,
+  options: { classpath: string; sizeBytes: number; records: number; timeLimitMs: number },
+): Promise<JavaPerfResult & { inTopic: number }> {
+  const topic = await topics.create(`java-${options.sizeBytes}`);
+  try {
+    const java = await runJavaProducerPerformance({
+      classpath: options.classpath,
+      bootstrapServers: stack.kafka.bootstrapServers,
+      topic,
+      records: options.records,
+      recordSizeBytes: options.sizeBytes,
+      timeLimitMs: options.timeLimitMs,
+    });
+    return { ...java, inTopic: await topics.count(topic) };
+  } finally {
+    await topics.delete(topic);
+  }
+}
+
+export interface AccuracyResult {
+  rateEventsPerS: number;
+  worstErrorRatio: number;
+  worstSecond: number;
+  meanErrorRatio: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+  sent: number;
+  acked: number;
+  failed: number;
+  unresolved: number;
+}
+
+/** Open-loop run through runKafkaIngest (live generator, default tuning) at a fixed rate. */
+export async function measureAccuracy(stack: StackEndpoints, topics: BenchTopics, sizeBytes: number, rateEventsPerS: number, durationMs: number): Promise<AccuracyResult> {
+  const topic = await topics.create(`open-${rateEventsPerS}`);
+  try {
+    const summary = await runKafkaIngest({
+      endpoints: stack,
+      topic,
+      schedule: constantSchedule(rateEventsPerS, durationMs),
+      generatorConfig: { generatorId: 'bench-open', seed: 1, users: 10_000, payloadBytes: sizeBytes },
+      clock: systemClock(),
+      clientId: 'bench-open-loop',
+    });
+    const lag = summary.histograms.scheduleLag.summary();
+    const ack = summary.histograms.ackLatency.summary();
+    return {
+      rateEventsPerS,
+      ...summary.rateAccuracy,
+      lagP50Ms: lag.p50Ms,
+      lagP99Ms: lag.p99Ms,
+      lagMaxMs: lag.maxMs,
+      ackP50Ms: ack.p50Ms,
+      ackP99Ms: ack.p99Ms,
+      sent: summary.counts.sent,
+      acked: summary.counts.acked,
+      failed: summary.counts.failed,
+      unresolved: summary.counts.unresolved,
+    };
+  } finally {
+    await topics.delete(topic);
+  }
+}
+
+export interface TuningResult extends OursResult {
+  /** From a full read_committed read-back. */
+  readBack: { records: number; distinct: number; duplicates: number; orderViolations: number; unidentified: number };
+}
+
+/** A closed-loop run with `tuning`, then a full read-back for duplicates and per-partition order. */
+export async function measureTuning(stack: StackEndpoints, topics: BenchTopics, sizeBytes: number, durationMs: number, tuning: Partial<ProducerTuning>): Promise<TuningResult> {
+  const ours = await measureOurs(stack, topics, sizeBytes, durationMs, tuning);
+  try {
+    const back = await readIngested(stack.kafka, ours.topic, { timeoutMs: 180_000 });
+    return {
+      ...ours,
+      readBack: {
+        records: back.records,
+        distinct: back.observed.distinctCount,
+        duplicates: back.observed.extraOccurrences,
+        orderViolations: back.orderViolations,
+        unidentified: back.unidentified,
+      },
+    };
+  } finally {
+    await topics.delete(ours.topic);
+  }
+}

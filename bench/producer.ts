@@ -1,0 +1,140 @@
+/**
+ * bench:producer — how fast our producer is against the running 3-broker stack, next to Kafka's
+ * own Java producer, and how accurately the open-loop sender holds a rate. Prints figures;
+ * asserts nothing (timings are not tests). See docs/benchmarks.md.
+ *
+ *   npm run bench:producer [-- --sizes 256,1024 --seconds 10 --accuracy-size 1024
+ *                              --accuracy-seconds 10 --skip-java --sweep --sweep-seconds 4]
+ *
+ * 1. Maximum sustained events/s per record size: our BatchingProducer closed loop (kept
+ *    saturated for --seconds) and org.apache.kafka.tools.ProducerPerformance (same size, same
+ *    topic config, acks=all, idempotence), each on a fresh topic; the ratio ours / Java.
+ * 2. Open-loop rate accuracy at 50 % and 80 % of our measured maximum (at --accuracy-size):
+ *    worst 1 s bucket |achieved − target| / target, and schedule lag.
+ * 3. --sweep: batchMaxRecords, lingerMs and maxInFlightBatches variants, each with a full
+ *    read-back checking duplicates and per-partition order.
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { formatError } from '../src/errors.js';
+import type { ProducerTuning } from '../src/kafka/producer.js';
+import { loadStackEndpoints } from '../src/stack/state.js';
+import { ensureKafkaJars, KAFKA_VERSION } from '../src/stack/native/install.js';
+import { BenchTopics, measureAccuracy, measureJava, measureOurs, measureTuning } from './producer-runs.js';
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '256,1024' },
+    seconds: { type: 'string', default: '10' },
+    'accuracy-size': { type: 'string', default: '1024' },
+    'accuracy-seconds': { type: 'string', default: '10' },
+    'skip-java': { type: 'boolean', default: false },
+    sweep: { type: 'boolean', default: false },
+    'sweep-seconds': { type: 'string', default: '4' },
+    'sweep-size': { type: 'string', default: '1024' },
+  },
+});
+
+const sizes = args.sizes.split(',').map(Number);
+const durationMs = Number(args.seconds) * 1000;
+const accuracySize = Number(args['accuracy-size']);
+const accuracyMs = Number(args['accuracy-seconds']) * 1000;
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const pct = (ratio: number) => `${(ratio * 100).toFixed(2)} %`;
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+const SWEEP: Array<Partial<ProducerTuning>> = [
+  { maxInFlightBatches: 1 },
+  { maxInFlightBatches: 2 },
+  { maxInFlightBatches: 3 },
+  { maxInFlightBatches: 5 },
+  { batchMaxRecords: 500 },
+  { batchMaxRecords: 5_000 },
+  { lingerMs: 0 },
+  { lingerMs: 20 },
+  { batchMaxRecords: 5_000, maxInFlightBatches: 3 },
+];
+
+async function main(): Promise<void> {
+  const stack = await loadStackEndpoints();
+  const topics = new BenchTopics(stack);
+  process.once('SIGINT', () => {
+    console.log('\ninterrupted: deleting bench topics');
+    void topics.deleteAll().finally(() => process.exit(130));
+  });
+  const spec = topics.topicSpec;
+  console.log(`stack: ${stack.provider}, ${stack.kafka.brokers} broker(s) ${stack.kafka.bootstrapServers.join(',')}; Kafka ${KAFKA_VERSION}`);
+  console.log(`topic config: ${spec.partitions} partitions, RF ${spec.replicationFactor}, ${Object.entries(spec.configs).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(`load average at start: ${load()} (the brokers share this machine)\n`);
+
+  const classpath = args['skip-java'] ? undefined : await ensureKafkaJars((line) => console.log(line));
+  const maxBySize = new Map<number, number>();
+  try {
+    console.log('## 1. maximum sustained throughput (closed loop, acks=all, idempotent)');
+    for (const size of sizes) {
+      const ours = await measureOurs(stack, topics, size, durationMs);
+      await topics.delete(ours.topic);
+      maxBySize.set(size, ours.ackedPerS);
+      const t = ours.tuning;
+      console.log(
+        `ours  ${size} B: ${fmt(ours.ackedPerS)} events/s (${fmt(ours.ackedValueBytesPerS / 2 ** 20, 2)} MiB/s) over ${fmt(ours.elapsedMs / 1000, 1)} s; ` +
+          `acked ${ours.acked}, failed ${ours.failed}, in topic ${ours.inTopic}; send→ack p50 ${fmt(ours.latency.percentileMs(50), 1)} ms p99 ${fmt(ours.latency.percentileMs(99), 1)} ms; ` +
+          `tuning batch ${t.batchMaxRecords} linger ${t.lingerMs} ms in-flight ${t.maxInFlightBatches} compression ${t.compression}, window ${ours.windowRecords}` +
+          (ours.firstError ? `; first error: ${ours.firstError}` : ''),
+      );
+      if (!classpath) continue;
+      // Aim at about the same duration as ours; Java stops on its record count (or the time limit).
+      const records = Math.min(5_000_000, Math.max(50_000, Math.round(ours.ackedPerS * (durationMs / 1000) * 1.5)));
+      const java = await measureJava(stack, topics, { classpath, sizeBytes: size, records, timeLimitMs: durationMs * 4 + 20_000 });
+      console.log(
+        `java  ${size} B: ${fmt(java.recordsPerS)} records/s (${fmt(java.mbPerS, 2)} MB/s), ${java.records} records${java.timedOut ? ' (time limit: interim figures)' : ''}, in topic ${java.inTopic}; ` +
+          `latency avg ${fmt(java.avgLatencyMs, 1)} ms p50 ${java.p50Ms} ms p99 ${java.p99Ms} ms (Java defaults: batch.size 16384, linger.ms 5, max.in.flight 5, null keys)`,
+      );
+      console.log(`ratio ${size} B: ours / java = ${(ours.ackedPerS / java.recordsPerS).toFixed(2)}\n`);
+    }
+
+    let max = maxBySize.get(accuracySize);
+    if (max === undefined) {
+      const ours = await measureOurs(stack, topics, accuracySize, durationMs);
+      await topics.delete(ours.topic);
+      max = ours.ackedPerS;
+    }
+    console.log(`\n## 2. open-loop rate accuracy, ${accuracySize} B events (live generator), ${accuracyMs / 1000} s each; our max ${fmt(max)} events/s`);
+    for (const share of [0.5, 0.8]) {
+      const rate = Math.round(max * share);
+      const a = await measureAccuracy(stack, topics, accuracySize, rate, accuracyMs);
+      console.log(
+        `${share * 100} % = ${fmt(rate)} events/s: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
+          `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms; ` +
+          `sent ${a.sent} acked ${a.acked} failed ${a.failed} unresolved ${a.unresolved}`,
+      );
+    }
+
+    if (args.sweep) {
+      const sweepSize = Number(args['sweep-size']);
+      const sweepMs = Number(args['sweep-seconds']) * 1000;
+      console.log(`\n## 3. tuning sweep, ${sweepSize} B, ${sweepMs / 1000} s closed loop each, full read-back (read_committed)`);
+      console.log('| batchMaxRecords | lingerMs | maxInFlightBatches | events/s | send→ack p99 ms | acked | read back | duplicates | order violations |');
+      console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+      for (const tuning of SWEEP) {
+        const r = await measureTuning(stack, topics, sweepSize, sweepMs, tuning);
+        const t = r.tuning;
+        console.log(
+          `| ${t.batchMaxRecords} | ${t.lingerMs} | ${t.maxInFlightBatches} | ${fmt(r.ackedPerS)} | ${fmt(r.latency.percentileMs(99), 0)} | ${r.acked} | ${r.readBack.records} | ${r.readBack.duplicates} | ${r.readBack.orderViolations} |` +
+            (r.failed > 0 ? ` failed ${r.failed}: ${r.firstError}` : ''),
+        );
+      }
+    }
+  } finally {
+    await topics.deleteAll();
+    console.log(`\nload average at end: ${load()}`);
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(formatError(error));
+  process.exitCode = 1;
+}

@@ -1,0 +1,76 @@
+import { EXIT } from './exit-codes.js';
+import { log, runCli } from './run-cli.js';
+import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { overallOutcome } from '../report/outcome.js';
+import { renderHelp } from '../scenario/help.js';
+import { listScenarios, renderScenarioList, resolveScenario } from '../scenario/loader.js';
+import { parseScenarioArgs, type FlagSpec } from '../scenario/overrides.js';
+import { runScenario } from '../scenario/runner/run-scenario.js';
+
+const COMMAND_FLAGS: FlagSpec[] = [
+  { name: 'list', value: undefined, description: 'list the shipped scenarios with their descriptions' },
+  { name: 'help', value: undefined, description: 'this help' },
+  { name: 'dry-run', value: undefined, description: 'validate and print the resolved scenario, start nothing' },
+  { name: 'keep-stack', value: undefined, description: 'leave a stack this run started running afterwards' },
+  { name: 'keep-data', value: undefined, description: "keep the run's topics, bucket and delivery stream" },
+  { name: 'results-dir', value: 'DIR', description: 'where results/<scenario>/<timestamp>/ go (default ./results)' },
+  { name: 'in-process', value: undefined, description: 'run the processors inside the runner instead of child processes' },
+];
+
+const USAGE = 'usage: npm run scenario -- <name | path/to/scenario.ts> [flags]';
+
+runCli(async () => {
+  const { positionals, overrides, flags } = parseScenarioArgs(process.argv.slice(2), COMMAND_FLAGS);
+  if (flags.help) {
+    process.stdout.write(renderHelp({ commandFlags: COMMAND_FLAGS, usage: USAGE }));
+    return EXIT.OK;
+  }
+  if (flags.list) {
+    process.stdout.write(renderScenarioList(await listScenarios()));
+    return EXIT.OK;
+  }
+  const name = positionals[0];
+  if (!name || positionals.length > 1) {
+    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, name ? `one scenario at a time, got ${positionals.join(', ')}` : 'which scenario?', {
+      hint: 'e.g. `npm run scenario -- smoke`; `npm run scenario -- --list` lists them',
+    });
+  }
+  // Everything is validated here, before anything starts.
+  const resolved = await resolveScenario(name, overrides);
+  for (const warning of resolved.warnings) log(`warning: ${typeof warning === 'string' ? warning : JSON.stringify(warning)}`);
+  for (const note of resolved.notes) log(note);
+  log(resolved.summary);
+  if (flags['dry-run']) {
+    process.stdout.write(`${JSON.stringify(resolved.scenario, null, 2)}\n`);
+    return EXIT.OK;
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      log('\ninterrupted: stopping the load, writing partial results, stopping every process started (Ctrl-C again to force)');
+      controller.abort(new StreamproofError(ERROR_CODES.INTERRUPTED, 'interrupted by the user'));
+    } else {
+      process.exit(EXIT.INTERRUPTED);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const { result, written } = await runScenario({
+    scenario: resolved.scenario,
+    summaryLine: resolved.summary,
+    keepStack: Boolean(flags['keep-stack']),
+    keepData: Boolean(flags['keep-data']),
+    ...(typeof flags['results-dir'] === 'string' ? { resultsDir: flags['results-dir'] } : {}),
+    processorMode: flags['in-process'] ? 'in-process' : 'child',
+    signal: controller.signal,
+    log,
+  });
+  const outcome = overallOutcome(result);
+  process.stdout.write(`\n${outcome.headline}\n`);
+  for (const reason of outcome.reasons) process.stdout.write(`  - ${reason}\n`);
+  process.stdout.write(`results: ${written.dir}\n  ${written.summaryMd}\n  ${written.reportHtml}\n`);
+  return outcome.exitCode;
+});

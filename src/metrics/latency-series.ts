@@ -1,0 +1,87 @@
+import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { LatencyHistogram, type LatencySummary } from './histogram.js';
+
+/**
+ * Latency over time for reports: one compact histogram per epoch second. Seconds are taken from
+ * a timestamp the caller chooses (usually the event's intendedAt), so series recorded in
+ * different processes line up and merge exactly.
+ */
+export interface SecondPoint extends LatencySummary {
+  /** Epoch second (floor(epochMs / 1000)). */
+  epochS: number;
+}
+
+/** Serialisable form: [epochS, encoded histogram] pairs, ascending by second. */
+export type EncodedLatencySeries = Array<[epochS: number, histogram: string]>;
+
+export interface LatencySeriesOptions {
+  /** Refuse to grow beyond this many distinct seconds (memory bound); default 1 day. */
+  maxSeconds?: number;
+}
+
+const DEFAULT_MAX_SECONDS = 86_400;
+
+export class LatencySeries {
+  private readonly bySecond = new Map<number, LatencyHistogram>();
+  private readonly maxSeconds: number;
+
+  constructor(options: LatencySeriesOptions = {}) {
+    this.maxSeconds = options.maxSeconds ?? DEFAULT_MAX_SECONDS;
+  }
+
+  /** Records `latencyMs` in the second containing `atEpochMs`. */
+  record(atEpochMs: number, latencyMs: number): void {
+    this.histogramFor(Math.floor(atEpochMs / 1000)).recordMs(latencyMs);
+  }
+
+  /** Distinct seconds recorded, ascending. */
+  seconds(): number[] {
+    return [...this.bySecond.keys()].sort((a, b) => a - b);
+  }
+
+  /** One summary per recorded second, ascending (seconds with no records are absent). */
+  points(): SecondPoint[] {
+    return this.seconds().map((epochS) => ({ epochS, ...(this.bySecond.get(epochS) as LatencyHistogram).summary() }));
+  }
+
+  /** Everything recorded, merged into one histogram. */
+  total(): LatencyHistogram {
+    return LatencyHistogram.mergeAll(this.bySecond.values());
+  }
+
+  merge(other: LatencySeries): this {
+    for (const [epochS, histogram] of other.bySecond) this.histogramFor(epochS).merge(histogram);
+    return this;
+  }
+
+  encode(): EncodedLatencySeries {
+    return this.seconds().map((epochS) => [epochS, (this.bySecond.get(epochS) as LatencyHistogram).encode()]);
+  }
+
+  static decode(encoded: EncodedLatencySeries, options: LatencySeriesOptions = {}): LatencySeries {
+    const series = new LatencySeries(options);
+    for (const [epochS, histogram] of encoded) {
+      series.histogramFor(epochS).merge(LatencyHistogram.decode(histogram));
+    }
+    return series;
+  }
+
+  private histogramFor(epochS: number): LatencyHistogram {
+    let histogram = this.bySecond.get(epochS);
+    if (!histogram) {
+      if (!Number.isSafeInteger(epochS)) {
+        throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `latency series second must be an integer epoch second, got ${epochS}`, {
+          hint: 'pass epoch milliseconds from Clock.epochMs() or the event intendedAt',
+        });
+      }
+      if (this.bySecond.size >= this.maxSeconds) {
+        throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `latency series is full: ${this.maxSeconds} distinct seconds`, {
+          hint: 'raise maxSeconds for longer runs, or check that timestamps are epoch ms (not µs or ns)',
+        });
+      }
+      histogram = new LatencyHistogram({ compact: true });
+      this.bySecond.set(epochS, histogram);
+    }
+    return histogram;
+  }
+}

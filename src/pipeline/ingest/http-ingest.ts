@@ -1,0 +1,166 @@
+import { ERROR_CODES, StreamproofError, isStreamproofError } from '../../errors.js';
+import type { Clock } from '../../metrics/clock.js';
+import { LatencyHistogram } from '../../metrics/histogram.js';
+import type { CatalogMetrics } from '../../metrics/registry.js';
+import { BatchingProducer, DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
+import type { StackEndpoints } from '../../stack/endpoints.js';
+import { createGenerator, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
+import { startHttpDriver, type HttpDriverSummary, type UnackedReason } from '../../workload/http-driver.js';
+import type { Schedule } from '../../workload/schedule.js';
+import { createCollectorCounters, type CollectorCountersSnapshot, type CollectorStats } from '../collector/ports.js';
+import { startCollector } from '../collector/server.js';
+import { IngestLedger } from './ingest-ledger.js';
+import { producerSinkPort } from './producer-ports.js';
+
+/**
+ * HTTP ingest: the autocannon driver posts the scheduled events (open loop, NDJSON batches) to the
+ * collector on 127.0.0.1, whose sink is the batching idempotent producer into raw-events. A 2xx
+ * means every event of the request was acked by the brokers; the collector sheds load (503) while
+ * the producer holds `maxPendingRecords` or more. The ledger gets every outcome the driver sees.
+ */
+export type HttpIngestMetrics = Pick<CatalogMetrics, 'httpRequests' | 'httpEventsAccepted' | 'httpIngestLatency'>;
+
+export interface HttpIngestOptions {
+  endpoints: Pick<StackEndpoints, 'kafka'>;
+  topic: string;
+  schedule: Schedule;
+  generatorConfig: GeneratorConfigInput | GeneratorConfig;
+  clock: Clock;
+  signal?: AbortSignal;
+  metrics?: HttpIngestMetrics;
+  producerTuning?: Partial<ProducerTuning>;
+  /** Events per request; default 50. */
+  batchSize?: number;
+  /** Concurrent requests (autocannon connections); default 8. */
+  connections?: number;
+  /** The collector answers 503 (backpressured) while the producer holds this many records; default 20,000. */
+  maxPendingRecords?: number;
+  requestTimeoutMs?: number;
+  startEpochMs?: number;
+  clientId?: string;
+}
+
+export interface HttpIngestSummary {
+  transport: 'http';
+  state: HttpDriverSummary['state'];
+  generatorId: string;
+  topic: string;
+  startEpochMs: number;
+  endEpochMs: number;
+  /** The driver's view: requests by status, events accepted / unacknowledged by reason, malformed outcomes. */
+  driver: HttpDriverSummary;
+  /** The collector's view: requests by status, events by outcome. */
+  collector: CollectorCountersSnapshot;
+  histograms: {
+    /** HTTP ingest latency: 2xx response − intended, ms (accepted requests). */
+    ingestLatency: LatencyHistogram;
+    /** Send lag: request sent − intended, ms. */
+    sendLag: LatencyHistogram;
+    /** Collector side: request arrival → 200 (body, validation, broker acks), ms. */
+    handling: LatencyHistogram;
+  };
+  ledger: IngestLedger;
+  producerTuning: ProducerTuning;
+}
+
+/** Certainly never produced: refused before the sink was called. The rest may be in raw-events. */
+const REFUSED_REASONS: ReadonlySet<UnackedReason> = new Set(['rejected', 'backpressured', 'not-sent']);
+
+function collectorStats(counters: CollectorStats, metrics: HttpIngestMetrics | undefined): CollectorStats {
+  if (!metrics) return counters;
+  return {
+    countRequest(status) {
+      counters.countRequest(status);
+      metrics.httpRequests.inc({ status: String(status) });
+    },
+    countEvents(outcome, count) {
+      counters.countEvents(outcome, count);
+      if (outcome === 'accepted') metrics.httpEventsAccepted.inc(count);
+    },
+  };
+}
+
+export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIngestSummary> {
+  const { endpoints, topic, clock, metrics } = options;
+  const tuning: ProducerTuning = { ...DEFAULT_PRODUCER_TUNING, ...options.producerTuning };
+  const generator = createGenerator(options.generatorConfig);
+  const ledger = new IngestLedger();
+  const ingestLatency = new LatencyHistogram();
+  const sendLag = new LatencyHistogram();
+  const handling = new LatencyHistogram();
+  const counters = createCollectorCounters();
+
+  const producer = new BatchingProducer(endpoints.kafka, { clientId: options.clientId ?? 'streamproof-collector', tuning });
+  try {
+    await producer.connect().catch((error: unknown) => {
+      if (isStreamproofError(error)) throw error;
+      throw new StreamproofError(ERROR_CODES.SERVICE_UNREACHABLE, `the collector's producer could not start against ${endpoints.kafka.bootstrapServers.join(',')}`, {
+        hint: 'is the stack up? `npm run stack -- status`',
+        cause: error,
+      });
+    });
+    const collector = await startCollector({
+      sink: producerSinkPort(producer, topic, { maxPendingRecords: options.maxPendingRecords ?? 20_000 }),
+      host: '127.0.0.1',
+      port: 0,
+      clock,
+      handlingLatency: { record: (ms) => handling.recordMs(ms) },
+      stats: collectorStats(counters, metrics),
+    });
+    let driverSummary: HttpDriverSummary;
+    try {
+      const driver = startHttpDriver({
+        url: collector.url,
+        schedule: options.schedule,
+        generator,
+        batchSize: options.batchSize ?? 50,
+        connections: options.connections ?? 8,
+        clock,
+        ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+        ...(options.startEpochMs === undefined ? {} : { startEpochMs: options.startEpochMs }),
+        ...(options.signal ? { signal: options.signal } : {}),
+        latency: {
+          record: (ms) => {
+            ingestLatency.recordMs(ms);
+            metrics?.httpIngestLatency.observeMs(ms);
+          },
+        },
+        sendLag: { record: (ms) => sendLag.recordMs(ms) },
+        onAccepted: (events) => {
+          for (const event of events) ledger.recordAcked(event.generatorId, event.seq);
+        },
+        onMalformedRejected: (refs) => {
+          for (const ref of refs) {
+            ledger.recordMalformed(ref.generatorId, ref.seq);
+            ledger.recordRefused(ref.generatorId, ref.seq);
+          }
+        },
+        onUnacknowledged: (events, reason) => {
+          const refused = REFUSED_REASONS.has(reason);
+          for (const event of events) {
+            if (refused) ledger.recordRefused(event.generatorId, event.seq);
+            else ledger.recordFailed(event.generatorId, event.seq);
+          }
+        },
+      });
+      driverSummary = await driver.done;
+    } finally {
+      await collector.close();
+    }
+    return {
+      transport: 'http',
+      state: driverSummary.state,
+      generatorId: generator.generatorId,
+      topic,
+      startEpochMs: driverSummary.startEpochMs,
+      endEpochMs: clock.epochMs(),
+      driver: driverSummary,
+      collector: counters.snapshot(),
+      histograms: { ingestLatency, sendLag, handling },
+      ledger,
+      producerTuning: tuning,
+    };
+  } finally {
+    await producer.close().catch(() => undefined);
+  }
+}

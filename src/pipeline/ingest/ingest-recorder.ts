@@ -1,0 +1,104 @@
+import type { Clock } from '../../metrics/clock.js';
+import { LatencyHistogram } from '../../metrics/histogram.js';
+import type { CatalogMetrics } from '../../metrics/registry.js';
+import type { GeneratedRecord } from '../../workload/generator.js';
+import type { SendRecorder } from '../../workload/sender.js';
+import { IngestLedger } from './ingest-ledger.js';
+import { RateSeries } from './rate-series.js';
+import type { Schedule } from '../../workload/schedule.js';
+
+/**
+ * The sender's SendRecorder for an ingest run: every timing the open-loop sender takes goes into
+ * exact HDR histograms (result files) and, when a registry is given, the live prom-client metrics;
+ * every outcome goes into the ingest ledger; sends and acks are bucketed per second for the
+ * achieved-vs-target series. Knows no transport.
+ */
+export type ProducerMetrics = Pick<
+  CatalogMetrics,
+  | 'producerEventsScheduled'
+  | 'producerEventsSent'
+  | 'producerEventsAcked'
+  | 'producerEventsFailed'
+  | 'producerEventsMalformed'
+  | 'producerScheduleLag'
+  | 'producerAckLatency'
+>;
+
+export interface FailureSummary {
+  /** Failed sends per error message (the first MAX_FAILURE_KINDS distinct messages; the rest under "other"). */
+  byMessage: Record<string, number>;
+}
+
+export interface IngestRecorder extends SendRecorder {
+  readonly ledger: IngestLedger;
+  /** L1 produce latency: ack − intended, ms. */
+  readonly ackLatency: LatencyHistogram;
+  /** Send delay: actual send − intended, ms. */
+  readonly scheduleLag: LatencyHistogram;
+  readonly rate: RateSeries;
+  failures(): FailureSummary;
+}
+
+export interface IngestRecorderOptions {
+  clock: Pick<Clock, 'monoMs'>;
+  /** Monotonic ms of schedule offset 0 (the sender's start). */
+  monoBaseMs: number;
+  schedule: Schedule;
+  metrics?: ProducerMetrics;
+  ledger?: IngestLedger;
+}
+
+const MAX_FAILURE_KINDS = 16;
+const OTHER_FAILURES = 'other';
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
+  return String(error).slice(0, 300);
+}
+
+export function createIngestRecorder(options: IngestRecorderOptions): IngestRecorder {
+  const { clock, monoBaseMs, metrics } = options;
+  const ledger = options.ledger ?? new IngestLedger();
+  const ackLatency = new LatencyHistogram();
+  const scheduleLag = new LatencyHistogram();
+  const rate = new RateSeries(options.schedule);
+  const failuresByMessage = new Map<string, number>();
+
+  return {
+    ledger,
+    ackLatency,
+    scheduleLag,
+    rate,
+    recordScheduleLagMs(ms) {
+      scheduleLag.recordMs(ms);
+      metrics?.producerScheduleLag.observeMs(ms);
+    },
+    recordAckLatencyMs(ms) {
+      ackLatency.recordMs(ms);
+      metrics?.producerAckLatency.observeMs(ms);
+    },
+    onSent(record: GeneratedRecord) {
+      const malformed = record.kind === 'malformed';
+      if (malformed) ledger.recordSent(record.generatorId, record.seq, true);
+      else ledger.recordSent(record.event.generatorId, record.event.seq, false);
+      rate.recordSent(clock.monoMs() - monoBaseMs);
+      metrics?.producerEventsSent.inc();
+      if (malformed) metrics?.producerEventsMalformed.inc();
+    },
+    onAcked(generatorId, seq) {
+      ledger.recordAcked(generatorId, seq);
+      rate.recordAcked(clock.monoMs() - monoBaseMs);
+      metrics?.producerEventsAcked.inc();
+    },
+    onFailed(generatorId, seq, error) {
+      ledger.recordFailed(generatorId, seq);
+      metrics?.producerEventsFailed.inc();
+      const message = messageOf(error);
+      const key = failuresByMessage.has(message) || failuresByMessage.size < MAX_FAILURE_KINDS ? message : OTHER_FAILURES;
+      failuresByMessage.set(key, (failuresByMessage.get(key) ?? 0) + 1);
+    },
+    failures() {
+      return { byMessage: Object.fromEntries([...failuresByMessage].sort((a, b) => b[1] - a[1])) };
+    },
+  };
+}

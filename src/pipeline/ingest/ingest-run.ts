@@ -1,0 +1,137 @@
+import type { Clock } from '../../metrics/clock.js';
+import type { LatencyHistogram } from '../../metrics/histogram.js';
+import { createGenerator, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
+import { dueCount, totalDurationMs, totalEvents, type Schedule } from '../../workload/schedule.js';
+import { createSender, type EventPort, type LagWarning, type SleepUntil } from '../../workload/sender.js';
+import { createTimerSleepUntil } from '../../workload/sleep-until.js';
+import type { IngestLedger } from './ingest-ledger.js';
+import { createIngestRecorder, type FailureSummary, type ProducerMetrics } from './ingest-recorder.js';
+import { rateAccuracy, type RateAccuracy, type RatePoint } from './rate-series.js';
+
+/**
+ * One open-loop ingest run over any EventPort: generator → sender → port, with every timing,
+ * outcome and per-second count recorded (ingest-recorder.ts). The Kafka wiring (kafka-ingest.ts)
+ * supplies the port; tests supply a fake one and a virtual clock.
+ */
+export interface IngestRunOptions {
+  port: EventPort;
+  schedule: Schedule;
+  generatorConfig: GeneratorConfigInput | GeneratorConfig;
+  clock: Clock;
+  signal?: AbortSignal;
+  metrics?: ProducerMetrics;
+  /** Default: Node timers on `clock`. */
+  sleepUntil?: SleepUntil;
+  /** Sends awaiting an ack at most (the sender's window); a full window shows up as schedule lag. */
+  maxInFlightEvents: number;
+  /** Epoch ms of schedule offset 0; default: now. */
+  startEpochMs?: number;
+  /** How long to wait for outstanding acks after the last send; default 30 s. */
+  drainTimeoutMs?: number;
+  lagWarningThresholdMs?: number;
+  onLagWarning?: (warning: LagWarning) => void;
+  /** How often the scheduled-events counter catches up with the schedule; default 250 ms. */
+  scheduledTickMs?: number;
+}
+
+export interface IngestRunCounts {
+  /** Events intended by the end (all of them when completed). */
+  scheduled: number;
+  sent: number;
+  acked: number;
+  /** Sends that failed after the producer's retries: unacknowledged, reported apart. */
+  failed: number;
+  /** Sent malformed on purpose (acked ones are in raw-events and must reach the DLQ). */
+  malformed: number;
+  /** Sent but unanswered when the drain gave up: neither lost nor delivered. */
+  unresolved: number;
+}
+
+export interface IngestRunSummary {
+  state: 'completed' | 'stopped';
+  generatorId: string;
+  startEpochMs: number;
+  /** Epoch ms when the run returned (after the drain). */
+  endEpochMs: number;
+  counts: IngestRunCounts;
+  histograms: { ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram };
+  maxScheduleLagMs: number;
+  ledger: IngestLedger;
+  /** Achieved (sent, acked) against target events per second of the run. */
+  rate: RatePoint[];
+  rateAccuracy: RateAccuracy;
+  failures: FailureSummary;
+  lagWarned: boolean;
+}
+
+export async function runIngest(options: IngestRunOptions): Promise<IngestRunSummary> {
+  const { clock, schedule, metrics } = options;
+  const generator = createGenerator(options.generatorConfig);
+  const senderClock = { nowMs: () => clock.monoMs(), epochMs: () => clock.epochMs() };
+  const epochNow = clock.epochMs();
+  const startEpochMs = options.startEpochMs ?? epochNow;
+  // Same anchoring as the sender: monotonic time of schedule offset 0.
+  const monoBaseMs = clock.monoMs() + (startEpochMs - epochNow);
+  const recorder = createIngestRecorder({ clock, monoBaseMs, schedule, ...(metrics ? { metrics } : {}) });
+
+  const sender = createSender({
+    schedule,
+    generator,
+    port: options.port,
+    clock: senderClock,
+    sleepUntil: options.sleepUntil ?? createTimerSleepUntil(senderClock),
+    recorder,
+    startEpochMs,
+    maxInFlight: options.maxInFlightEvents,
+    ...(options.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: options.drainTimeoutMs }),
+    ...(options.lagWarningThresholdMs === undefined ? {} : { lagWarningThresholdMs: options.lagWarningThresholdMs }),
+    ...(options.onLagWarning ? { onLagWarning: options.onLagWarning } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+
+  // Demand of the schedule, for the live scheduled-events counter (the sent counter lags it when behind).
+  let scheduledReported = 0;
+  const reportScheduled = (upTo: number): void => {
+    if (upTo > scheduledReported) metrics?.producerEventsScheduled.inc(upTo - scheduledReported);
+    scheduledReported = Math.max(scheduledReported, upTo);
+  };
+  const total = totalEvents(schedule);
+  const ticker = metrics
+    ? setInterval(() => {
+        const elapsedMs = Math.min(clock.monoMs() - monoBaseMs, totalDurationMs(schedule));
+        reportScheduled(Math.min(total, dueCount(schedule, elapsedMs)));
+      }, options.scheduledTickMs ?? 250)
+    : undefined;
+  ticker?.unref();
+
+  let summary;
+  try {
+    summary = await sender.run();
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+  reportScheduled(summary.scheduled);
+  const rate = recorder.rate.points();
+
+  return {
+    state: summary.state,
+    generatorId: generator.generatorId,
+    startEpochMs: summary.startEpochMs,
+    endEpochMs: clock.epochMs(),
+    counts: {
+      scheduled: summary.scheduled,
+      sent: summary.sent,
+      acked: summary.acked,
+      failed: summary.failed,
+      malformed: summary.malformed,
+      unresolved: summary.unresolved,
+    },
+    histograms: { ackLatency: recorder.ackLatency, scheduleLag: recorder.scheduleLag },
+    maxScheduleLagMs: summary.maxScheduleLagMs,
+    ledger: recorder.ledger,
+    rate,
+    rateAccuracy: rateAccuracy(rate, totalDurationMs(schedule)),
+    failures: recorder.failures(),
+    lagWarned: summary.lagWarned,
+  };
+}

@@ -1,0 +1,115 @@
+import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import type { Clock } from '../../metrics/clock.js';
+import { LatencyHistogram } from '../../metrics/histogram.js';
+import type { RecordProducer } from './producer-ports.js';
+
+/**
+ * Closed-loop, maximum-throughput mode (for bench:producer, not for measured runs): keep the
+ * producer saturated for `durationMs` by topping its queue up to `windowRecords` outstanding
+ * records whenever acks free room. Throughput = acked records / (first send → last ack). The
+ * latency recorded is send → ack (there is no intended time in a closed loop, and queueing in
+ * the window is deliberately part of it).
+ */
+export interface SaturateOptions {
+  producer: RecordProducer;
+  topic: string;
+  /** The i-th record (0-based); called once per send, so keep it cheap. */
+  record(index: number): { key: string; value: string };
+  durationMs: number;
+  /** Records outstanding (queued or awaiting ack) at most. */
+  windowRecords: number;
+  clock: Pick<Clock, 'monoMs'>;
+}
+
+export interface SaturateResult {
+  sent: number;
+  acked: number;
+  failed: number;
+  /** First send to last ack (or failure), ms. */
+  elapsedMs: number;
+  ackedPerS: number;
+  /** Bytes of acked values per second (keys excluded). */
+  ackedValueBytesPerS: number;
+  /** Send → ack, ms. */
+  latency: LatencyHistogram;
+  firstError: string | undefined;
+}
+
+/** Sends between clock reads while filling the window (reading the clock per send is measurable). */
+const CLOCK_CHECK_EVERY = 64;
+
+export async function saturate(options: SaturateOptions): Promise<SaturateResult> {
+  const { producer, topic, clock, windowRecords } = options;
+  if (!Number.isInteger(windowRecords) || windowRecords < 1) {
+    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `windowRecords must be an integer ≥ 1, got ${windowRecords}`, {
+      hint: 'use at least batchMaxRecords × (maxInFlightBatches + 1) to keep the producer busy',
+    });
+  }
+  const latency = new LatencyHistogram();
+  let sent = 0;
+  let acked = 0;
+  let failed = 0;
+  let ackedBytes = 0;
+  let outstanding = 0;
+  let firstError: string | undefined;
+  let lastSettledMs = 0;
+  let wake: (() => void) | undefined;
+
+  const settle = (): void => {
+    outstanding -= 1;
+    lastSettledMs = clock.monoMs();
+    const waiter = wake;
+    wake = undefined;
+    waiter?.();
+  };
+
+  const startMs = clock.monoMs();
+  const endMs = startMs + options.durationMs;
+  let now = startMs;
+  while (now < endMs) {
+    while (outstanding < windowRecords) {
+      const { key, value } = options.record(sent);
+      const sentAtMs = sent % CLOCK_CHECK_EVERY === 0 ? clock.monoMs() : now;
+      sent += 1;
+      outstanding += 1;
+      producer.send(topic, key, value).then(
+        () => {
+          acked += 1;
+          ackedBytes += value.length;
+          latency.recordMs(clock.monoMs() - sentAtMs);
+          settle();
+        },
+        (error: unknown) => {
+          failed += 1;
+          firstError ??= error instanceof Error ? error.message : String(error);
+          settle();
+        },
+      );
+      if (sent % CLOCK_CHECK_EVERY === 0) {
+        now = clock.monoMs();
+        if (now >= endMs) break;
+      }
+    }
+    // Wait until acks free some room (acks arrive a batch at a time).
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    now = clock.monoMs();
+  }
+  while (outstanding > 0) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+  const elapsedMs = Math.max(lastSettledMs - startMs, 1e-3);
+  return {
+    sent,
+    acked,
+    failed,
+    elapsedMs,
+    ackedPerS: (acked * 1000) / elapsedMs,
+    ackedValueBytesPerS: (ackedBytes * 1000) / elapsedMs,
+    latency,
+    firstError,
+  };
+}

@@ -1,0 +1,75 @@
+/** Number and text formatting shared by the markdown and HTML reports (pure, locale-free). */
+
+/** Integers as-is with thousands separators; fractions to `digits` decimals, trailing zeros cut. */
+export function formatNumber(value: number, digits = 2): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return groupThousands(String(value));
+  const fixed = value.toFixed(digits).replace(/\.?0+$/, '');
+  return fixed === '-0' ? '0' : groupThousands(fixed);
+}
+
+function groupThousands(text: string): string {
+  const [whole = '', fraction] = text.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+/** Milliseconds for people: `850 ms`, `2.35 s`, `5 min 2 s`. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (Math.abs(ms) < 1000) return `${formatNumber(ms, ms < 10 ? 3 : 1)} ms`;
+  if (Math.abs(ms) < 120_000) return `${formatNumber(ms / 1000, 2)} s`;
+  const totalS = Math.round(ms / 1000);
+  return `${Math.floor(totalS / 60)} min ${totalS % 60} s`;
+}
+
+/** A value with its unit: latency in ms goes through formatMs, the rest is `<n> <unit>`. */
+export function formatWithUnit(value: number | null, unit: string): string {
+  if (value === null) return '—';
+  if (unit === 'ms') return formatMs(value);
+  return `${formatNumber(value)} ${unit}`;
+}
+
+/** Signed percentage with one decimal: `+12.5%`, `-3%`; `—` when there is no base. */
+export function formatChangePct(changePct: number | null): string {
+  if (changePct === null) return '—';
+  if (!Number.isFinite(changePct)) return changePct > 0 ? '+∞' : '-∞';
+  const text = formatNumber(changePct, 1);
+  return changePct > 0 ? `+${text}%` : `${text}%`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let index = 0;
+  while (value >= 1024 && index < units.length - 1) {
+    value /= 1024;
+    index += 1;
+  }
+  return `${formatNumber(value, 1)} ${units[index]}`;
+}
+
+/** Text safe inside an HTML element or a double-quoted attribute. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Text safe inside a markdown table cell: no pipes or newlines break the row. */
+export function escapeMarkdownCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Renders a markdown table; cells are escaped here. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.map(escapeMarkdownCell).join(' | ')} |`;
+  return [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+/** A flat key → value view of an opaque object (one level deep; nested values as JSON). */
+export function flattenForDisplay(value: Record<string, unknown> | null): Array<[string, string]> {
+  if (value === null) return [];
+  return Object.entries(value).map(([key, v]) => [
+    key,
+    typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? v : JSON.stringify(v),
+  ]);
+}

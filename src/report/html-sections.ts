@@ -1,0 +1,102 @@
+import { escapeHtml as esc, flattenForDisplay, formatBytes, formatMs, formatNumber, formatWithUnit } from './format.js';
+import { STAGE_DESCRIPTIONS, STAGE_NAMES, type RunResult } from './result-schema.js';
+
+/** Server-rendered HTML tables of report.html: readable with scripts off. Every text is escaped. */
+
+function table(header: string[], rows: string[][], className = ''): string {
+  const head = header.map((h) => `<th>${esc(h)}</th>`).join('');
+  // Cells are already-escaped HTML fragments (some carry markup such as <code>).
+  const body = rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
+  return `<table${className ? ` class="${className}"` : ''}><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+const passCell = (pass: boolean): string => (pass ? '<span class="ok">pass</span>' : '<span class="bad">FAIL</span>');
+
+export function ratesHtml(result: RunResult): string {
+  const { targetEventsPerS, achievedEventsPerS } = result.rates;
+  const ratio = targetEventsPerS > 0 ? `${formatNumber((achievedEventsPerS / targetEventsPerS) * 100, 1)}%` : '—';
+  const cards: Array<[string, string]> = [
+    ['target rate', `${formatNumber(targetEventsPerS)} events/s`],
+    ['achieved rate', `${formatNumber(achievedEventsPerS)} events/s`],
+    ['achieved / target', ratio],
+    ['duration', formatMs(Date.parse(result.endedAt) - Date.parse(result.startedAt))],
+  ];
+  return `<div class="cards">${cards.map(([k, v]) => `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div></div>`).join('')}</div>`;
+}
+
+export function latencyHtml(result: RunResult): string {
+  const rows = STAGE_NAMES.flatMap((stage) => {
+    const s = result.stages[stage];
+    if (s === undefined) return [];
+    const values = s.count === 0 ? Array<string>(6).fill('—') : [s.p50Ms, s.p90Ms, s.p99Ms, s.p999Ms, s.maxMs, s.meanMs].map(formatMs);
+    return [[`<code title="${esc(STAGE_DESCRIPTIONS[stage])}">${esc(stage)}</code>`, esc(formatNumber(s.count)), ...values.map(esc)]];
+  });
+  if (rows.length === 0) return '<p class="muted">No stage was measured.</p>';
+  return table(['stage', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean'], rows, 'num');
+}
+
+export function invariantsHtml(result: RunResult): string {
+  if (result.verdict === null) return '<p class="bad">No verdict: the verifier did not run to the end. Nothing about exactly-once is proven.</p>';
+  const rows = result.verdict.invariants.map((inv) => [
+    `<b>${esc(inv.id)}</b> ${esc(inv.name)}`,
+    passCell(inv.pass),
+    esc(formatNumber(inv.violations)),
+    esc(Object.entries(inv.counts).map(([k, v]) => `${k}=${formatNumber(v)}`).join(', ')),
+    inv.examples.length === 0 ? '<span class="muted">—</span>' : inv.examples.map((e) => `<code>${esc(e)}</code>`).join(' '),
+  ]);
+  return `<p>Verdict: ${passCell(result.verdict.pass)}</p>${table(['invariant', 'result', 'violations', 'counts', 'examples'], rows)}`;
+}
+
+export function gatesHtml(result: RunResult): string {
+  if (result.gates.length === 0) return '<p class="muted">No gates defined.</p>';
+  const rows = result.gates.map((g) => [
+    `<code>${esc(g.expression)}</code>${g.abortOnFail ? ' <span class="muted">abortOnFail</span>' : ''}`,
+    passCell(g.pass),
+    esc(formatWithUnit(g.actual, g.unit)),
+    esc(formatWithUnit(g.threshold, g.unit)),
+    esc(g.message),
+  ]);
+  return table(['gate', 'result', 'actual', 'threshold', 'detail'], rows);
+}
+
+export function countersHtml(result: RunResult): string {
+  const entries = Object.entries(result.counters);
+  if (entries.length === 0) return '<p class="muted">No counters recorded.</p>';
+  return table(['counter', 'value'], entries.map(([k, v]) => [`<code>${esc(k)}</code>`, esc(formatNumber(v))]), 'num');
+}
+
+export function deliveryHtml(result: RunResult): string {
+  const observed = new Map(flattenForDisplay(result.delivery.observed));
+  const modelled = new Map(flattenForDisplay(result.delivery.modelled));
+  const keys = [...new Set([...observed.keys(), ...modelled.keys()])];
+  const behaviour = result.environment.firehoseBehaviour;
+  const note = `<p>Firehose behaviour in this run: <code>${esc(behaviour)}</code>${
+    behaviour === 'emulator-immediate' ? ' — one object per call, no buffering or gzip; “modelled” predicts production buffering (5 MB / 300 s, gzip).' : ''
+  }</p>`;
+  if (keys.length === 0) return `${note}<p class="muted">No delivery figures recorded.</p>`;
+  return note + table(['figure', 'observed', 'modelled'], keys.map((k) => [esc(k), esc(observed.get(k) ?? '—'), esc(modelled.get(k) ?? '—')]));
+}
+
+export function errorsHtml(result: RunResult): string {
+  if (result.errors.length === 0) return '';
+  const items = result.errors.map(
+    (e) => `<li><code>${esc(e.code)}</code> ${esc(e.message)}${e.hint ? `<br><span class="muted">hint: ${esc(e.hint)}</span>` : ''}</li>`,
+  );
+  return `<section><h2>Errors</h2><ul class="bad-list">${items.join('')}</ul></section>`;
+}
+
+export function environmentHtml(result: RunResult): string {
+  const env = result.environment;
+  const rows: Array<[string, string]> = [
+    ['streamproof', env.streamproofVersion],
+    ['git commit', env.gitCommit === null ? 'not a git checkout' : `${env.gitCommit}${env.gitDirty ? ' (dirty)' : ''}`],
+    ['seed', String(env.seed)],
+    ['provider', `${env.provider}, ${env.brokers} broker(s), Kafka ${env.kafkaVersion ?? 'unknown'}`],
+    ['firehose', env.firehoseBehaviour],
+    ['node', env.node],
+    ['os', env.os],
+    ['cpu', `${env.cpus} × ${env.cpuModel}`],
+    ['memory', formatBytes(env.memoryBytes)],
+  ];
+  return table(['', ''], rows.map(([k, v]) => [esc(k), esc(v)]));
+}

@@ -1,0 +1,109 @@
+import { escapeHtml as esc } from './format.js';
+import { REPORT_SCRIPT } from './html-script.js';
+import { countersHtml, deliveryHtml, environmentHtml, errorsHtml, gatesHtml, invariantsHtml, latencyHtml, ratesHtml } from './html-sections.js';
+import { overallOutcome } from './outcome.js';
+import type { RunResult } from './result-schema.js';
+
+/**
+ * report.html: one self-contained page. Chart.js (UMD build) and the result are inlined; a
+ * Content-Security-Policy forbids every network request, so the page works from a CI artifact,
+ * an email attachment or file:// alike.
+ */
+
+/**
+ * JSON safe inside <script type="application/json">: `<` (hence `</script` and `<!--`), `>`
+ * and `&` become \u escapes, as do U+2028/U+2029. JSON.parse restores them exactly.
+ */
+export function jsonForScriptTag(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * JavaScript source safe inside <script>: `</script` and `<!--` would end or confuse the
+ * element, so their `<` becomes `\x3C`, which means the same inside strings and regexes.
+ */
+export function scriptSourceForTag(source: string): string {
+  return source.replace(/<(?=\/script|!--)/gi, '\\x3C');
+}
+
+const STYLE = `
+:root { color-scheme: light; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --muted: #57606a; --line: #d0d7de; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1f2328; background: #f6f8fa; }
+header, main { max-width: 1200px; margin: 0 auto; padding: 16px 24px; }
+h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 17px; margin: 0 0 10px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 16px; margin: 0 0 16px; }
+.banner { padding: 14px 18px; border-radius: 6px; font-weight: 600; font-size: 16px; margin: 8px 0 4px; color: #fff; }
+.banner ul { margin: 6px 0 0; font-weight: 400; font-size: 14px; }
+.status-PASS { background: var(--ok); } .status-FAIL { background: var(--bad); }
+.status-INCOMPLETE { background: var(--warn); } .status-FAILED { background: #6e1a1a; }
+.meta { color: var(--muted); } .muted { color: var(--muted); }
+.ok { color: var(--ok); font-weight: 600; } .bad { color: var(--bad); font-weight: 700; }
+.cards { display: flex; gap: 12px; flex-wrap: wrap; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 170px; background: #fff; }
+.card .k { color: var(--muted); font-size: 12px; } .card .v { font-size: 20px; font-weight: 600; }
+.chart { position: relative; height: 300px; margin-bottom: 18px; }
+table { border-collapse: collapse; width: 100%; margin: 4px 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
+table.num td + td, table.num th + th { font-variant-numeric: tabular-nums; text-align: right; }
+code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #eff1f3; padding: 1px 4px; border-radius: 4px; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; } @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } }
+`;
+
+function chartsHtml(result: RunResult): string {
+  if (result.timeSeries.length === 0) return '<p class="muted">No time series was recorded, so there is nothing to chart.</p>';
+  const hasLatency = result.timeSeries.some((row) => Object.values(row.p99Ms).some((v) => typeof v === 'number' && v > 0));
+  const charts: Array<[string, string]> = [
+    ['chart-rate', 'Achieved vs target rate'],
+    ...(hasLatency ? [['chart-latency', 'p99 latency per stage'] as [string, string]] : []),
+    ['chart-lag', 'Consumer lag (raw-events)'],
+  ];
+  const legend = '<p class="muted">Vertical lines: dashed grey = phase start, solid red = fault.</p>';
+  return legend + charts.map(([id, title]) => `<h3>${esc(title)}</h3><div class="chart"><canvas id="${id}" role="img" aria-label="${esc(title)}"></canvas></div>`).join('\n');
+}
+
+/** Pure: the same result and Chart.js source always give the same page. */
+export function renderReportHtml(result: RunResult, chartJsSource: string): string {
+  const overall = overallOutcome(result);
+  const reasons = overall.reasons.length === 0 ? '' : `<ul>${overall.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`;
+  const git = result.environment.gitCommit === null ? 'no git commit' : `commit ${result.environment.gitCommit.slice(0, 12)}${result.environment.gitDirty ? ' (dirty)' : ''}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(`streamproof ${result.scenario.name}: ${overall.status}`)}</title>
+<style>${STYLE}</style>
+</head>
+<body data-status="${overall.status}">
+<header>
+<h1>streamproof — <code>${esc(result.scenario.name)}</code></h1>
+<div class="banner status-${overall.status}" id="banner">${esc(overall.headline)}${reasons}</div>
+<p class="meta">run <code>${esc(result.runId)}</code> · ${esc(result.startedAt)} → ${esc(result.endedAt)} · ${esc(git)} · seed ${esc(String(result.environment.seed))}</p>
+</header>
+<main>
+<section><h2>Rates</h2>${ratesHtml(result)}</section>
+<section><h2>Over time</h2>${chartsHtml(result)}</section>
+<section><h2>Latency per stage</h2>${latencyHtml(result)}</section>
+<section><h2>Invariants</h2>${invariantsHtml(result)}</section>
+<section><h2>Gates</h2>${gatesHtml(result)}</section>
+<div class="grid">
+<section><h2>Counters</h2>${countersHtml(result)}</section>
+<section><h2>Delivery: observed vs modelled</h2>${deliveryHtml(result)}</section>
+</div>
+${errorsHtml(result)}
+<section><h2>Environment</h2>${environmentHtml(result)}</section>
+</main>
+<script type="application/json" id="streamproof-result">${jsonForScriptTag(result)}</script>
+<script>${scriptSourceForTag(chartJsSource)}</script>
+<script>${scriptSourceForTag(REPORT_SCRIPT)}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,254 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ERROR_CODES, StreamproofError } from '../errors.js';
+
+/**
+ * result.json, version 1: the artifact every report, gate and comparison is computed from.
+ * Documented field by field in docs/results.md (keep the two in step).
+ *
+ * A result is a union told apart by `state`, so a partial or broken run can never be read as
+ * a pass: only 'completed' carries a full verdict; 'incomplete' (Ctrl-C, a deadline) and
+ * 'failed' (harness or stack error) carry a `reason`.
+ */
+export const RESULT_SCHEMA_VERSION = 1 as const;
+
+/** Latency stages, each its own HdrHistogram (DESIGN.md §3). */
+export const STAGE_NAMES = [
+  'l1_produce',
+  'l2_ingest',
+  'l3_window',
+  'l3_freshness',
+  'l4_delivery',
+  'http_ingest',
+  'schedule_lag',
+] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+/** What each stage measures, for reports and docs. */
+export const STAGE_DESCRIPTIONS: Record<StageName, string> = {
+  l1_produce: 'L1 produce: broker ack − intended',
+  l2_ingest: 'L2 ingest: visible in raw-events (read_committed) − intended',
+  l3_window: 'L3 window result: visible in processed-events − window close (end + allowed lateness)',
+  l3_freshness: 'L3 freshness: result visible − newest event intended',
+  l4_delivery: 'L4 delivery: object visible in S3 − result visible in processed-events',
+  http_ingest: 'HTTP ingest: 2xx response − intended',
+  schedule_lag: 'schedule lag: actual send − intended (sender backlog)',
+};
+
+/**
+ * Well-known counters. `counters` may hold others too; these are the ones gates can name.
+ * Event counts unless the name carries a unit.
+ */
+export const COUNTER_DESCRIPTIONS = {
+  scheduled: 'events the load schedule made due',
+  sent: 'events handed to the producer or HTTP client',
+  acked: 'events acknowledged by the broker (or 2xx from the collector)',
+  failed: 'sends that were never acknowledged (reported apart from lost)',
+  malformed: 'malformed events generated on purpose',
+  dropped: 'events the sender could not send on time (open-loop backlog)',
+  lost: 'acknowledged events missing from raw-events or from every window result (I1/I2)',
+  duplicated: 'events counted more than once (I1/I2)',
+  late: 'events routed to late-events',
+  dlq: 'events routed to the dead-letter queue',
+  violations: 'sum of invariant violations (I1 + I2 + I3), derived from the verdict',
+  s3Missing: 'final window results absent from S3 (I3)',
+  s3Duplicates: 'window results written to S3 more than once (de-duplicated, reported)',
+  httpErrors: 'HTTP requests answered with a non-2xx status or a transport error',
+  lagRecoveryS: 'seconds for consumer lag to return to its pre-fault level after the last fault',
+} as const;
+export type CounterName = keyof typeof COUNTER_DESCRIPTIONS;
+export const COUNTER_NAMES = Object.keys(COUNTER_DESCRIPTIONS) as CounterName[];
+
+const finite = z.number().finite();
+const nonNegative = finite.nonnegative();
+
+/**
+ * Precomputed from the stage's histogram so readers need no HdrHistogram decoder. The figures
+ * are LatencySummary from src/metrics/histogram.ts: `{ histogram: h.encode(), ...h.summary() }`.
+ */
+export const stageStatsSchema = z
+  .object({
+    /** Base64 HdrHistogram (src/metrics/histogram.ts); opaque here, mergeable across runs. */
+    histogram: z.string(),
+    count: z.int().nonnegative(),
+    minMs: nonNegative,
+    meanMs: nonNegative,
+    p50Ms: nonNegative,
+    p90Ms: nonNegative,
+    p99Ms: nonNegative,
+    p999Ms: nonNegative,
+    maxMs: nonNegative,
+  })
+  .strict();
+export type StageStats = z.infer<typeof stageStatsSchema>;
+
+export const environmentSchema = z
+  .object({
+    node: z.string(),
+    os: z.string(),
+    cpuModel: z.string(),
+    cpus: z.int().positive(),
+    memoryBytes: z.int().nonnegative(),
+    gitCommit: z.string().nullable(),
+    gitDirty: z.boolean().nullable(),
+    streamproofVersion: z.string(),
+    kafkaVersion: z.string().nullable(),
+    provider: z.enum(['native', 'compose', 'external']),
+    brokers: z.int().positive(),
+    seed: z.union([z.int(), z.string()]),
+    firehoseBehaviour: z.enum(['emulator-immediate', 'aws-buffered']),
+  })
+  .strict();
+export type Environment = z.infer<typeof environmentSchema>;
+
+export const timeSeriesRowSchema = z
+  .object({
+    /** Start of the one-second bucket, epoch seconds. */
+    tEpochS: z.int().nonnegative(),
+    targetEventsPerS: nonNegative,
+    achievedEventsPerS: nonNegative,
+    /** p99 of what completed in this second, per stage; null when nothing completed. */
+    p99Ms: z.partialRecord(z.enum(STAGE_NAMES), nonNegative.nullable()),
+    /** Processor consumer-group lag on raw-events, events; null when not sampled. */
+    consumerLagEvents: nonNegative.nullable(),
+    /** Name of the load phase this second belongs to (ramp, steady, spike ...). */
+    phase: z.string().nullable(),
+  })
+  .strict();
+export type TimeSeriesRow = z.infer<typeof timeSeriesRowSchema>;
+
+export const markerSchema = z
+  .object({
+    tEpochMs: z.int().nonnegative(),
+    kind: z.enum(['phase', 'fault']),
+    label: z.string(),
+  })
+  .strict();
+export type Marker = z.infer<typeof markerSchema>;
+
+export const invariantSchema = z
+  .object({
+    id: z.enum(['I1', 'I2', 'I3']),
+    name: z.string(),
+    pass: z.boolean(),
+    /** Events (I1, I2) or window results (I3) that broke the invariant; 0 when it holds. */
+    violations: z.int().nonnegative(),
+    /** Supporting figures, e.g. { acked, found, missing, duplicated }. */
+    counts: z.record(z.string(), finite),
+    /** A few offending ids or window keys, for a human to chase. */
+    examples: z.array(z.string()),
+  })
+  .strict();
+export type InvariantOutcome = z.infer<typeof invariantSchema>;
+
+export const verdictSchema = z
+  .object({
+    invariants: z.array(invariantSchema),
+    pass: z.boolean(),
+  })
+  .strict();
+export type Verdict = z.infer<typeof verdictSchema>;
+
+export const gateOutcomeSchema = z
+  .object({
+    expression: z.string(),
+    pass: z.boolean(),
+    /** Measured value in `unit`; null when the metric was absent (and the gate failed). */
+    actual: finite.nullable(),
+    /** Threshold resolved to a number in `unit` (e.g. `0.98 * target` → events/s). */
+    threshold: finite.nullable(),
+    unit: z.string(),
+    abortOnFail: z.boolean(),
+    message: z.string(),
+  })
+  .strict();
+export type GateOutcome = z.infer<typeof gateOutcomeSchema>;
+
+const opaqueObject = z.record(z.string(), z.unknown());
+
+const baseShape = {
+  schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
+  runId: z.string().min(1),
+  scenario: z
+    .object({
+      // Used as a directory name under results/: keep it path-safe.
+      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ - only, not starting with . or -'),
+      /** The scenario after defaults and CLI shortcuts were applied (opaque here). */
+      resolved: opaqueObject,
+    })
+    .strict(),
+  startedAt: z.iso.datetime({ offset: true }),
+  endedAt: z.iso.datetime({ offset: true }),
+  environment: environmentSchema,
+  stages: z.partialRecord(z.enum(STAGE_NAMES), stageStatsSchema),
+  counters: z.record(z.string(), finite),
+  rates: z.object({ targetEventsPerS: nonNegative, achievedEventsPerS: nonNegative }).strict(),
+  timeSeries: z.array(timeSeriesRowSchema),
+  markers: z.array(markerSchema),
+  delivery: z.object({ observed: opaqueObject.nullable(), modelled: opaqueObject.nullable() }).strict(),
+  gates: z.array(gateOutcomeSchema),
+  errors: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).strict()),
+};
+
+export const completedResultSchema = z.object({ ...baseShape, state: z.literal('completed'), verdict: verdictSchema }).strict();
+export const incompleteResultSchema = z
+  .object({ ...baseShape, state: z.literal('incomplete'), reason: z.string(), verdict: verdictSchema.nullable() })
+  .strict();
+export const failedResultSchema = z
+  .object({ ...baseShape, state: z.literal('failed'), reason: z.string(), verdict: z.null() })
+  .strict();
+
+export const runResultSchema = z.discriminatedUnion('state', [completedResultSchema, incompleteResultSchema, failedResultSchema]);
+export type RunResult = z.infer<typeof runResultSchema>;
+export type CompletedResult = z.infer<typeof completedResultSchema>;
+export type RunState = RunResult['state'];
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 8)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Validates an already-decoded result; `source` names the file in the error. */
+export function parseResult(value: unknown, source = 'result'): RunResult {
+  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof value === 'object' && value !== null && version !== RESULT_SCHEMA_VERSION) {
+    throw new StreamproofError(
+      ERROR_CODES.INVALID_RESULT,
+      `${source}: schemaVersion is ${version === undefined ? 'missing' : JSON.stringify(version)}, this streamproof reads version ${RESULT_SCHEMA_VERSION}`,
+      { hint: 'produce the file with the same streamproof version, or re-run the scenario' },
+    );
+  }
+  const parsed = runResultSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new StreamproofError(ERROR_CODES.INVALID_RESULT, `${source} is not a valid result: ${describeIssues(parsed.error)}`, {
+      hint: 'result files are written by `npm run scenario`; see docs/results.md for the schema',
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+/** Reads and validates a result.json; errors name the file and the offending field. */
+export async function readResult(path: string): Promise<RunResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new StreamproofError(ERROR_CODES.INVALID_RESULT, `cannot read result file ${path}: ${(error as Error).message}`, {
+      hint: 'pass the path of a result.json under results/<scenario>/<timestamp>/',
+      cause: error,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new StreamproofError(ERROR_CODES.INVALID_RESULT, `${path} is not JSON: ${(error as Error).message}`, {
+      hint: 'the file may be truncated; re-run the scenario to produce it again',
+      cause: error,
+    });
+  }
+  return parseResult(value, path);
+}

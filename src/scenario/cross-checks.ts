@@ -1,0 +1,126 @@
+import { isStreamproofError } from '../errors.js';
+import { parseGate, type Gate } from '../report/gates.js';
+import { formatDurationMs } from './duration.js';
+import { scheduleDurationMs } from './load-shape.js';
+import type { ScenarioProblem } from './problems.js';
+import type { ParsedScenario } from './schema.js';
+
+/**
+ * Rules that relate fields of different sections. Each runs only when the sections it reads
+ * parsed on their own, so a scenario with a broken `load` still gets its processor checked:
+ * the author sees every problem in one go.
+ */
+
+export type Sections = Partial<ParsedScenario>;
+
+export interface CrossCheckResult {
+  errors: ScenarioProblem[];
+  warnings: ScenarioProblem[];
+}
+
+/** Brokers the native provider can start (DESIGN.md §5: KRaft with static voters). */
+export const NATIVE_BROKER_COUNTS = [1, 3] as const;
+
+function gatesOf(thresholds: ParsedScenario['thresholds']): Array<{ index: number; gate: Gate }> {
+  const gates: Array<{ index: number; gate: Gate }> = [];
+  thresholds.forEach((threshold, index) => {
+    try {
+      gates.push({ index, gate: parseGate(threshold) });
+    } catch (error) {
+      if (!isStreamproofError(error)) throw error; // already reported by the schema
+    }
+  });
+  return gates;
+}
+
+function stageOf(gate: Gate): string | undefined {
+  return gate.metric.kind === 'percentile' || gate.metric.kind === 'max' || gate.metric.kind === 'mean' ? gate.metric.stage : undefined;
+}
+
+function counterOf(gate: Gate): string | undefined {
+  return gate.metric.kind === 'counter' ? gate.metric.name : undefined;
+}
+
+export function crossFieldChecks(s: Sections): CrossCheckResult {
+  const errors: ScenarioProblem[] = [];
+  const warnings: ScenarioProblem[] = [];
+  const { stack, topology, workload, processor, run, faults, thresholds, ingest, delivery } = s;
+
+  if (stack?.provider === 'native' && !(NATIVE_BROKER_COUNTS as readonly number[]).includes(stack.brokers)) {
+    errors.push({ path: 'stack.brokers', message: `the native provider runs 1 or 3 brokers, not ${stack.brokers}` });
+  }
+  if (stack && topology?.replicationFactor !== undefined && topology.replicationFactor > stack.brokers) {
+    errors.push({ path: 'topology.replicationFactor', message: `${topology.replicationFactor} exceeds the ${stack.brokers} broker(s) of the stack` });
+  }
+  if (processor && topology && processor.instances > topology.rawEventsPartitions) {
+    errors.push({
+      path: 'processor.instances',
+      message: `${processor.instances} instances exceed the ${topology.rawEventsPartitions} partitions of raw-events (the extra ones would sit idle)`,
+    });
+  }
+
+  let loadMs: number | undefined;
+  try {
+    loadMs = s.load ? scheduleDurationMs(s.load) : undefined;
+  } catch (error) {
+    if (!isStreamproofError(error)) throw error;
+    errors.push({ path: 'load', message: error.message });
+  }
+  if (loadMs !== undefined && run && run.warmUpMs >= loadMs) {
+    errors.push({ path: 'run.warmUpMs', message: `warm-up ${formatDurationMs(run.warmUpMs)} leaves nothing of the ${formatDurationMs(loadMs)} load to measure` });
+  }
+  if (loadMs !== undefined && processor && processor.windowMs + processor.outOfOrdernessMs > loadMs) {
+    warnings.push({
+      path: 'processor.windowMs',
+      message: `no window can close while the ${formatDurationMs(loadMs)} load runs (window ${formatDurationMs(processor.windowMs)} + out-of-orderness ${formatDurationMs(processor.outOfOrdernessMs)}); results depend on the drain`,
+    });
+  }
+
+  if (workload && processor) {
+    const closesAfterMs = processor.outOfOrdernessMs + processor.allowedLatenessMs;
+    if (workload.lateFraction > 0 && workload.lateDelayMs <= closesAfterMs) {
+      warnings.push({
+        path: 'workload.lateDelayMs',
+        message: `${formatDurationMs(workload.lateDelayMs)} is not beyond out-of-orderness + allowed lateness (${formatDurationMs(closesAfterMs)}): "late" events will mostly land in open windows and count on time`,
+      });
+    }
+    // Shifts between out-of-orderness and out-of-orderness + lateness update fired windows (on purpose).
+    if (workload.outOfOrderFraction > 0 && workload.outOfOrderMaxMs > closesAfterMs) {
+      warnings.push({
+        path: 'workload.outOfOrderMaxMs',
+        message: `shifts up to ${formatDurationMs(workload.outOfOrderMaxMs)} exceed out-of-orderness + allowed lateness (${formatDurationMs(closesAfterMs)}): some out-of-order events will be routed to late-events`,
+      });
+    }
+  }
+
+  faults?.forEach((fault, i) => {
+    const at = `faults.${i}`;
+    if (loadMs !== undefined && fault.atMs >= loadMs) {
+      errors.push({ path: `${at}.atMs`, message: `${formatDurationMs(fault.atMs)} is at or after the end of the ${formatDurationMs(loadMs)} load: the fault would never fire` });
+    }
+    if (stack?.provider === 'external' && fault.kind !== 'kill-processor') {
+      errors.push({ path: `${at}.kind`, message: `${fault.kind} needs a stack the harness manages; the external provider's services cannot be stopped` });
+    }
+    if (fault.kind === 'stop-broker' && stack) {
+      if (fault.broker !== undefined && fault.broker >= stack.brokers) {
+        errors.push({ path: `${at}.broker`, message: `broker ${fault.broker} does not exist (the stack has ${stack.brokers}, numbered from 0)` });
+      }
+      if (stack.brokers === 1) warnings.push({ path: `${at}.kind`, message: 'with 1 broker, stopping it stops Kafka altogether (an outage, not a failover)' });
+    }
+    if (fault.kind === 'kill-processor' && processor && fault.instance !== undefined && fault.instance >= processor.instances) {
+      errors.push({ path: `${at}.instance`, message: `instance ${fault.instance} does not exist (${processor.instances} instances, numbered from 0)` });
+    }
+  });
+
+  for (const { index, gate } of thresholds ? gatesOf(thresholds) : []) {
+    const stage = stageOf(gate);
+    const counter = counterOf(gate);
+    if (delivery && !delivery.enabled && (stage === 'l4_delivery' || counter === 's3Missing' || counter === 's3Duplicates')) {
+      errors.push({ path: `thresholds.${index}`, message: `"${gate.expression}" measures delivery, which delivery.enabled = false turns off` });
+    }
+    if (ingest && ingest.mode !== 'http' && (stage === 'http_ingest' || counter === 'httpErrors')) {
+      errors.push({ path: `thresholds.${index}`, message: `"${gate.expression}" measures HTTP ingest, but ingest.mode is ${ingest.mode}` });
+    }
+  }
+  return { errors, warnings };
+}

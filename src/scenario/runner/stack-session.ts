@@ -1,0 +1,65 @@
+import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import type { StackEndpoints } from '../../stack/endpoints.js';
+import { externalEndpointsFromEnv } from '../../stack/external.js';
+import { stackDown, stackUp } from '../../stack/stack-control.js';
+import { readStackState } from '../../stack/state.js';
+import type { Scenario } from '../schema.js';
+
+/**
+ * The stack a run uses: the external one from the environment, the one already up (reused as
+ * is), or a new one started now — and then stopped at the end unless --keep-stack.
+ */
+export interface StackSession {
+  endpoints: StackEndpoints;
+  startedHere: boolean;
+  release(keepStack: boolean, log: (line: string) => void): Promise<void>;
+}
+
+export async function openStackSession(scenario: Scenario, log: (line: string) => void, signal?: AbortSignal): Promise<StackSession> {
+  const { provider, brokers } = scenario.stack;
+  if (provider === 'external') {
+    const endpoints = externalEndpointsFromEnv(process.env);
+    if (!endpoints) {
+      throw new StreamproofError(ERROR_CODES.INVALID_SCENARIO, 'stack.provider is external but STREAMPROOF_KAFKA_BOOTSTRAP is not set', {
+        hint: 'set the external stack variables (docs/stack.md), or use --provider native',
+      });
+    }
+    return { endpoints, startedHere: false, release: async () => undefined };
+  }
+  const existing = await readStackState();
+  if (existing) {
+    const have = existing.endpoints;
+    if (have.provider !== provider || have.kafka.brokers !== brokers) {
+      throw new StreamproofError(
+        ERROR_CODES.STACK_CONFLICT,
+        `the running stack is ${have.provider} with ${have.kafka.brokers} broker(s); the scenario wants ${provider} with ${brokers}`,
+        { hint: `run with --brokers ${have.kafka.brokers} --provider ${have.provider} to use it, or \`npm run stack -- down\` first` },
+      );
+    }
+    log(`using the running ${have.provider} stack (${have.kafka.brokers} broker${have.kafka.brokers > 1 ? 's' : ''})`);
+    return { endpoints: have, startedHere: false, release: async () => undefined };
+  }
+  if (brokers !== 1 && brokers !== 3 && provider === 'native') {
+    throw new StreamproofError(ERROR_CODES.INVALID_SCENARIO, `the native stack runs 1 or 3 brokers, not ${brokers}`, { hint: 'use --brokers 1 or --brokers 3' });
+  }
+  log(`starting the ${provider} stack (${brokers} broker${brokers > 1 ? 's' : ''})`);
+  const { state, elapsedMs } = await stackUp({
+    provider: provider as 'native' | 'compose',
+    brokers: brokers as 1 | 3,
+    portOffset: Number(process.env.STREAMPROOF_PORT_OFFSET ?? 0),
+    log,
+    ...(signal ? { signal } : {}),
+  });
+  log(`stack up in ${(elapsedMs / 1000).toFixed(1)} s`);
+  return {
+    endpoints: state.endpoints,
+    startedHere: true,
+    async release(keepStack, releaseLog) {
+      if (keepStack) {
+        releaseLog('keeping the stack up (--keep-stack); stop it with `npm run stack -- down`');
+        return;
+      }
+      await stackDown(releaseLog);
+    },
+  };
+}

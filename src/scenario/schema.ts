@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { isStreamproofError } from '../errors.js';
+import { parseGate } from '../report/gates.js';
+import { durationMs } from './duration.js';
+import { faultSchema } from './schema-faults.js';
+import { loadSchema } from './schema-load.js';
+import { workloadSchema } from './schema-workload.js';
+
+/**
+ * The scenario schema: the single source of truth for what a scenario may say, its defaults,
+ * the `--help` text and docs/scenarios.md (both generated from the `.describe()` strings here).
+ * Every nested section defaults as a whole (`prefault({})`), so a scenario names only what it
+ * changes. Cross-field rules (instances ≤ partitions, ...) live in validate.ts.
+ */
+
+const SEVEN_DAYS = '7d';
+
+const stackSchema = z
+  .object({
+    provider: z
+      .enum(['native', 'compose', 'external'])
+      .default('native')
+      .describe('where the services run: native processes on 127.0.0.1, docker compose, or an external cluster from the environment'),
+    brokers: z.number().int().min(1).max(9).default(3).describe('Kafka brokers (native supports 1 or 3)'),
+  })
+  .strict()
+  .prefault({})
+  .describe('the stack the scenario runs on');
+
+const partitions = (topic: string) => z.number().int().min(1).max(1000).default(12).describe(`partitions of ${topic}`);
+
+const topologySchema = z
+  .object({
+    rawEventsPartitions: partitions('raw-events (bounds processor parallelism)'),
+    processedEventsPartitions: partitions('processed-events'),
+    replicationFactor: z.number().int().min(1).max(9).optional().describe('replication factor of every topic; default min(3, stack.brokers)'),
+    retentionMs: durationMs({ minMs: 60_000 }).prefault(SEVEN_DAYS).describe('retention.ms of the topics (ms or a duration)'),
+  })
+  .strict()
+  .prefault({})
+  .describe('topic overrides (production: 12 partitions, replication 3, 7 days)');
+
+const ingestSchema = z
+  .object({
+    mode: z.enum(['kafka', 'http']).default('kafka').describe('kafka: the load generator produces straight to raw-events; http: it POSTs to the collector, which produces'),
+    http: z
+      .object({
+        connections: z.number().int().min(1).max(1024).default(10).describe('concurrent HTTP connections to the collector'),
+        pipelining: z.number().int().min(1).max(64).default(1).describe('requests in flight per connection'),
+        batchSize: z.number().int().min(1).max(10_000).default(100).describe('events per request (NDJSON body)'),
+      })
+      .strict()
+      .prefault({})
+      .describe('HTTP load settings, used when mode is http'),
+  })
+  .strict()
+  .prefault({})
+  .describe('how events enter the pipeline');
+
+const producerSchema = z
+  .object({
+    acks: z.literal('all').default('all').describe('fixed: exactly-once needs every in-sync replica to ack'),
+    idempotent: z.literal(true).default(true).describe('fixed: the idempotent producer is what makes retries safe'),
+    retries: z.number().int().min(0).max(100).default(3).describe('send retries before an event counts as failed'),
+    lingerMs: durationMs({ maxMs: 10_000 }).prefault(5).describe('how long the producer waits to fill a batch (ms or a duration)'),
+    batchSizeBytes: z.number().int().min(1).max(16_777_216).default(16_384).describe('largest producer batch per partition, bytes'),
+    compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('none').describe('producer compression codec'),
+    maxInFlight: z.number().int().min(1).max(5).default(5).describe('in-flight requests per broker (≤ 5 keeps idempotent ordering)'),
+  })
+  .strict()
+  .prefault({})
+  .describe('Kafka producer settings (load generator and HTTP collector)');
+
+const processorSchema = z
+  .object({
+    instances: z.number().int().min(1).max(8).default(2).describe('processor instances (each a transactional consumer-producer); ≤ raw-events partitions'),
+    windowMs: durationMs({ minMs: 1_000 }).prefault('60s').describe('tumbling event-time window length'),
+    outOfOrdernessMs: durationMs().prefault('5s').describe('watermark delay: how far behind the newest event time a window may still receive events'),
+    allowedLatenessMs: durationMs().prefault(0).describe('extra time after the watermark passes a window end before events for it are late'),
+    idleTimeoutMs: durationMs({ minMs: 100 }).prefault('10s').describe('a partition with no events for this long stops holding the watermark back'),
+  })
+  .strict()
+  .prefault({})
+  .describe('the windowed exactly-once processor');
+
+const deliverySchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('run the Firehose → S3 delivery stage and check it (I3)'),
+    bucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, dots, hyphens')
+      .default('streamproof-analytics')
+      .describe('S3 bucket the delivery stream writes to'),
+    streamName: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a Firehose stream name: 1-64 letters, digits, _ . -')
+      .default('streamproof-delivery')
+      .describe('Firehose delivery stream name'),
+  })
+  .strict()
+  .prefault({})
+  .describe('delivery of window results to S3 through Firehose');
+
+const runSchema = z
+  .object({
+    warmUpMs: durationMs()
+      .prefault('10s')
+      .describe('leading part of the load excluded from latency and throughput figures (its events are still verified)'),
+    drainTimeoutMs: durationMs({ minMs: 1_000 })
+      .prefault('60s')
+      .describe('after the load ends, how long to wait for results and delivery to catch up before the run is incomplete'),
+  })
+  .strict()
+  .prefault({})
+  .describe('run timing around the load schedule (the run lasts as long as the schedule)');
+
+const gateObject = z
+  .object({
+    threshold: z.string().describe('the expression'),
+    abortOnFail: z.boolean().optional().describe('stop the run as soon as the gate fails'),
+  })
+  .strict();
+
+/** Each threshold is parsed by the gates module now, so a typo fails before anything starts. */
+const thresholdSchema = z
+  .union([z.string(), gateObject], { error: 'expected a threshold expression or { threshold, abortOnFail }' })
+  .superRefine((value, ctx) => {
+    try {
+      parseGate(value);
+    } catch (error) {
+      if (!isStreamproofError(error)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  })
+  .meta({ format: 'gate' });
+
+export const scenarioSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'kebab-case: lowercase letters, digits and -, at most 64')
+      .describe('scenario name; results go to results/<name>/'),
+    description: z
+      .string()
+      .min(1)
+      .max(160)
+      .regex(/^[^\n]*$/, 'one line')
+      .describe('one line shown by --list and in reports'),
+    stack: stackSchema,
+    topology: topologySchema,
+    workload: workloadSchema,
+    load: loadSchema,
+    ingest: ingestSchema,
+    producer: producerSchema,
+    processor: processorSchema,
+    delivery: deliverySchema,
+    run: runSchema,
+    faults: z.array(faultSchema).default([]).describe('faults to inject, by time (see docs/scenarios.md)'),
+    thresholds: z
+      .array(thresholdSchema)
+      .default([])
+      .describe('pass/fail gates, k6-style: `p99(l3) < 2s`, `lost == 0`, `achievedRate >= 0.98 * target` (grammar: docs/gates.md)'),
+  })
+  .strict();
+
+/** What a scenario file writes: every field with a default is optional, durations may be strings. */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** After defaults and transforms, before cross-field resolution. */
+export type ParsedScenario = z.output<typeof scenarioSchema>;
+/** The scenario the runner gets: validated, with every default resolved (see validate.ts). */
+export type Scenario = Omit<ParsedScenario, 'topology'> & {
+  topology: ParsedScenario['topology'] & { replicationFactor: number };
+};
+
+/** Top-level sections in schema order (help, docs and per-section validation walk these). */
+export const SCENARIO_SECTIONS = Object.keys(scenarioSchema.shape) as Array<keyof typeof scenarioSchema.shape>;

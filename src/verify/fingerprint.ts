@@ -1,0 +1,224 @@
+import { ERROR_CODES, StreamproofError } from '../errors.js';
+
+/**
+ * Order-free fingerprint of a multiset of event ids: `count` and `hashSum`, the sum mod 2^64 of a
+ * 64-bit hash of every id. Adding is commutative and associative, so the processor (which sees
+ * events in arrival order, across batches and restarts) and the verifier (which recomputes from
+ * raw-events) get the same value for the same multiset. Two different multisets collide with
+ * probability ~2^-64 per comparison.
+ *
+ * Hash: FNV-1a-64 over the id's UTF-8 bytes, then MurmurHash3's fmix64 finalizer (FNV alone
+ * leaves its low bits weakly mixed, and the low bits carry into everything in a sum).
+ * Wire form: `{ count, hashSum }` with hashSum as 16 lowercase hex digits.
+ *
+ * All 64-bit arithmetic runs in two unsigned 32-bit lanes (hi, lo) with Math.imul and exact
+ * double products: no BigInt on the hot path.
+ */
+
+const TWO_POW_32 = 4294967296;
+const FNV_OFFSET_HI = 0xcbf29ce4;
+const FNV_OFFSET_LO = 0x84222325;
+/** FNV-64 prime 0x100000001b3 = 2^40 + 0x1b3. */
+const FNV_PRIME_LO = 0x1b3;
+const FMIX_C1_HI = 0xff51afd7;
+const FMIX_C1_LO = 0xed558ccd;
+const FMIX_C2_HI = 0xc4ceb9fe;
+const FMIX_C2_LO = 0x1a85ec53;
+const HEX_16 = /^[0-9a-f]{16}$/;
+
+/** A 64-bit value as two unsigned 32-bit halves. */
+export interface Hash64 {
+  hi: number;
+  lo: number;
+}
+
+/** JSON form of a fingerprint, as written in window results and the changelog. */
+export interface FingerprintJson {
+  /** How many event ids were added. */
+  count: number;
+  /** Sum mod 2^64 of the ids' 64-bit hashes, 16 lowercase hex digits. */
+  hashSum: string;
+}
+
+// Output lanes of the last hash; module scope so that the hot path allocates nothing.
+let outHi = 0;
+let outLo = 0;
+
+/** High 32 bits of the unsigned 64-bit product a*b (a, b unsigned 32-bit), via 16-bit limbs. */
+function mulHigh32(a: number, b: number): number {
+  const a0 = a & 0xffff;
+  const a1 = a >>> 16;
+  const b0 = b & 0xffff;
+  const b1 = b >>> 16;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) >>> 0;
+}
+
+/** High 32 bits of (x as unsigned) * 0x1b3: both 16-bit limb products stay below 2^25. */
+function carryOfPrimeLo(x: number): number {
+  return ((x >>> 16) * FNV_PRIME_LO + (((x & 0xffff) * FNV_PRIME_LO) >>> 16)) >>> 16;
+}
+
+/** MurmurHash3 fmix64 on (hi, lo); writes outHi/outLo. */
+function fmix64(hi: number, lo: number): void {
+  lo = (lo ^ (hi >>> 1)) >>> 0; // k ^= k >>> 33 (the high half of k >>> 33 is zero)
+  let nextHi = (Math.imul(hi, FMIX_C1_LO) + Math.imul(lo, FMIX_C1_HI) + mulHigh32(lo, FMIX_C1_LO)) >>> 0;
+  lo = Math.imul(lo, FMIX_C1_LO) >>> 0;
+  hi = nextHi;
+  lo = (lo ^ (hi >>> 1)) >>> 0;
+  nextHi = (Math.imul(hi, FMIX_C2_LO) + Math.imul(lo, FMIX_C2_HI) + mulHigh32(lo, FMIX_C2_LO)) >>> 0;
+  lo = Math.imul(lo, FMIX_C2_LO) >>> 0;
+  hi = nextHi;
+  outLo = (lo ^ (hi >>> 1)) >>> 0;
+  outHi = hi;
+}
+
+const encoder = new TextEncoder();
+
+/** Slow path for ids with non-ASCII characters: hash the UTF-8 bytes (TextEncoder semantics). */
+function hashBytesInto(bytes: Uint8Array): void {
+  let hi = FNV_OFFSET_HI | 0;
+  let lo = FNV_OFFSET_LO | 0;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const x = lo ^ (bytes[i] as number);
+    hi = (Math.imul(hi, FNV_PRIME_LO) + (x << 8) + carryOfPrimeLo(x)) | 0;
+    lo = Math.imul(x, FNV_PRIME_LO);
+  }
+  fmix64(hi >>> 0, lo >>> 0);
+}
+
+/** Hashes `id` into outHi/outLo. ASCII (every generated event id) never leaves the fast loop. */
+function hashInto(id: string): void {
+  // Lanes stay int32 inside the loop (V8 keeps them in registers); reinterpreted as unsigned at the end.
+  let hi = FNV_OFFSET_HI | 0;
+  let lo = FNV_OFFSET_LO | 0;
+  for (let i = 0; i < id.length; i += 1) {
+    const c = id.charCodeAt(i);
+    if (c >= 0x80) {
+      hashBytesInto(encoder.encode(id));
+      return;
+    }
+    // (hi, lo) *= 2^40 + 0x1b3 (mod 2^64): hi gets hi*0x1b3, lo*2^40>>32 = lo<<8, and the carry of lo*0x1b3.
+    const x = lo ^ c;
+    hi = (Math.imul(hi, FNV_PRIME_LO) + (x << 8) + carryOfPrimeLo(x)) | 0;
+    lo = Math.imul(x, FNV_PRIME_LO);
+  }
+  fmix64(hi >>> 0, lo >>> 0);
+}
+
+/** The 64-bit hash of an event id. */
+export function hashEventId(id: string): Hash64 {
+  hashInto(id);
+  return { hi: outHi, lo: outLo };
+}
+
+function hex32(value: number): string {
+  return value.toString(16).padStart(8, '0');
+}
+
+/** The 64-bit hash of an event id as 16 lowercase hex digits. */
+export function hashEventIdHex(id: string): string {
+  hashInto(id);
+  return hex32(outHi) + hex32(outLo);
+}
+
+function invalidFingerprint(message: string): StreamproofError {
+  return new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, message, {
+    hint: 'a fingerprint is { count: non-negative integer, hashSum: 16 lowercase hex digits }; was the record written by this processor version?',
+  });
+}
+
+/**
+ * Mutable fingerprint accumulator. `count` may go negative only as the result of `minus`, which
+ * exists to describe a difference (expected vs actual); serialized fingerprints are never negative.
+ */
+export class Fingerprint {
+  count: number;
+  hashHi: number;
+  hashLo: number;
+
+  constructor(count = 0, hashHi = 0, hashLo = 0) {
+    this.count = count;
+    this.hashHi = hashHi >>> 0;
+    this.hashLo = hashLo >>> 0;
+  }
+
+  static of(ids: Iterable<string>): Fingerprint {
+    const fingerprint = new Fingerprint();
+    for (const id of ids) fingerprint.addEventId(id);
+    return fingerprint;
+  }
+
+  /** Parses the JSON form; throws SP_INVALID_ARGUMENT on anything else. */
+  static parse(value: unknown): Fingerprint {
+    if (typeof value !== 'object' || value === null) throw invalidFingerprint(`fingerprint is not an object: ${String(value)}`);
+    const { count, hashSum } = value as Record<string, unknown>;
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+      throw invalidFingerprint(`fingerprint count must be a non-negative integer, got ${String(count)}`);
+    }
+    if (typeof hashSum !== 'string' || !HEX_16.test(hashSum)) {
+      throw invalidFingerprint(`fingerprint hashSum must be 16 lowercase hex digits, got ${JSON.stringify(hashSum)}`);
+    }
+    return new Fingerprint(count, parseInt(hashSum.slice(0, 8), 16), parseInt(hashSum.slice(8), 16));
+  }
+
+  addEventId(id: string): this {
+    hashInto(id);
+    return this.addHash(outHi, outLo);
+  }
+
+  /** Adds one element whose hash is (hi, lo). */
+  addHash(hi: number, lo: number): this {
+    const sumLo = this.hashLo + (lo >>> 0);
+    const carry = sumLo >= TWO_POW_32 ? 1 : 0;
+    this.hashLo = sumLo - carry * TWO_POW_32;
+    this.hashHi = (this.hashHi + (hi >>> 0) + carry) >>> 0;
+    this.count += 1;
+    return this;
+  }
+
+  /** Adds every element of `other` (multiset union with multiplicities). */
+  merge(other: Fingerprint): this {
+    const sumLo = this.hashLo + other.hashLo;
+    const carry = sumLo >= TWO_POW_32 ? 1 : 0;
+    this.hashLo = sumLo - carry * TWO_POW_32;
+    this.hashHi = (this.hashHi + other.hashHi + carry) >>> 0;
+    this.count += other.count;
+    return this;
+  }
+
+  /** A new fingerprint `this − other`: what `this` has beyond `other` (count may be negative). */
+  minus(other: Fingerprint): Fingerprint {
+    let lo = this.hashLo - other.hashLo;
+    const borrow = lo < 0 ? 1 : 0;
+    lo += borrow * TWO_POW_32;
+    const hi = (this.hashHi - other.hashHi - borrow) >>> 0;
+    return new Fingerprint(this.count - other.count, hi, lo);
+  }
+
+  equals(other: Fingerprint): boolean {
+    return this.count === other.count && this.hashHi === other.hashHi && this.hashLo === other.hashLo;
+  }
+
+  isEmpty(): boolean {
+    return this.count === 0 && this.hashHi === 0 && this.hashLo === 0;
+  }
+
+  clone(): Fingerprint {
+    return new Fingerprint(this.count, this.hashHi, this.hashLo);
+  }
+
+  get hashSum(): string {
+    return hex32(this.hashHi) + hex32(this.hashLo);
+  }
+
+  toJSON(): FingerprintJson {
+    return { count: this.count, hashSum: this.hashSum };
+  }
+
+  toString(): string {
+    return `${this.count}/${this.hashSum}`;
+  }
+}

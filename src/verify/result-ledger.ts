@@ -1,0 +1,315 @@
+import { parseWindowResult } from '../pipeline/processor/outputs.js';
+import { ExampleList, positionText } from './examples.js';
+import { Fingerprint, hashEventId } from './fingerprint.js';
+import type { WindowResultLike } from './recompute.js';
+
+/**
+ * What processed-events holds (read_committed and read_uncommitted) and what S3 holds, per window
+ * result. One entry per distinct result text ("variant"), identified by a 64-bit hash of the exact
+ * text: a copy of a result is the same bytes, so the hash de-duplicates exactly (collision odds
+ * ~2^-64). Memory is one small entry per distinct result, never per event or per S3 line.
+ *
+ * Rules (DESIGN.md §4, I2/I3):
+ *  - a key may appear with revisions 0, 1, 2 ... (allowed lateness): an update, not a duplicate;
+ *    the key's final result is its highest committed revision;
+ *  - the same key+revision committed more than once is a result emitted more than once;
+ *  - a variant seen read_uncommitted more often than read_committed is an aborted (or still open)
+ *    transaction's output: excluded from everything and counted;
+ *  - a higher revision must count more events than a lower one, else the revisions do not explain
+ *    the fingerprints;
+ *  - an S3 line is matched to a committed variant by its exact text; copies beyond the first are
+ *    duplicates (Firehose is at-least-once), lines that match nothing committed are unexpected.
+ */
+
+export interface ResultRecord {
+  key: string | null;
+  value: string | null;
+  partition: number;
+  offset: bigint | number | string;
+}
+
+interface Variant {
+  key: string;
+  revision: number;
+  fingerprint: Fingerprint;
+  /** The result's own `count` field (must equal fingerprint.count). */
+  resultCount: number;
+  contentHi: number;
+  contentLo: number;
+  committed: number;
+  uncommitted: number;
+  delivered: number;
+  /** Where it was first read, `p<partition>@<offset>`. */
+  position: string;
+}
+
+export interface ResultFindings {
+  /** Committed records read (tombstones and invalid ones included). */
+  committedRecords: number;
+  /** Keys with at least one committed result. */
+  finalResults: number;
+  /** Committed copies of a key+revision beyond the first. */
+  emittedMoreThanOnce: number;
+  /** Key+revision pairs committed with different fingerprints. */
+  revisionConflicts: number;
+  /** Revisions that do not count more events than a lower revision of the same key. */
+  revisionsUnexplained: number;
+  /** Committed results whose `count` differs from their fingerprint's count. */
+  inconsistentResults: number;
+  /** Committed values that are not window results. */
+  invalidResults: number;
+  /** Records only in the read_uncommitted read: aborted (or open) transactions' output, excluded. */
+  abortedResults: number;
+  tombstones: number;
+  examples: {
+    emittedMoreThanOnce: readonly string[];
+    revisionConflicts: readonly string[];
+    revisionsUnexplained: readonly string[];
+    inconsistentResults: readonly string[];
+    invalidResults: readonly string[];
+    abortedResults: readonly string[];
+  };
+}
+
+export interface DeliveryFindings {
+  objects: number;
+  records: number;
+  unterminatedObjects: number;
+  finalResults: number;
+  /** Final results found in S3 at least once. */
+  delivered: number;
+  /** Final results not in S3. */
+  missing: number;
+  /** S3 lines beyond the first copy of a committed result (de-duplicated exactly). */
+  duplicates: number;
+  /** Committed results superseded by a higher revision that are in S3 too (expected: every revision is delivered). */
+  superseded: number;
+  /** S3 lines that match no committed result (aborted output, tampered or foreign lines). */
+  unexpected: number;
+  examples: { missing: readonly string[]; duplicates: readonly string[]; unexpected: readonly string[] };
+}
+
+const utf8 = new TextDecoder();
+
+export class ResultLedger {
+  private readonly byKey = new Map<string, Variant[]>();
+  private readonly limit: number;
+  private committedRecords = 0;
+  private tombstones = 0;
+  private committedInvalid = 0;
+  private uncommittedInvalid = 0;
+  private readonly emittedTwice: ExampleList;
+  private readonly invalid: ExampleList;
+  private objects = 0;
+  private s3Records = 0;
+  private unterminated = 0;
+  private readonly unexpected: ExampleList;
+
+  constructor(options: { exampleLimit?: number } = {}) {
+    this.limit = options.exampleLimit ?? 5;
+    this.emittedTwice = new ExampleList(this.limit);
+    this.invalid = new ExampleList(this.limit);
+    this.unexpected = new ExampleList(this.limit);
+  }
+
+  /** A processed-events record from the read_committed read. */
+  addCommitted(record: ResultRecord): void {
+    this.committedRecords += 1;
+    const variant = this.variantOf(record, true);
+    if (!variant) return;
+    const copiesBefore = this.copiesAt(variant.key, variant.revision);
+    variant.committed += 1;
+    if (copiesBefore > 0) {
+      this.emittedTwice.add(() => `${variant.key} rev ${variant.revision} again at ${positionText(record.partition, record.offset)} (first at ${variant.position})`);
+    }
+  }
+
+  /** A processed-events record from the read_uncommitted read. */
+  addUncommitted(record: ResultRecord): void {
+    const variant = this.variantOf(record, false);
+    if (variant) variant.uncommitted += 1;
+  }
+
+  /** One S3 object was read (call before its lines). */
+  addDeliveredObject(terminated: boolean): void {
+    this.objects += 1;
+    if (!terminated) this.unterminated += 1;
+  }
+
+  /** One NDJSON line of an S3 object; `where` names it for examples (`<object key>#<line>`). */
+  addDelivered(line: Uint8Array | string, where: string): void {
+    this.s3Records += 1;
+    const text = typeof line === 'string' ? line : utf8.decode(line);
+    let key: unknown;
+    let revision: unknown;
+    try {
+      ({ key, revision } = JSON.parse(text) as { key?: unknown; revision?: unknown });
+    } catch {
+      this.unexpected.add(() => `${where}: not JSON`);
+      return;
+    }
+    const hash = hashEventId(text);
+    const variant = typeof key === 'string' ? this.byKey.get(key)?.find((v) => v.contentHi === hash.hi && v.contentLo === hash.lo) : undefined;
+    if (!variant || variant.committed === 0) {
+      const what = variant ? 'an aborted result' : 'no committed result';
+      this.unexpected.add(() => `${where}: ${String(key)} rev ${String(revision)} matches ${what}`);
+      return;
+    }
+    variant.delivered += 1;
+  }
+
+  /** Committed results (one per distinct text), for compareWindowResults. */
+  *committedResults(): Generator<WindowResultLike> {
+    for (const variants of this.byKey.values()) {
+      for (const v of variants) if (v.committed > 0) yield { key: v.key, revision: v.revision, fingerprint: v.fingerprint.toJSON() };
+    }
+  }
+
+  /** Highest committed revision per key. */
+  finalRevision(key: string): number | null {
+    let best: number | null = null;
+    for (const v of this.byKey.get(key) ?? []) if (v.committed > 0 && (best === null || v.revision > best)) best = v.revision;
+    return best;
+  }
+
+  results(): ResultFindings {
+    const ex = () => new ExampleList(this.limit);
+    const conflicts = ex();
+    const unexplained = ex();
+    const inconsistent = ex();
+    const aborted = ex();
+    let finalResults = 0;
+    for (const [key, variants] of this.byKey) {
+      const committed = variants.filter((v) => v.committed > 0).sort((a, b) => a.revision - b.revision);
+      if (committed.length > 0) finalResults += 1;
+      for (const v of variants) {
+        for (let i = v.committed; i < v.uncommitted; i += 1) aborted.add(() => `${key} rev ${v.revision} count ${v.resultCount} (${v.position})`);
+        if (v.committed > 0 && v.resultCount !== v.fingerprint.count) {
+          inconsistent.add(() => `${key} rev ${v.revision}: count ${v.resultCount} but fingerprint counts ${v.fingerprint.count}`);
+        }
+      }
+      let previous: Variant | null = null;
+      for (let i = 0; i < committed.length; i += 1) {
+        const v = committed[i] as Variant;
+        if (previous && v.revision === previous.revision) {
+          if (!v.fingerprint.equals(previous.fingerprint)) conflicts.add(() => `${key} rev ${v.revision}: ${previous?.fingerprint} vs ${v.fingerprint}`);
+          continue;
+        }
+        if (previous && v.fingerprint.count <= previous.fingerprint.count) {
+          unexplained.add(() => `${key} rev ${v.revision} counts ${v.fingerprint.count}, not more than rev ${previous?.revision}'s ${previous?.fingerprint.count}`);
+        }
+        previous = v;
+      }
+    }
+    for (let i = this.committedInvalid; i < this.uncommittedInvalid; i += 1) aborted.add('an invalid record');
+    return {
+      committedRecords: this.committedRecords,
+      finalResults,
+      emittedMoreThanOnce: this.emittedTwice.total,
+      revisionConflicts: conflicts.total,
+      revisionsUnexplained: unexplained.total,
+      inconsistentResults: inconsistent.total,
+      invalidResults: this.invalid.total,
+      abortedResults: aborted.total,
+      tombstones: this.tombstones,
+      examples: {
+        emittedMoreThanOnce: this.emittedTwice.items,
+        revisionConflicts: conflicts.items,
+        revisionsUnexplained: unexplained.items,
+        inconsistentResults: inconsistent.items,
+        invalidResults: this.invalid.items,
+        abortedResults: aborted.items,
+      },
+    };
+  }
+
+  delivery(): DeliveryFindings {
+    const missing = new ExampleList(this.limit);
+    const duplicates = new ExampleList(this.limit);
+    let finalResults = 0;
+    let delivered = 0;
+    let duplicateLines = 0;
+    let superseded = 0;
+    for (const [key, variants] of this.byKey) {
+      const final = this.finalRevision(key);
+      if (final === null) continue;
+      finalResults += 1;
+      let finalDelivered = false;
+      for (const v of variants) {
+        if (v.committed === 0) continue;
+        if (v.delivered > 1) {
+          duplicateLines += v.delivered - 1;
+          duplicates.add(() => `${key} rev ${v.revision} ×${v.delivered}`);
+        }
+        if (v.revision === final) finalDelivered ||= v.delivered > 0;
+        else if (v.delivered > 0) superseded += 1;
+      }
+      if (finalDelivered) delivered += 1;
+      else missing.add(() => `${key} rev ${final}`);
+    }
+    return {
+      objects: this.objects,
+      records: this.s3Records,
+      unterminatedObjects: this.unterminated,
+      finalResults,
+      delivered,
+      missing: missing.total,
+      duplicates: duplicateLines,
+      superseded,
+      unexpected: this.unexpected.total,
+      examples: { missing: missing.items, duplicates: duplicates.items, unexpected: this.unexpected.items },
+    };
+  }
+
+  private copiesAt(key: string, revision: number): number {
+    let copies = 0;
+    for (const v of this.byKey.get(key) ?? []) if (v.revision === revision) copies += v.committed;
+    return copies;
+  }
+
+  /** The variant of a record's exact text, created (parsed once) when new; null for tombstones and invalid values. */
+  private variantOf(record: ResultRecord, committed: boolean): Variant | null {
+    if (record.value === null) {
+      if (committed) this.tombstones += 1;
+      return null;
+    }
+    const hash = hashEventId(record.value);
+    if (record.key !== null) {
+      const found = this.byKey.get(record.key)?.find((v) => v.contentHi === hash.hi && v.contentLo === hash.lo);
+      if (found) return found;
+    }
+    const position = positionText(record.partition, record.offset);
+    let result;
+    try {
+      result = parseWindowResult(record.value);
+      if (record.key !== null && record.key !== result.key) throw new Error(`Kafka key ${JSON.stringify(record.key)} differs from result key ${JSON.stringify(result.key)}`);
+    } catch (error) {
+      if (committed) {
+        this.committedInvalid += 1;
+        this.invalid.add(() => `${position}: ${(error as Error).message.slice(0, 200)}`);
+      } else this.uncommittedInvalid += 1;
+      return null;
+    }
+    let variants = this.byKey.get(result.key);
+    const existing = variants?.find((v) => v.contentHi === hash.hi && v.contentLo === hash.lo);
+    if (existing) return existing;
+    const variant: Variant = {
+      key: result.key,
+      revision: result.revision,
+      fingerprint: Fingerprint.parse(result.fingerprint),
+      resultCount: result.count,
+      contentHi: hash.hi,
+      contentLo: hash.lo,
+      committed: 0,
+      uncommitted: 0,
+      delivered: 0,
+      position,
+    };
+    if (!variants) {
+      variants = [];
+      this.byKey.set(result.key, variants);
+    }
+    variants.push(variant);
+    return variant;
+  }
+}

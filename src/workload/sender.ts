@@ -1,0 +1,258 @@
+import { ERROR_CODES, StreamproofError } from '../errors.js';
+import type { EventGenerator, GeneratedRecord } from './generator.js';
+import { dueCount, intendedOffsetsMs, totalEvents, type Schedule } from './schedule.js';
+
+/**
+ * The open-loop sender (OpenMessaging Benchmark style): the schedule alone decides when each event
+ * is due; the sender never waits for an ack to decide when the next one goes out. The transport
+ * port is tiny and every timing is taken here, so no transport can bias the measurements.
+ *
+ * Per event: due = start + t_i. Sleep until due (sending everything already due back to back, then
+ * sleeping once for the next); take a free in-flight slot; build the event with intendedAt = due;
+ * call port.send without awaiting it. Schedule lag = actual send − due; ack latency (L1) =
+ * ack − due. A full in-flight window or a slow generator shows up as schedule lag, never as
+ * skipped events.
+ */
+
+/** Resolves when the broker has acknowledged the record; rejects when it will not. */
+export interface EventPort {
+  send(key: string, value: string): Promise<void>;
+}
+
+export interface SenderClock {
+  /** Monotonic, high resolution (performance.now()-like). */
+  nowMs(): number;
+  /** Wall clock, epoch ms: only to stamp intendedAt. */
+  epochMs(): number;
+}
+
+/** Resolves at (or after) monotonic time `monoMs`, at once if it has passed, early when `signal` aborts. */
+export type SleepUntil = (monoMs: number, signal: AbortSignal) => Promise<void>;
+
+export interface SendRecorder {
+  recordScheduleLagMs(ms: number): void;
+  recordAckLatencyMs(ms: number): void;
+  onAcked(generatorId: string, seq: number, key: string): void;
+  onFailed(generatorId: string, seq: number, error: unknown): void;
+  /** Optional: every record as it is handed to the port (e.g. for a ledger of malformed seqs). */
+  onSent?(record: GeneratedRecord, intendedAtEpochMs: number): void;
+}
+
+export interface LagWarning {
+  readonly lagMs: number;
+  readonly thresholdMs: number;
+  readonly generatorId: string;
+  readonly seq: number;
+}
+
+export interface SenderOptions {
+  readonly schedule: Schedule;
+  readonly generator: Pick<EventGenerator, 'generatorId' | 'next'>;
+  readonly port: EventPort;
+  readonly clock: SenderClock;
+  readonly sleepUntil: SleepUntil;
+  readonly recorder: SendRecorder;
+  /** Epoch ms of schedule offset 0 (lets several generators start together); default: now at run(). */
+  readonly startEpochMs?: number;
+  /** Sends awaiting an ack at most; when full the sender waits for a slot (visible as lag). */
+  readonly maxInFlight: number;
+  /** Warn once (k6 style) when schedule lag first exceeds this; default 1000 ms. */
+  readonly lagWarningThresholdMs?: number;
+  readonly onLagWarning?: (warning: LagWarning) => void;
+  /** After the last send (or stop), how long to wait for outstanding acks; default 30 s. */
+  readonly drainTimeoutMs?: number;
+  /** Events sent back to back before yielding to the event loop; default 1000. */
+  readonly maxBatchEvents?: number;
+  /** Aborting it is the same as stop() (wire Ctrl-C here). */
+  readonly signal?: AbortSignal;
+}
+
+export interface SenderCounters {
+  readonly sent: number;
+  readonly acked: number;
+  readonly failed: number;
+  readonly malformed: number;
+  readonly inFlight: number;
+  readonly maxScheduleLagMs: number;
+}
+
+export interface SenderSummary extends SenderCounters {
+  /** 'completed': every scheduled event was sent; 'stopped': stop() or the signal ended it early. */
+  readonly state: 'completed' | 'stopped';
+  /** Events intended at or before the end (all of them when completed); scheduled − sent were due but never sent. */
+  readonly scheduled: number;
+  /** Sends still unacknowledged when the drain timed out (neither acked nor failed; report, never count as lost). */
+  readonly unresolved: number;
+  readonly startEpochMs: number;
+  /** Monotonic ms from schedule start to the return of run(). */
+  readonly elapsedMs: number;
+  readonly lagWarned: boolean;
+}
+
+export interface Sender {
+  run(): Promise<SenderSummary>;
+  /** No new sends start after this; run() then awaits in-flight sends (up to the drain timeout). */
+  stop(): void;
+  counters(): SenderCounters;
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `${name} must be an integer ≥ 1, got ${value}`, {
+      hint: `set ${name} to a positive integer`,
+    });
+  }
+  return value;
+}
+
+export function createSender(options: SenderOptions): Sender {
+  const { schedule, generator, port, clock, sleepUntil, recorder } = options;
+  const maxInFlight = positiveInteger(options.maxInFlight, 'maxInFlight');
+  const maxBatchEvents = positiveInteger(options.maxBatchEvents ?? 1000, 'maxBatchEvents');
+  const lagThresholdMs = options.lagWarningThresholdMs ?? 1000;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
+  const generatorId = generator.generatorId;
+  const stopController = new AbortController();
+
+  let started = false;
+  let stopped = false;
+  let sent = 0;
+  let acked = 0;
+  let failed = 0;
+  let malformed = 0;
+  let inFlight = 0;
+  let maxScheduleLagMs = 0;
+  let lagWarned = false;
+  let wakeWaiter: (() => void) | undefined;
+
+  /** One waiter at a time: the run loop (for a slot) or the drain (for the last acks). */
+  function waitForSettlement(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      wakeWaiter = resolve;
+    });
+  }
+
+  function wake(): void {
+    const waiter = wakeWaiter;
+    wakeWaiter = undefined;
+    waiter?.();
+  }
+
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    stopController.abort();
+    wake();
+  }
+
+  function sendOne(offsetMs: number, dueMono: number, startEpochMs: number): void {
+    const intendedAtEpochMs = startEpochMs + offsetMs;
+    const record = generator.next(intendedAtEpochMs);
+    const seq = record.kind === 'event' ? record.event.seq : record.seq;
+    const key = record.key;
+    const lagMs = clock.nowMs() - dueMono;
+    sent += 1;
+    if (record.kind === 'malformed') malformed += 1;
+    inFlight += 1;
+    let pending: Promise<void>;
+    try {
+      pending = port.send(key, record.json);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending.then(
+      () => {
+        inFlight -= 1;
+        acked += 1;
+        recorder.recordAckLatencyMs(clock.nowMs() - dueMono);
+        recorder.onAcked(generatorId, seq, key);
+        wake();
+      },
+      (error: unknown) => {
+        inFlight -= 1;
+        failed += 1;
+        recorder.onFailed(generatorId, seq, error);
+        wake();
+      },
+    );
+    // Recorded after send() so the port sees the record as early as possible; lagMs was taken before.
+    recorder.recordScheduleLagMs(lagMs);
+    recorder.onSent?.(record, intendedAtEpochMs);
+    if (lagMs > maxScheduleLagMs) maxScheduleLagMs = lagMs;
+    if (!lagWarned && lagMs > lagThresholdMs) {
+      lagWarned = true;
+      options.onLagWarning?.({ lagMs, thresholdMs: lagThresholdMs, generatorId, seq });
+    }
+  }
+
+  async function drain(): Promise<void> {
+    if (inFlight === 0) return;
+    const drainController = new AbortController();
+    let timedOut = false;
+    void sleepUntil(clock.nowMs() + drainTimeoutMs, drainController.signal).then(() => {
+      timedOut = true;
+      wake();
+    });
+    while (inFlight > 0 && !timedOut) await waitForSettlement();
+    drainController.abort();
+  }
+
+  async function run(): Promise<SenderSummary> {
+    if (started) {
+      throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, 'this sender has already run', { hint: 'create a new sender per run' });
+    }
+    started = true;
+    const onAbort = (): void => stop();
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const monoAtRun = clock.nowMs();
+    const epochAtRun = clock.epochMs();
+    const startEpochMs = options.startEpochMs ?? epochAtRun;
+    // Monotonic time of schedule offset 0: due times never depend on wall-clock jumps.
+    const monoBase = monoAtRun + (startEpochMs - epochAtRun);
+    let stopMono = monoBase;
+    let batch = 0;
+    let allSent = false;
+    try {
+      for (const offsetMs of intendedOffsetsMs(schedule)) {
+        const dueMono = monoBase + offsetMs;
+        while (!stopped && clock.nowMs() < dueMono) {
+          batch = 0;
+          await sleepUntil(dueMono, stopController.signal);
+        }
+        while (!stopped && inFlight >= maxInFlight) await waitForSettlement();
+        if (!stopped && batch >= maxBatchEvents) {
+          // Far behind schedule: let acks and other I/O run before the next burst.
+          batch = 0;
+          await sleepUntil(clock.nowMs(), stopController.signal);
+        }
+        if (stopped) break;
+        sendOne(offsetMs, dueMono, startEpochMs);
+        batch += 1;
+      }
+      allSent = !stopped;
+      stopMono = clock.nowMs();
+      await drain();
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    const state = allSent ? 'completed' : 'stopped';
+    const scheduled = state === 'completed' ? totalEvents(schedule) : Math.max(sent, dueCount(schedule, stopMono - monoBase));
+    return {
+      state,
+      scheduled,
+      ...counters(),
+      unresolved: inFlight,
+      startEpochMs,
+      elapsedMs: clock.nowMs() - monoBase,
+      lagWarned,
+    };
+  }
+
+  function counters(): SenderCounters {
+    return { sent, acked, failed, malformed, inFlight, maxScheduleLagMs };
+  }
+
+  return { run, stop, counters };
+}

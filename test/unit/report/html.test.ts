@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { jsonForScriptTag, renderReportHtml, scriptSourceForTag } from '../../../src/report/html.js';
+import { completedResultFixture, failedResultFixture, incompleteResultFixture } from '../../fixtures/report/result-fixture.js';
+
+const FAKE_CHART_JS = 'window.Chart = function () {}; /* fake for string tests; the browser test uses the real one */';
+
+describe('jsonForScriptTag', () => {
+  it('leaves no `<`, `>` or `&` and round-trips exactly', () => {
+    const value = { text: '</script><!-- & > \u2028\u2029 end' };
+    const encoded = jsonForScriptTag(value);
+    expect(encoded).toBe('{"text":"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u003e \\u2028\\u2029 end"}');
+    expect(JSON.parse(encoded)).toEqual(value);
+  });
+});
+
+describe('scriptSourceForTag', () => {
+  it('breaks `</script` and `<!--` (any case) without changing what the code means', () => {
+    const source = 'var a = "</SCRIPT>", b = /<!--/, c = 1 < 2;';
+    const safe = scriptSourceForTag(source);
+    expect(safe).toBe('var a = "\\x3C/SCRIPT>", b = /\\x3C!--/, c = 1 < 2;');
+    // Evaluating our own test string proves the escaped source means the same.
+    expect(new Function(`${safe}; return [a, b.source, c];`)()).toEqual(['</SCRIPT>', '\\x3C!--', true]);
+  });
+});
+
+describe('renderReportHtml', () => {
+  it('is one self-contained page: CSP forbids the network, no src/href, data and scripts inline', () => {
+    const html = renderReportHtml(completedResultFixture(), FAKE_CHART_JS);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(html).not.toMatch(/\s(src|href)=/);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain(`<script>${FAKE_CHART_JS}</script>`);
+    expect(html).toContain('<script type="application/json" id="streamproof-result">{"schemaVersion":1,');
+    expect(html.match(/<canvas id="([a-z-]+)"/g)).toEqual(['<canvas id="chart-rate"', '<canvas id="chart-latency"', '<canvas id="chart-lag"']);
+    expect(html).toContain('<body data-status="PASS">');
+  });
+
+  it('draws no canvas when there is no time series, and says why', () => {
+    const html = renderReportHtml(failedResultFixture(), FAKE_CHART_JS);
+    expect(html).not.toContain('<canvas');
+    expect(html).toContain('No time series was recorded, so there is nothing to chart.');
+    expect(html).toContain('<div class="banner status-FAILED" id="banner">FAILED — the harness or stack broke; nothing was proven<ul>');
+  });
+
+  it('puts the INCOMPLETE banner before any figure', () => {
+    const html = renderReportHtml(incompleteResultFixture(), FAKE_CHART_JS);
+    const banner = html.indexOf('INCOMPLETE — partial run, NOT a pass');
+    expect(banner).toBeGreaterThan(0);
+    expect(banner).toBeLessThan(html.indexOf('<h2>Rates</h2>'));
+  });
+
+  it('escapes text from the result', () => {
+    const html = renderReportHtml({ ...completedResultFixture(), runId: '<img onerror=x>' }, FAKE_CHART_JS);
+    expect(html).toContain('run <code>&#60;img onerror=x&#62;</code>');
+    expect(html).not.toContain('<img');
+  });
+});

@@ -1,0 +1,74 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES, StreamproofError } from '../../../src/errors.js';
+import { parseResult, readResult } from '../../../src/report/result-schema.js';
+import { completedResultFixture, failedResultFixture, incompleteResultFixture } from '../../fixtures/report/result-fixture.js';
+
+function message(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(StreamproofError);
+    expect((error as StreamproofError).code).toBe(ERROR_CODES.INVALID_RESULT);
+    return (error as StreamproofError).message;
+  }
+  throw new Error('did not throw');
+}
+
+describe('parseResult', () => {
+  it('accepts each state of the union and round-trips through JSON', () => {
+    for (const result of [completedResultFixture(), incompleteResultFixture(), failedResultFixture()]) {
+      expect(parseResult(JSON.parse(JSON.stringify(result)))).toEqual(result);
+    }
+  });
+
+  it('names the offending field', () => {
+    const bad = JSON.parse(JSON.stringify(completedResultFixture()));
+    bad.stages.l1_produce.p99Ms = '12';
+    expect(message(() => parseResult(bad, 'x.json'))).toBe('x.json is not a valid result: stages.l1_produce.p99Ms: Invalid input: expected number, received string');
+  });
+
+  it('a completed result must carry a verdict; a failed one must not', () => {
+    const { verdict: _v, ...noVerdict } = completedResultFixture();
+    expect(message(() => parseResult(noVerdict))).toContain('verdict: Invalid input: expected object, received undefined');
+    const failed = { ...failedResultFixture(), verdict: completedResultFixture().verdict };
+    expect(message(() => parseResult(failed))).toContain('verdict: Invalid input: expected null');
+  });
+
+  it('rejects an unknown state, unknown keys and unsafe scenario names', () => {
+    expect(message(() => parseResult({ ...completedResultFixture(), state: 'aborted' }))).toBe("result is not a valid result: state: Invalid discriminator value. Expected 'completed' | 'incomplete' | 'failed'");
+    expect(message(() => parseResult({ ...completedResultFixture(), extra: 1 }))).toContain('Unrecognized key: "extra"');
+    expect(message(() => parseResult({ ...completedResultFixture(), scenario: { name: '../etc', resolved: {} } }))).toContain('scenario.name:');
+  });
+
+  it('says which schemaVersion it found', () => {
+    expect(message(() => parseResult({ ...completedResultFixture(), schemaVersion: 2 }, 'r.json'))).toBe('r.json: schemaVersion is 2, this streamproof reads version 1');
+    const { schemaVersion: _s, ...none } = completedResultFixture();
+    expect(message(() => parseResult(none, 'r.json'))).toBe('r.json: schemaVersion is missing, this streamproof reads version 1');
+  });
+});
+
+describe('readResult', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'streamproof-result-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads a valid file', async () => {
+    const file = join(dir, 'ok.json');
+    await writeFile(file, JSON.stringify(completedResultFixture()));
+    expect((await readResult(file)).runId).toBe('fixture-run-0001');
+  });
+
+  it('names the file when it is missing or not JSON', async () => {
+    const truncated = join(dir, 'truncated.json');
+    await writeFile(truncated, '{"schemaVersion": 1, "state"');
+    await expect(readResult(truncated)).rejects.toThrow(`${truncated} is not JSON:`);
+    await expect(readResult(join(dir, 'nope.json'))).rejects.toThrow(`cannot read result file ${join(dir, 'nope.json')}: ENOENT`);
+  });
+});

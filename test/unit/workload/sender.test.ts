@@ -1,0 +1,278 @@
+import { describe, expect, it } from 'vitest';
+import { StreamproofError } from '../../../src/errors.js';
+import type { GeneratedRecord } from '../../../src/workload/generator.js';
+import { createGenerator } from '../../../src/workload/generator.js';
+import { constantSchedule, type Schedule } from '../../../src/workload/schedule.js';
+import { createSender, type EventPort, type LagWarning, type SendRecorder, type SenderOptions, type SleepUntil } from '../../../src/workload/sender.js';
+
+const EPOCH_MS = 1_700_000_000_000;
+
+/**
+ * A simulated world: virtual monotonic time and a timer queue. run() lets all microtasks settle
+ * (one real setImmediate), then jumps time to the earliest timer and fires it, until the promise
+ * settles or nothing is left to fire. No real time passes, so every timing below is exact.
+ */
+class World {
+  now = 0;
+  private timers: { at: number; order: number; fire: () => void }[] = [];
+  private order = 0;
+  readonly sleeps: number[] = [];
+  /** Extra virtual time every sleep oversleeps by (models a coarse timer). */
+  oversleepMs = 0;
+
+  readonly clock = { nowMs: () => this.now, epochMs: () => EPOCH_MS + this.now };
+
+  readonly sleepUntil: SleepUntil = (monoMs, signal) =>
+    new Promise<void>((resolve) => {
+      this.sleeps.push(monoMs);
+      if (signal.aborted) return resolve();
+      const timer = this.at(Math.max(monoMs, this.now) + this.oversleepMs, resolve);
+      signal.addEventListener('abort', () => {
+        this.cancel(timer);
+        resolve();
+      });
+    });
+
+  at(time: number, fire: () => void): object {
+    const timer = { at: time, order: (this.order += 1), fire };
+    this.timers.push(timer);
+    return timer;
+  }
+
+  cancel(timer: object): void {
+    this.timers = this.timers.filter((t) => t !== timer);
+  }
+
+  /** Runs until `promise` settles (returns true) or the world is idle with no timers (false). */
+  async run(promise?: Promise<unknown>): Promise<boolean> {
+    let settled = false;
+    void promise?.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (settled) return true;
+      if (this.timers.length === 0) return false;
+      this.timers.sort((a, b) => a.at - b.at || a.order - b.order);
+      const next = this.timers.shift()!;
+      this.now = Math.max(this.now, next.at);
+      next.fire();
+    }
+  }
+}
+
+class Recorder implements SendRecorder {
+  lags: number[] = [];
+  ackLatencies: number[] = [];
+  acked: number[] = [];
+  failed: number[] = [];
+  sent: GeneratedRecord[] = [];
+  recordScheduleLagMs(ms: number): void {
+    this.lags.push(ms);
+  }
+  recordAckLatencyMs(ms: number): void {
+    this.ackLatencies.push(ms);
+  }
+  onAcked(_generatorId: string, seq: number): void {
+    this.acked.push(seq);
+  }
+  onFailed(_generatorId: string, seq: number): void {
+    this.failed.push(seq);
+  }
+  onSent(record: GeneratedRecord): void {
+    this.sent.push(record);
+  }
+}
+
+/** A stub generator: the JSON is just the intendedAt it was given, so tests can read it back. */
+function stubGenerator(malformedEvery = 0) {
+  let seq = 0;
+  return {
+    generatorId: 'g',
+    next(intendedAtMs: number): GeneratedRecord {
+      const mySeq = seq++;
+      const json = String(intendedAtMs);
+      if (malformedEvery > 0 && mySeq % malformedEvery === 0) {
+        return { kind: 'malformed', generatorId: 'g', seq: mySeq, key: `k${mySeq}`, json, defect: 'unknown-type' };
+      }
+      return { kind: 'event', key: `k${mySeq}`, json, timing: 'on-time', event: { seq: mySeq } } as unknown as GeneratedRecord;
+    },
+  };
+}
+
+/** A port whose sends are logged with their virtual send time and acked `ackAfterMs` later (never if undefined). */
+function port(world: World, ackAfterMs: number | undefined, fail: (seq: number) => boolean = () => false) {
+  const calls: { atMs: number; key: string; value: string }[] = [];
+  const p: EventPort = {
+    send(key, value) {
+      calls.push({ atMs: world.now, key, value });
+      const seq = calls.length - 1;
+      return new Promise<void>((resolve, reject) => {
+        if (ackAfterMs === undefined) return;
+        world.at(world.now + ackAfterMs, () => (fail(seq) ? reject(new Error(`nack ${seq}`)) : resolve()));
+      });
+    },
+  };
+  return { port: p, calls };
+}
+
+function setup(world: World, schedule: Schedule, eventPort: EventPort, extra: Partial<SenderOptions> = {}) {
+  const recorder = new Recorder();
+  const sender = createSender({
+    schedule,
+    generator: stubGenerator(),
+    port: eventPort,
+    clock: world.clock,
+    sleepUntil: world.sleepUntil,
+    recorder,
+    maxInFlight: 1000,
+    drainTimeoutMs: 1000,
+    ...extra,
+  });
+  return { sender, recorder };
+}
+
+describe('open loop', () => {
+  it('sends at the intended times even when nothing is ever acked, up to maxInFlight', async () => {
+    const world = new World();
+    const { port: p, calls } = port(world, undefined);
+    const { sender, recorder } = setup(world, constantSchedule(1000, 20), p, { maxInFlight: 5 });
+    const running = sender.run();
+    expect(await world.run(running)).toBe(false); // blocked on a slot: idle, not finished
+    expect(calls.map((c) => c.atMs)).toEqual([0, 1, 2, 3, 4]);
+    expect(calls.map((c) => Number(c.value))).toEqual([0, 1, 2, 3, 4].map((i) => EPOCH_MS + i));
+    expect(recorder.lags).toEqual([0, 0, 0, 0, 0]);
+    sender.stop();
+    expect(await world.run(running)).toBe(true);
+    const summary = await running;
+    // Event 5 fell due at t = 5 while the sender waited for a slot: due, never sent.
+    expect(summary).toMatchObject({ state: 'stopped', scheduled: 6, sent: 5, acked: 0, failed: 0, unresolved: 5, inFlight: 5 });
+    expect(world.now).toBe(5 + 1000); // waited exactly the drain timeout for acks that never came
+  });
+
+  it('does not wait for acks: a 10 ms port still gets one send per ms, and L1 = 10 ms', async () => {
+    const world = new World();
+    const { port: p, calls } = port(world, 10);
+    const { sender, recorder } = setup(world, constantSchedule(1000, 20), p);
+    const running = sender.run();
+    expect(await world.run(running)).toBe(true);
+    expect(calls.map((c) => c.atMs)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(recorder.lags.every((lag) => lag === 0)).toBe(true);
+    expect(recorder.ackLatencies).toEqual(new Array(20).fill(10));
+    expect(await running).toMatchObject({ state: 'completed', scheduled: 20, sent: 20, acked: 20, unresolved: 0, elapsedMs: 29 });
+  });
+
+  it('a full in-flight window shows up as schedule lag, and ack latency counts from the intended time', async () => {
+    const world = new World();
+    const { port: p, calls } = port(world, 10);
+    const warnings: LagWarning[] = [];
+    const { sender, recorder } = setup(world, constantSchedule(1000, 6), p, {
+      maxInFlight: 2,
+      lagWarningThresholdMs: 5,
+      onLagWarning: (w) => warnings.push(w),
+    });
+    const running = sender.run();
+    await world.run(running);
+    expect(calls.map((c) => c.atMs)).toEqual([0, 1, 10, 11, 20, 21]);
+    expect(recorder.lags).toEqual([0, 0, 8, 8, 16, 16]);
+    expect(recorder.ackLatencies).toEqual([10, 10, 18, 18, 26, 26]);
+    expect(warnings).toEqual([{ lagMs: 8, thresholdMs: 5, generatorId: 'g', seq: 2 }]); // once only
+    expect(await running).toMatchObject({ state: 'completed', sent: 6, acked: 6, maxScheduleLagMs: 16, lagWarned: true });
+  });
+});
+
+describe('batching', () => {
+  it('sends everything already due back to back, then sleeps once until the next due', async () => {
+    const world = new World();
+    world.oversleepMs = 5; // a coarse timer: every sleep wakes 5 ms late
+    const { port: p, calls } = port(world, 0);
+    const { sender, recorder } = setup(world, constantSchedule(1000, 20), p);
+    await world.run(sender.run());
+    // Four sleeps for 20 events; the last entry is the drain timeout for the final ack.
+    expect(world.sleeps).toEqual([1, 7, 13, 19, 24 + 1000]);
+    expect(calls.slice(0, 8).map((c) => c.atMs)).toEqual([0, 6, 6, 6, 6, 6, 6, 12]);
+    expect(recorder.lags.slice(0, 8)).toEqual([0, 5, 4, 3, 2, 1, 0, 5]);
+  });
+
+  it('yields to the event loop every maxBatchEvents when far behind', async () => {
+    const world = new World();
+    const { port: p, calls } = port(world, 0);
+    // The schedule started 100 ms ago: all 20 events are due at once.
+    const { sender } = setup(world, constantSchedule(1000, 20), p, { startEpochMs: EPOCH_MS - 100, maxBatchEvents: 8 });
+    await world.run(sender.run());
+    expect(calls.length).toBe(20);
+    // "Sleep until now" after 8 and after 16 sends; the last entry is the drain timeout.
+    expect(world.sleeps).toEqual([0, 0, 1000]);
+  });
+});
+
+describe('stop', () => {
+  it('starts no new send after stop(), waits for in-flight acks, and counts what was due', async () => {
+    const world = new World();
+    const { port: p, calls } = port(world, 10);
+    const { sender, recorder } = setup(world, constantSchedule(1000, 100), p);
+    world.at(5.5, () => sender.stop());
+    const running = sender.run();
+    await world.run(running);
+    expect(calls.map((c) => c.atMs)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(recorder.acked).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(await running).toMatchObject({ state: 'stopped', scheduled: 6, sent: 6, acked: 6, unresolved: 0, elapsedMs: 15 });
+  });
+
+  it('an aborted signal stops it like stop(); stop() after the last send still reports completed', async () => {
+    const world = new World();
+    const { port: p, calls } = port(world, 10);
+    const controller = new AbortController();
+    const { sender } = setup(world, constantSchedule(1000, 100), p, { signal: controller.signal });
+    world.at(2.5, () => controller.abort());
+    expect(await world.run(sender.run().then((s) => expect(s.state).toBe('stopped')))).toBe(true);
+    expect(calls.length).toBe(3);
+
+    const world2 = new World();
+    const { port: p2 } = port(world2, 10);
+    const { sender: sender2 } = setup(world2, constantSchedule(1000, 3), p2);
+    world2.at(4, () => sender2.stop()); // all 3 sent by t=2; stopping while draining
+    const running = sender2.run();
+    await world2.run(running);
+    expect(await running).toMatchObject({ state: 'completed', scheduled: 3, acked: 3 });
+  });
+});
+
+describe('accounting', () => {
+  it('counts failures (rejected or thrown) and malformed records, and reports each seq', async () => {
+    const world = new World();
+    const { port: p } = port(world, 1, (seq) => seq % 3 === 1);
+    const throwing: EventPort = {
+      send: (key, value) => {
+        if (key === 'k4') throw new Error('sync failure');
+        return p.send(key, value);
+      },
+    };
+    const { sender, recorder } = setup(world, constantSchedule(1000, 9), throwing, { generator: stubGenerator(4) });
+    const running = sender.run();
+    await world.run(running);
+    expect(recorder.failed.sort((a, b) => a - b)).toEqual([1, 4, 5, 8]);
+    expect(await running).toMatchObject({ sent: 9, acked: 5, failed: 4, malformed: 3 });
+  });
+
+  it('stamps intendedAt = startEpochMs + t_i with a real generator, waiting for a future start', async () => {
+    const world = new World();
+    const { port: p, calls } = port(world, 0);
+    const generator = createGenerator({ generatorId: 'real', seed: 3, users: 10 });
+    const { sender, recorder } = setup(world, constantSchedule(500, 10), p, { generator, startEpochMs: EPOCH_MS + 1000 });
+    await world.run(sender.run());
+    expect(calls.map((c) => c.atMs)).toEqual([1000, 1002, 1004, 1006, 1008]);
+    expect(calls.map((c) => (JSON.parse(c.value) as { intendedAt: number }).intendedAt)).toEqual([0, 2, 4, 6, 8].map((t) => EPOCH_MS + 1000 + t));
+    expect(recorder.sent.map((r) => r.key)).toEqual(calls.map((c) => c.key));
+  });
+
+  it('runs once and validates its options', async () => {
+    const world = new World();
+    const { port: p } = port(world, 0);
+    const { sender } = setup(world, constantSchedule(1000, 1), p);
+    await world.run(sender.run());
+    await expect(sender.run()).rejects.toThrow(StreamproofError);
+    expect(() => setup(world, constantSchedule(1, 1), p, { maxInFlight: 0 })).toThrow(StreamproofError);
+  });
+});
