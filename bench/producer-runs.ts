@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { KafkaAdmin, withKafkaAdmin } from '../src/kafka/admin.js';
-import { BatchingProducer, DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../src/kafka/producer.js';
+import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../src/kafka/producer.js';
 import { systemClock } from '../src/metrics/clock.js';
 import { defaultMaxInFlightEvents, runKafkaIngest } from '../src/pipeline/ingest/kafka-ingest.js';
+import { createProducerPool } from '../src/pipeline/ingest/producer-pool.js';
 import { readIngested } from '../src/pipeline/ingest/read-back.js';
 import { saturate, type SaturateResult } from '../src/pipeline/ingest/saturate.js';
 import type { StackEndpoints } from '../src/stack/endpoints.js';
@@ -59,11 +60,17 @@ export class BenchTopics {
   }
 }
 
+/** Producer tuning plus the number of key-sharded producers (producer-pool.ts). */
+export type BenchConfig = Partial<ProducerTuning> & { producers?: number };
+
 export interface OursResult extends SaturateResult {
   tuning: ProducerTuning;
+  producers: number;
   windowRecords: number;
   /** Records in the topic afterwards (should equal acked, plus any failed that landed). */
   inTopic: number;
+  /** CPU time of this process (user + system) per acked event, µs: less sensitive to a shared machine than events/s. */
+  cpuUsPerEvent: number;
 }
 
 /** Closed-loop maximum of BatchingProducer for `durationMs`, on a fresh topic. */
@@ -72,27 +79,32 @@ export async function measureOurs(
   topics: BenchTopics,
   sizeBytes: number,
   durationMs: number,
-  tuning: Partial<ProducerTuning> = {},
+  config: BenchConfig = {},
 ): Promise<OursResult & { topic: string }> {
+  const { producers = 1, ...tuning } = config;
   const resolved: ProducerTuning = { ...DEFAULT_PRODUCER_TUNING, ...tuning };
-  const windowRecords = defaultMaxInFlightEvents(resolved);
+  const windowRecords = defaultMaxInFlightEvents(resolved, producers);
   const topic = await topics.create(`ours-${sizeBytes}`);
-  const producer = new BatchingProducer(stack.kafka, { clientId: 'bench-producer', tuning: resolved });
+  const pool = createProducerPool(stack.kafka, { producers, clientId: 'bench-producer', tuning: resolved });
   let result: SaturateResult;
+  let cpu: NodeJS.CpuUsage;
   try {
-    await producer.connect();
+    await pool.connect();
+    const cpuBefore = process.cpuUsage();
     result = await saturate({
-      producer,
+      producer: pool.producer,
       topic,
       record: exactSizeRecords(sizeBytes, { generatorId: 'bench', users: 10_000, seed: 1 }),
       durationMs,
       windowRecords,
       clock: systemClock(),
     });
+    cpu = process.cpuUsage(cpuBefore);
   } finally {
-    await producer.close().catch(() => undefined);
+    await pool.close();
   }
-  return { ...result, tuning: resolved, windowRecords, inTopic: await topics.count(topic), topic };
+  const cpuUsPerEvent = (cpu.user + cpu.system) / Math.max(1, result.acked);
+  return { ...result, tuning: resolved, producers, windowRecords, inTopic: await topics.count(topic), topic, cpuUsPerEvent };
 }
 
 /** Kafka's ProducerPerformance on a fresh topic with the same config; `inTopic` counted afterwards. */
@@ -134,7 +146,14 @@ export interface AccuracyResult {
 }
 
 /** Open-loop run through runKafkaIngest (live generator, default tuning) at a fixed rate. */
-export async function measureAccuracy(stack: StackEndpoints, topics: BenchTopics, sizeBytes: number, rateEventsPerS: number, durationMs: number): Promise<AccuracyResult> {
+export async function measureAccuracy(
+  stack: StackEndpoints,
+  topics: BenchTopics,
+  sizeBytes: number,
+  rateEventsPerS: number,
+  durationMs: number,
+  producers = 1,
+): Promise<AccuracyResult> {
   const topic = await topics.create(`open-${rateEventsPerS}`);
   try {
     const summary = await runKafkaIngest({
@@ -144,6 +163,7 @@ export async function measureAccuracy(stack: StackEndpoints, topics: BenchTopics
       generatorConfig: { generatorId: 'bench-open', seed: 1, users: 10_000, payloadBytes: sizeBytes },
       clock: systemClock(),
       clientId: 'bench-open-loop',
+      producers,
     });
     const lag = summary.histograms.scheduleLag.summary();
     const ack = summary.histograms.ackLatency.summary();
@@ -167,12 +187,12 @@ export async function measureAccuracy(stack: StackEndpoints, topics: BenchTopics
 
 export interface TuningResult extends OursResult {
   /** From a full read_committed read-back. */
-  readBack: { records: number; distinct: number; duplicates: number; orderViolations: number; unidentified: number };
+  readBack: { records: number; distinct: number; duplicates: number; orderViolations: number; keyOrderViolations: number; unidentified: number };
 }
 
 /** A closed-loop run with `tuning`, then a full read-back for duplicates and per-partition order. */
-export async function measureTuning(stack: StackEndpoints, topics: BenchTopics, sizeBytes: number, durationMs: number, tuning: Partial<ProducerTuning>): Promise<TuningResult> {
-  const ours = await measureOurs(stack, topics, sizeBytes, durationMs, tuning);
+export async function measureTuning(stack: StackEndpoints, topics: BenchTopics, sizeBytes: number, durationMs: number, config: BenchConfig): Promise<TuningResult> {
+  const ours = await measureOurs(stack, topics, sizeBytes, durationMs, config);
   try {
     const back = await readIngested(stack.kafka, ours.topic, { timeoutMs: 180_000 });
     return {
@@ -182,6 +202,7 @@ export async function measureTuning(stack: StackEndpoints, topics: BenchTopics, 
         distinct: back.observed.distinctCount,
         duplicates: back.observed.extraOccurrences,
         orderViolations: back.orderViolations,
+        keyOrderViolations: back.keyOrderViolations,
         unidentified: back.unidentified,
       },
     };

@@ -3,24 +3,25 @@
  * own Java producer, and how accurately the open-loop sender holds a rate. Prints figures;
  * asserts nothing (timings are not tests). See docs/benchmarks.md.
  *
- *   npm run bench:producer [-- --sizes 256,1024 --seconds 10 --accuracy-size 1024
- *                              --accuracy-seconds 10 --skip-java --sweep --sweep-seconds 4]
+ *   npm run bench:producer [-- --sizes 256,1024 --seconds 10 --rounds 1 --producers 1
+ *                              --accuracy-size 1024 --accuracy-seconds 10 --skip-java
+ *                              --sweep --sweep-seconds 4 --sweep-size 1024 --sections 1,2,3]
  *
  * 1. Maximum sustained events/s per record size: our BatchingProducer closed loop (kept
  *    saturated for --seconds) and org.apache.kafka.tools.ProducerPerformance (same size, same
- *    topic config, acks=all, idempotence), each on a fresh topic; the ratio ours / Java.
+ *    topic config, acks=all, idempotence), each on a fresh topic; the ratio ours / Java. With
+ *    --rounds N the pair runs N times, alternating, and medians are compared (the machine is shared).
  * 2. Open-loop rate accuracy at 50 % and 80 % of our measured maximum (at --accuracy-size):
  *    worst 1 s bucket |achieved − target| / target, and schedule lag.
- * 3. --sweep: batchMaxRecords, lingerMs and maxInFlightBatches variants, each with a full
+ * 3. --sweep (or --sections 3): batchMaxRecords, lingerMs and maxInFlightBatches variants, each with a full
  *    read-back checking duplicates and per-partition order.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatError } from '../src/errors.js';
-import type { ProducerTuning } from '../src/kafka/producer.js';
 import { loadStackEndpoints } from '../src/stack/state.js';
 import { ensureKafkaJars, KAFKA_VERSION } from '../src/stack/native/install.js';
-import { BenchTopics, measureAccuracy, measureJava, measureOurs, measureTuning } from './producer-runs.js';
+import { BenchTopics, measureAccuracy, measureJava, measureOurs, measureTuning, type BenchConfig } from './producer-runs.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,6 +33,9 @@ const { values: args } = parseArgs({
     sweep: { type: 'boolean', default: false },
     'sweep-seconds': { type: 'string', default: '4' },
     'sweep-size': { type: 'string', default: '1024' },
+    rounds: { type: 'string', default: '1' },
+    sections: { type: 'string', default: '1,2' },
+    producers: { type: 'string', default: '1' },
   },
 });
 
@@ -39,12 +43,17 @@ const sizes = args.sizes.split(',').map(Number);
 const durationMs = Number(args.seconds) * 1000;
 const accuracySize = Number(args['accuracy-size']);
 const accuracyMs = Number(args['accuracy-seconds']) * 1000;
+const rounds = Math.max(1, Number(args.rounds));
+const producers = Number(args.producers);
+const sections = new Set(args.sections.split(',').map(Number));
+if (args.sweep) sections.add(3);
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 const pct = (ratio: number) => `${(ratio * 100).toFixed(2)} %`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-const SWEEP: Array<Partial<ProducerTuning>> = [
+const SWEEP: BenchConfig[] = [
   { maxInFlightBatches: 1 },
   { maxInFlightBatches: 2 },
   { maxInFlightBatches: 3 },
@@ -53,7 +62,9 @@ const SWEEP: Array<Partial<ProducerTuning>> = [
   { batchMaxRecords: 5_000 },
   { lingerMs: 0 },
   { lingerMs: 20 },
-  { batchMaxRecords: 5_000, maxInFlightBatches: 3 },
+  { producers: 2 },
+  { producers: 3 },
+  { producers: 3, batchMaxRecords: 5_000 },
 ];
 
 async function main(): Promise<void> {
@@ -71,39 +82,49 @@ async function main(): Promise<void> {
   const classpath = args['skip-java'] ? undefined : await ensureKafkaJars((line) => console.log(line));
   const maxBySize = new Map<number, number>();
   try {
-    console.log('## 1. maximum sustained throughput (closed loop, acks=all, idempotent)');
-    for (const size of sizes) {
-      const ours = await measureOurs(stack, topics, size, durationMs);
-      await topics.delete(ours.topic);
-      maxBySize.set(size, ours.ackedPerS);
-      const t = ours.tuning;
-      console.log(
-        `ours  ${size} B: ${fmt(ours.ackedPerS)} events/s (${fmt(ours.ackedValueBytesPerS / 2 ** 20, 2)} MiB/s) over ${fmt(ours.elapsedMs / 1000, 1)} s; ` +
-          `acked ${ours.acked}, failed ${ours.failed}, in topic ${ours.inTopic}; send→ack p50 ${fmt(ours.latency.percentileMs(50), 1)} ms p99 ${fmt(ours.latency.percentileMs(99), 1)} ms; ` +
-          `tuning batch ${t.batchMaxRecords} linger ${t.lingerMs} ms in-flight ${t.maxInFlightBatches} compression ${t.compression}, window ${ours.windowRecords}` +
-          (ours.firstError ? `; first error: ${ours.firstError}` : ''),
-      );
-      if (!classpath) continue;
-      // Aim at about the same duration as ours; Java stops on its record count (or the time limit).
-      const records = Math.min(5_000_000, Math.max(50_000, Math.round(ours.ackedPerS * (durationMs / 1000) * 1.5)));
-      const java = await measureJava(stack, topics, { classpath, sizeBytes: size, records, timeLimitMs: durationMs * 4 + 20_000 });
-      console.log(
-        `java  ${size} B: ${fmt(java.recordsPerS)} records/s (${fmt(java.mbPerS, 2)} MB/s), ${java.records} records${java.timedOut ? ' (time limit: interim figures)' : ''}, in topic ${java.inTopic}; ` +
-          `latency avg ${fmt(java.avgLatencyMs, 1)} ms p50 ${java.p50Ms} ms p99 ${java.p99Ms} ms (Java defaults: batch.size 16384, linger.ms 5, max.in.flight 5, null keys)`,
-      );
-      console.log(`ratio ${size} B: ours / java = ${(ours.ackedPerS / java.recordsPerS).toFixed(2)}\n`);
+    if (sections.has(1)) console.log(`## 1. maximum sustained throughput (closed loop, acks=all, idempotent), ${rounds} round(s) per size`);
+    for (const size of sections.has(1) ? sizes : []) {
+      const oursRates: number[] = [];
+      const javaRates: number[] = [];
+      for (let round = 1; round <= rounds; round += 1) {
+        const ours = await measureOurs(stack, topics, size, durationMs, { producers });
+        await topics.delete(ours.topic);
+        oursRates.push(ours.ackedPerS);
+        const t = ours.tuning;
+        console.log(
+          `ours  ${size} B #${round}: ${fmt(ours.ackedPerS)} events/s (${fmt(ours.ackedValueBytesPerS / 2 ** 20, 2)} MiB/s) over ${fmt(ours.elapsedMs / 1000, 1)} s; ` +
+            `acked ${ours.acked}, failed ${ours.failed}, in topic ${ours.inTopic}; CPU ${fmt(ours.cpuUsPerEvent, 1)} µs/event; send→ack p50 ${fmt(ours.latency.percentileMs(50), 1)} ms p99 ${fmt(ours.latency.percentileMs(99), 1)} ms; ` +
+            `${ours.producers} producer(s), batch ${t.batchMaxRecords} linger ${t.lingerMs} ms in-flight ${t.maxInFlightBatches} compression ${t.compression}, window ${ours.windowRecords}; load ${load()}` +
+            (ours.firstError ? `; first error: ${ours.firstError}` : ''),
+        );
+        if (!classpath) continue;
+        // Aim at about the same duration as ours; Java stops on its record count (or the time limit).
+        const records = Math.min(5_000_000, Math.max(50_000, Math.round(ours.ackedPerS * (durationMs / 1000) * 1.5)));
+        const java = await measureJava(stack, topics, { classpath, sizeBytes: size, records, timeLimitMs: durationMs * 4 + 20_000 });
+        javaRates.push(java.recordsPerS);
+        console.log(
+          `java  ${size} B #${round}: ${fmt(java.recordsPerS)} records/s (${fmt(java.mbPerS, 2)} MB/s), ${java.records} records${java.timedOut ? ' (time limit: interim figures)' : ''}, in topic ${java.inTopic}; ` +
+            `CPU ${fmt(java.cpuUsPerRecord, 1)} µs/record (JVM start-up included); latency avg ${fmt(java.avgLatencyMs, 1)} ms p50 ${java.p50Ms} ms p99 ${java.p99Ms} ms; load ${load()}`,
+        );
+        console.log(`ratio ${size} B #${round}: ours / java = ${(ours.ackedPerS / java.recordsPerS).toFixed(2)} (events/s), ${(ours.cpuUsPerEvent / java.cpuUsPerRecord).toFixed(2)} (CPU per event)`);
+      }
+      maxBySize.set(size, median(oursRates));
+      const javaMedian = javaRates.length > 0 ? median(javaRates) : Number.NaN;
+      console.log(`=> ${size} B: ours ${fmt(median(oursRates))} events/s, java ${fmt(javaMedian)} records/s (medians), ratio ${(median(oursRates) / javaMedian).toFixed(2)}\n`);
     }
+    if (classpath && sections.has(1)) console.log('(Java ProducerPerformance runs with its defaults: batch.size 16384, linger.ms 5, max.in.flight.requests.per.connection 5, null keys / sticky partitioner.)');
 
     let max = maxBySize.get(accuracySize);
-    if (max === undefined) {
-      const ours = await measureOurs(stack, topics, accuracySize, durationMs);
+    if (max === undefined && sections.has(2)) {
+      const ours = await measureOurs(stack, topics, accuracySize, durationMs, { producers });
       await topics.delete(ours.topic);
       max = ours.ackedPerS;
     }
-    console.log(`\n## 2. open-loop rate accuracy, ${accuracySize} B events (live generator), ${accuracyMs / 1000} s each; our max ${fmt(max)} events/s`);
-    for (const share of [0.5, 0.8]) {
-      const rate = Math.round(max * share);
-      const a = await measureAccuracy(stack, topics, accuracySize, rate, accuracyMs);
+    if (!sections.has(2)) max = undefined;
+    if (max !== undefined) console.log(`\n## 2. open-loop rate accuracy, ${accuracySize} B events (live generator), ${accuracyMs / 1000} s each; our max ${fmt(max)} events/s`);
+    for (const share of max === undefined ? [] : [0.5, 0.8]) {
+      const rate = Math.round((max as number) * share);
+      const a = await measureAccuracy(stack, topics, accuracySize, rate, accuracyMs, producers);
       console.log(
         `${share * 100} % = ${fmt(rate)} events/s: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
           `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms; ` +
@@ -111,20 +132,23 @@ async function main(): Promise<void> {
       );
     }
 
-    if (args.sweep) {
+    if (sections.has(3)) {
       const sweepSize = Number(args['sweep-size']);
       const sweepMs = Number(args['sweep-seconds']) * 1000;
       console.log(`\n## 3. tuning sweep, ${sweepSize} B, ${sweepMs / 1000} s closed loop each, full read-back (read_committed)`);
-      console.log('| batchMaxRecords | lingerMs | maxInFlightBatches | events/s | send→ack p99 ms | acked | read back | duplicates | order violations |');
-      console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+      console.log('| producers | batchMaxRecords | lingerMs | maxInFlightBatches | events/s | CPU µs/event | send→ack p99 ms | acked | failed | read back | duplicates | partition order | key order |');
+      console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+      const errors: string[] = [];
       for (const tuning of SWEEP) {
         const r = await measureTuning(stack, topics, sweepSize, sweepMs, tuning);
+        if (r.firstError) errors.push(`${JSON.stringify(tuning)}: ${r.firstError}`);
         const t = r.tuning;
         console.log(
-          `| ${t.batchMaxRecords} | ${t.lingerMs} | ${t.maxInFlightBatches} | ${fmt(r.ackedPerS)} | ${fmt(r.latency.percentileMs(99), 0)} | ${r.acked} | ${r.readBack.records} | ${r.readBack.duplicates} | ${r.readBack.orderViolations} |` +
-            (r.failed > 0 ? ` failed ${r.failed}: ${r.firstError}` : ''),
+          `| ${r.producers} | ${t.batchMaxRecords} | ${t.lingerMs} | ${t.maxInFlightBatches} | ${fmt(r.ackedPerS)} | ${fmt(r.cpuUsPerEvent, 1)} | ${fmt(r.latency.percentileMs(99), 0)} | ` +
+            `${r.acked} | ${r.failed} | ${r.readBack.records} | ${r.readBack.duplicates} | ${r.readBack.orderViolations} | ${r.readBack.keyOrderViolations} |`,
         );
       }
+      for (const line of errors) console.log(`first failure with ${line}`);
     }
   } finally {
     await topics.deleteAll();

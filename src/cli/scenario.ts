@@ -14,7 +14,6 @@ const COMMAND_FLAGS: FlagSpec[] = [
   { name: 'keep-stack', value: undefined, description: 'leave a stack this run started running afterwards' },
   { name: 'keep-data', value: undefined, description: "keep the run's topics, bucket and delivery stream" },
   { name: 'results-dir', value: 'DIR', description: 'where results/<scenario>/<timestamp>/ go (default ./results)' },
-  { name: 'in-process', value: undefined, description: 'run the processors inside the runner instead of child processes' },
 ];
 
 const USAGE = 'usage: npm run scenario -- <name | path/to/scenario.ts> [flags]';
@@ -64,7 +63,7 @@ runCli(async () => {
     keepStack: Boolean(flags['keep-stack']),
     keepData: Boolean(flags['keep-data']),
     ...(typeof flags['results-dir'] === 'string' ? { resultsDir: flags['results-dir'] } : {}),
-    processorMode: flags['in-process'] ? 'in-process' : 'child',
+    processorMode: 'child',
     signal: controller.signal,
     log,
   });

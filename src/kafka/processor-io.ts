@@ -1,6 +1,79 @@
-import { Consumer, Producer, stringDeserializers, stringSerializers, type Message } from '@platformatic/kafka';
+import { channel } from 'node:diagnostics_channel';
+import { Admin, Consumer, Producer, stringDeserializers, stringSerializers, type Message } from '@platformatic/kafka';
 import type { KafkaEndpoints } from '../stack/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
+
+/**
+ * read_committed, done right. @platformatic/kafka 1.35 drops aborted records by keeping ONE
+ * aborted range per producer id per fetched partition: when a fetch response holds two aborted
+ * transactions of the same producer (a transactional id keeps its producer id across epochs),
+ * the earlier one's records are delivered as if committed; an aborted transaction whose abort
+ * marker is not in the same response is delivered too; and an abort marker whose transaction
+ * began before the fetch offset crashes it (upstream issue #391). Exactly-once reads (the
+ * processor's changelog restore, the verifier) cannot live with that.
+ *
+ * The fix filters every Fetch response before the client's own filter sees it, like the Java
+ * consumer: walk the batches in offset order; an aborted transaction (producerId, firstOffset)
+ * becomes open at the first batch reaching firstOffset and closes at that producer's abort
+ * marker; transactional data batches of an open producer are emptied (kept, with no records, so
+ * the client still advances its fetch position past them). Then the response's aborted list is
+ * cleared, which leaves the client's filter nothing to do. The hook is the client's diagnostics
+ * channel for API responses, published before the response reaches the consumer.
+ */
+const FETCH_API_KEY = 1;
+const IS_TRANSACTIONAL = 1 << 4;
+const IS_CONTROL = 1 << 5;
+
+export interface FetchedBatch {
+  firstOffset: bigint;
+  lastOffsetDelta: number;
+  producerId: bigint;
+  attributes: number;
+  records: Array<{ key?: Buffer | null }>;
+}
+
+export interface FetchedPartition {
+  abortedTransactions?: Array<{ producerId: bigint; firstOffset: bigint }> | null;
+  records?: FetchedBatch[] | null;
+}
+
+/** Empties the aborted transactional batches of one fetched partition (in place); see above. */
+export function dropAbortedBatches(partition: FetchedPartition): void {
+  const aborted = [...(partition.abortedTransactions ?? [])].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  partition.abortedTransactions = [];
+  if (aborted.length === 0 || !partition.records) return;
+  const open = new Set<bigint>();
+  let next = 0;
+  for (const batch of partition.records) {
+    if (!(batch.attributes & IS_TRANSACTIONAL)) continue;
+    const lastOffset = batch.firstOffset + BigInt(batch.lastOffsetDelta);
+    while (next < aborted.length && (aborted[next] as { firstOffset: bigint }).firstOffset <= lastOffset) {
+      open.add((aborted[next] as { producerId: bigint }).producerId);
+      next += 1;
+    }
+    if (batch.attributes & IS_CONTROL) {
+      // Control record key: version (int16), type (int16); type 0 = ABORT, 1 = COMMIT.
+      if (batch.records[0]?.key?.readInt16BE(2) === 0) open.delete(batch.producerId);
+    } else if (open.has(batch.producerId)) {
+      batch.records = [];
+    }
+  }
+}
+
+let readCommittedFilterInstalled = false;
+
+/** Installs the filter for every client of this process (idempotent). */
+export function installReadCommittedFilter(): void {
+  if (readCommittedFilterInstalled) return;
+  readCommittedFilterInstalled = true;
+  channel('tracing:plt:kafka:connections:api:asyncStart').subscribe((message) => {
+    const context = message as { apiKey?: number; result?: { responses?: Array<{ partitions?: FetchedPartition[] }> } };
+    if (context.apiKey !== FETCH_API_KEY || !context.result?.responses) return;
+    for (const topic of context.result.responses) for (const partition of topic.partitions ?? []) dropAbortedBatches(partition);
+  });
+}
+
+installReadCommittedFilter();
 
 /**
  * The Kafka side of the exactly-once processor: a consumer-group member reading the input
@@ -20,6 +93,8 @@ export interface InputRecord {
   value: string | null;
   timestampMs: number;
   generationId: number;
+  /** Which fetch stream delivered it: every reseek() starts a new one (see ProcessorIo.streamEpoch). */
+  streamEpoch: number;
   /** The client's message, needed for TxnOffsetCommit; opaque to the processor. */
   readonly handle: unknown;
 }
@@ -29,11 +104,51 @@ export interface OutputMessage {
   key: string;
   /** null = tombstone (compacted topics). */
   value: string | null;
+  /** Explicit partition (the changelog is co-partitioned with the input); default: by key. */
+  partition?: number;
 }
 
 export interface Assignment {
   generationId: number;
   partitions: number[];
+  /** This member's id in that generation (for fenced offset commits). */
+  memberId?: string;
+}
+
+/**
+ * The group membership a transaction's offset commit is made under. The group coordinator
+ * rejects a TxnOffsetCommit from an older generation, so a transaction built on state from a
+ * superseded assignment can never commit (KIP-447 fencing), even when it carries no records.
+ */
+export interface TransactionFence {
+  generationId: number;
+  memberId: string;
+  /** Input partition → next offset to read (what the group's committed offset becomes). */
+  offsets: ReadonlyMap<number, bigint>;
+}
+
+export interface TransactionHooks {
+  /** Runs after outputs and offsets are in the transaction, before EndTxn (tests: crash points). */
+  beforeCommit?: () => Promise<void>;
+}
+
+/** Kafka error names (e.g. PRODUCER_FENCED) found anywhere in a client error's cause chain. */
+export function kafkaErrorIds(error: unknown): string[] {
+  const ids = new Set<string>();
+  const visit = (value: unknown, depth: number): void => {
+    if (typeof value !== 'object' || value === null || depth > 6) return;
+    const record = value as { apiId?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof record.apiId === 'string') ids.add(record.apiId);
+    if (Array.isArray(record.errors)) for (const inner of record.errors) visit(inner, depth + 1);
+    visit(record.cause, depth + 1);
+  };
+  visit(error, 0);
+  return [...ids];
+}
+
+/** Another producer with our transactional id exists: this instance is a zombie and must stop. */
+export function isFencedError(error: unknown): boolean {
+  return kafkaErrorIds(error).some((id) => id === 'PRODUCER_FENCED' || id === 'INVALID_PRODUCER_EPOCH' || id === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED');
 }
 
 export interface ProcessorIoOptions {
@@ -47,12 +162,16 @@ export interface ProcessorIoOptions {
   sessionTimeoutMs?: number;
 }
 
+type InputStream = Awaited<ReturnType<Consumer<string, string, string, string>['consume']>>;
+
 export class ProcessorIo {
   readonly #kafka: KafkaEndpoints;
   readonly #options: ProcessorIoOptions;
   readonly #consumer: Consumer<string, string, string, string>;
   readonly #producer: Producer<string, string, string, string>;
-  #stream: Awaited<ReturnType<Consumer<string, string, string, string>['consume']>> | null = null;
+  #stream: InputStream | null = null;
+  #streamEpoch = 0;
+  #admin: Admin | null = null;
   #buffer: InputRecord[] = [];
   #waiter: (() => void) | null = null;
   #paused = false;
@@ -99,12 +218,32 @@ export class ProcessorIo {
         .filter((a) => a.topic === this.#options.inputTopic)
         .flatMap((a) => a.partitions)
         .sort((a, b) => a - b);
-      onAssignment({ generationId: this.#consumer.generationId, partitions });
+      onAssignment({ generationId: this.#consumer.generationId, partitions, memberId: this.#consumer.memberId ?? undefined });
     });
     // Initialise the transactional producer first: this fences any zombie with our id and
     // aborts the transaction it may have left open.
-    await this.#producer.initIdempotentProducer({});
-    const stream = await this.#consumer.consume({
+    await this.#fenceZombies();
+    this.#stream = await this.#consumer.consume(this.#consumeOptions());
+    this.#attach(this.#stream, this.#streamEpoch);
+  }
+
+  /**
+   * InitProducerId for our transactional id, as a new producer (producerId/epoch −1: the client's
+   * default of 0/0 makes the coordinator answer PRODUCER_FENCED for any id that already exists,
+   * i.e. on every restart). The coordinator bumps the epoch, which fences a zombie, and aborts its
+   * open transaction (answering CONCURRENT_TRANSACTIONS, which the client retries, until that is
+   * done). Beginning a
+   * transaction is the client's only way to run a transactional InitProducerId; it is then
+   * cancelled locally (nothing was sent in it) and later transactions reuse the producer id.
+   */
+  async #fenceZombies(): Promise<void> {
+    // A failed begin leaves the client's transaction slot taken: the caller rebuilds this ProcessorIo.
+    const transaction = await this.#producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
+    await transaction.cancel();
+  }
+
+  #consumeOptions(): Parameters<Consumer<string, string, string, string>['consume']>[0] {
+    return {
       topics: [this.#options.inputTopic],
       mode: 'committed',
       fallbackMode: 'earliest',
@@ -113,9 +252,12 @@ export class ProcessorIo {
       maxWaitTime: 100,
       sessionTimeout: this.#options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
-    });
-    this.#stream = stream;
+    };
+  }
+
+  #attach(stream: InputStream, epoch: number): void {
     stream.on('data', (message: Message<string, string, string, string>) => {
+      if (epoch !== this.#streamEpoch) return; // a replaced stream: its records are stale
       const consumerMeta = (message.metadata as { consumer?: { generationId?: number } }).consumer;
       this.#buffer.push({
         partition: message.partition,
@@ -124,6 +266,7 @@ export class ProcessorIo {
         value: message.value ?? null,
         timestampMs: Number(message.timestamp),
         generationId: consumerMeta?.generationId ?? -1,
+        streamEpoch: epoch,
         handle: message,
       });
       if (this.#buffer.length >= this.#maxBuffered && !this.#paused) {
@@ -133,9 +276,84 @@ export class ProcessorIo {
       this.#wake();
     });
     stream.on('error', (error: Error) => {
+      if (epoch !== this.#streamEpoch) return;
       this.#failure = error;
       this.#wake();
     });
+  }
+
+  /** Epoch of the current fetch stream (InputRecord.streamEpoch). */
+  get streamEpoch(): number {
+    return this.#streamEpoch;
+  }
+
+  /**
+   * Re-reads every assigned partition from the group's committed offsets: opens a new fetch
+   * stream, then closes the old one (opening first keeps the topic subscribed, so this causes no
+   * rebalance). Buffered records are dropped; late ones of the old stream are ignored. Returns
+   * the new stream epoch.
+   */
+  async reseek(): Promise<number> {
+    const old = this.#stream;
+    this.#streamEpoch += 1;
+    const epoch = this.#streamEpoch;
+    this.#buffer = [];
+    this.#paused = false;
+    const stream = await this.#consumer.consume(this.#consumeOptions());
+    this.#stream = stream;
+    this.#attach(stream, epoch);
+    await old?.close().catch(() => undefined);
+    return epoch;
+  }
+
+  #adminClient(): Admin {
+    this.#admin ??= new Admin({
+      ...(kafkaConnectionOptions(this.#kafka, `${this.#options.clientId}-admin`) as object),
+      clientId: `${this.#options.clientId}-admin`,
+      bootstrapBrokers: this.#kafka.bootstrapServers,
+    } as ConstructorParameters<typeof Admin>[0]);
+    return this.#admin;
+  }
+
+  /**
+   * The group's committed offsets of `partitions` with require_stable (KIP-447): while another
+   * member's transaction holding offsets for them is undecided, the coordinator answers
+   * UNSTABLE_OFFSET_COMMIT and this waits (up to `timeoutMs`), so the answer never predates a
+   * commit that is about to land. A partition with no committed offset gets its earliest offset
+   * (the consumer's fallback).
+   */
+  async committedOffsets(partitions: number[], timeoutMs: number): Promise<Map<number, bigint>> {
+    const result = new Map<number, bigint>();
+    if (partitions.length === 0) return result;
+    const admin = this.#adminClient();
+    const topic = this.#options.inputTopic;
+    const deadline = Date.now() + timeoutMs;
+    let committed: Awaited<ReturnType<Admin['listConsumerGroupOffsets']>>;
+    for (;;) {
+      try {
+        committed = await admin.listConsumerGroupOffsets({
+          groups: [{ groupId: this.#options.groupId, topics: [{ name: topic, partitionIndexes: partitions }] }],
+          requireStable: true,
+        });
+        break;
+      } catch (error) {
+        if (!kafkaErrorIds(error).includes('UNSTABLE_OFFSET_COMMIT') || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    for (const t of committed[0]?.topics ?? []) {
+      if (t.name !== topic) continue;
+      for (const p of t.partitions) if (p.committedOffset >= 0n) result.set(p.partitionIndex, p.committedOffset);
+    }
+    const missing = partitions.filter((p) => !result.has(p));
+    if (missing.length > 0) {
+      const earliest = await admin.listOffsets({
+        topics: [{ name: topic, partitions: missing.map((partitionIndex) => ({ partitionIndex, timestamp: -2n })) }],
+        isolationLevel: 1,
+      } as Parameters<Admin['listOffsets']>[0]);
+      for (const p of earliest[0]?.partitions ?? []) result.set(p.partitionIndex, p.offset);
+    }
+    return result;
   }
 
   #wake(): void {
@@ -200,7 +418,42 @@ export class ProcessorIo {
     }
   }
 
+  /**
+   * One transaction under `fence`: outputs (changelog entries to their explicit partitions), then
+   * one TxnOffsetCommit per fenced partition with the fence's generation and member id, then
+   * EndTxn. Throws if it could not commit (it is aborted first); nothing of it is visible then.
+   */
+  async commitTransaction(outputs: OutputMessage[], fence: TransactionFence, hooks: TransactionHooks = {}): Promise<void> {
+    const transaction = await this.#producer.beginTransaction();
+    try {
+      if (outputs.length > 0) {
+        await transaction.send({
+          messages: outputs.map((o) =>
+            o.partition === undefined
+              ? { topic: o.topic, key: o.key, value: o.value as string }
+              : { topic: o.topic, key: o.key, value: o.value as string, partition: o.partition },
+          ),
+        });
+      }
+      if (fence.offsets.size > 0) {
+        await transaction.addConsumer(this.#consumer);
+        const consumer = { groupId: this.#options.groupId, memberId: fence.memberId, generationId: fence.generationId, coordinatorId: this.#consumer.coordinatorId };
+        // addOffset commits `offset + 1` of the message it is given, under the message's group metadata.
+        for (const [partition, nextOffset] of fence.offsets) {
+          const position = { topic: this.#options.inputTopic, partition, offset: nextOffset - 1n, metadata: { consumer } };
+          await transaction.addOffset(position as unknown as Message<string, string, string, string>);
+        }
+      }
+      await hooks.beforeCommit?.();
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => transaction.cancel().catch(() => undefined));
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
+    await this.#admin?.close().catch(() => undefined);
     await this.#stream?.close().catch(() => undefined);
     await Promise.resolve(this.#consumer.close(true)).catch(() => undefined);
     await this.#producer.close().catch(() => undefined);

@@ -26,6 +26,8 @@ interface Pending {
   topic: string;
   key: string;
   value: string;
+  /** Explicit partition; undefined = by key (the default partitioner). */
+  partition?: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -74,6 +76,19 @@ export class BatchingProducer {
     });
   }
 
+  /**
+   * Like send(), to an explicit partition (e.g. the runner's end-of-input control record, one per
+   * raw-events partition). Same batching, acks and idempotence.
+   */
+  sendToPartition(topic: string, partition: number, key: string, value: string): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('producer is closed'));
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ topic, key, value, partition, resolve, reject });
+      if (this.#queue.length >= this.#tuning.batchMaxRecords) void this.#flushQueue();
+      else if (this.#timer === null) this.#timer = setTimeout(() => void this.#flushQueue(), this.#tuning.lingerMs);
+    });
+  }
+
   async #acquireSlot(): Promise<void> {
     while (this.#inFlightBatches >= this.#tuning.maxInFlightBatches) {
       await new Promise<void>((resolve) => this.#slotWaiters.push(resolve));
@@ -101,7 +116,7 @@ export class BatchingProducer {
       }
       this.#inFlightRecords += batch.length;
       const sent: Promise<void> = this.#producer
-        .send({ messages: batch.map((p) => ({ topic: p.topic, key: p.key, value: p.value })) })
+        .send({ messages: batch.map((p) => (p.partition === undefined ? { topic: p.topic, key: p.key, value: p.value } : { topic: p.topic, key: p.key, value: p.value, partition: p.partition })) })
         .then(
           () => batch.forEach((p) => p.resolve()),
           (error: unknown) => batch.forEach((p) => p.reject(error)),

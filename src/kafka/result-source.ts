@@ -47,15 +47,8 @@ export interface KafkaResultSourceOptions {
   fetchMaxWaitMs?: number;
 }
 
-interface Entry {
-  partition: number;
-  offset: bigint;
-  key: string | null;
-  /** null = tombstone. */
-  value: Uint8Array | null;
-  timestampMs: number;
-  visibleAtMs: number;
-}
+/** A received record; value null = tombstone. */
+type Entry = Omit<KafkaSourceRecord, 'value'> & { value: Uint8Array | null };
 
 type ByteConsumer = Consumer<string, Buffer, Buffer, Buffer>;
 type ByteStream = Awaited<ReturnType<ByteConsumer['consume']>>;
@@ -153,15 +146,8 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
     const { partition, offset } = message;
     if (offset < (this.#nextExpected.get(partition) ?? -1n)) return; // re-fetched after a rejoin
     this.#nextExpected.set(partition, offset + 1n);
-    const value = message.value === undefined || message.value === null ? null : new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength);
-    this.#buffer.push({
-      partition,
-      offset,
-      key: message.key ?? null,
-      value,
-      timestampMs: Number(message.timestamp),
-      visibleAtMs: this.#nowMs(),
-    });
+    const visibleAtMs = this.#nowMs();
+    this.#buffer.push({ partition, offset, key: message.key ?? null, value: message.value ?? null, timestampMs: Number(message.timestamp), visibleAtMs });
     if (this.#buffer.length >= this.#maxBuffered && !this.#paused) {
       this.#paused = true;
       this.#stream?.pause();
@@ -211,8 +197,9 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
       const { partition, offset, key, value, timestampMs, visibleAtMs } = entry;
       records.push({ value, visibleAtMs, partition, offset, key, timestampMs });
     }
-    // Idle: nothing will call commit() soon, so move the group past tombstones and transaction markers now.
-    if (records.length === 0) await this.#commitOffsets(this.#advances(new Map()));
+    // Idle: nothing will call commit() soon, so move the group past tombstones and transaction markers
+    // now. A failure here loses nothing (the group just stays behind): the next idle poll tries again.
+    if (records.length === 0) await this.#commitOffsets(this.#advances(new Map())).catch(() => undefined);
     return records;
   }
 
@@ -270,20 +257,18 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
     for (const [partition, offset] of offsets) this.#committed.set(partition, offset);
   }
 
-  /** End offsets of the topic for a read_committed reader (last stable offsets), per partition. */
-  async endOffsets(): Promise<bigint[]> {
+  /**
+   * End offsets per partition: for a read_committed reader (last stable offsets: open transactions
+   * excluded) by default, else as written (high watermarks, open transactions included).
+   */
+  async endOffsets(readCommitted = true): Promise<bigint[]> {
     const topic = this.#options.topic;
     try {
-      const offsets = await this.#consumer.listOffsets({ topics: [topic], isolationLevel: 1 });
+      const offsets = await this.#consumer.listOffsets({ topics: [topic], isolationLevel: readCommitted ? 1 : 0 });
       return [...(offsets.get(topic) ?? [])];
     } catch (error) {
       throw this.#wrap(error, `list end offsets of ${topic}`);
     }
-  }
-
-  /** Offsets this instance committed, per partition (absent = none yet). */
-  committedOffsets(): ReadonlyMap<number, bigint> {
-    return new Map(this.#committed);
   }
 
   /**

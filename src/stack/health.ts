@@ -23,6 +23,18 @@ export async function probeHttp(url: string, timeoutMs = 2_000): Promise<ProbeRe
   }
 }
 
+/**
+ * moto's health: its data endpoint (`/moto-api/data.json`). That endpoint answers 500 once a
+ * bucket has been deleted (a moto bug), so a 500 there is confirmed against the S3 API itself
+ * before moto is called unhealthy.
+ */
+export async function probeMoto(endpoint: string, timeoutMs = 2_000): Promise<ProbeResult> {
+  const data = await probeHttp(`${endpoint}/moto-api/data.json`, timeoutMs);
+  if (data.healthy || data.detail !== 'HTTP 500') return data;
+  const s3 = await probeHttp(`${endpoint}/`, timeoutMs);
+  return { healthy: s3.healthy, detail: `data endpoint HTTP 500 (moto bug after a bucket deletion); S3 API ${s3.detail}` };
+}
+
 export async function probeKafka(kafka: KafkaEndpoints, expectedBrokers: number, timeoutMs = 5_000): Promise<ProbeResult> {
   try {
     const ids = await Promise.race([

@@ -145,11 +145,24 @@ export class ExpectedAccumulator {
       this.stats.control += 1;
       return;
     }
+    if (record.value === null) this.account(null, null, record);
+    else {
+      const { event, identity } = decodeRawValue(record.value);
+      this.account(event, identity, record);
+    }
+  }
+
+  /** A raw-events record that is already a decoded, valid event: the same accounting, no parsing. */
+  addEvent(event: AnalyticsEvent, position: { partition: number; offset: bigint | number | string }): void {
+    this.rawStarted = true;
+    this.account(event, event, position);
+  }
+
+  private account(event: AnalyticsEvent | null, identity: EventIdentity | null, record: { partition: number; offset: bigint | number | string }): void {
     const state = this.state;
     const counts = state.occurrences;
     counts.records += 1;
     this.stats.records += 1;
-    const { event, identity } = record.value === null ? { event: null, identity: null } : decodeRawValue(record.value);
     if (identity === null || !isTrackableSeq(identity.seq)) {
       if (event) {
         counts.untrackable += 1;

@@ -39,8 +39,10 @@ interface Variant {
   committed: number;
   uncommitted: number;
   delivered: number;
-  /** Where it was first read, `p<partition>@<offset>`. */
+  /** Where it was first read (either read), `p<partition>@<offset>`. */
   position: string;
+  /** Where its first committed copy was read. */
+  committedPosition: string | null;
 }
 
 export interface ResultFindings {
@@ -117,10 +119,11 @@ export class ResultLedger {
     this.committedRecords += 1;
     const variant = this.variantOf(record, true);
     if (!variant) return;
-    const copiesBefore = this.copiesAt(variant.key, variant.revision);
+    const before = this.committedAt(variant.key, variant.revision);
     variant.committed += 1;
-    if (copiesBefore > 0) {
-      this.emittedTwice.add(() => `${variant.key} rev ${variant.revision} again at ${positionText(record.partition, record.offset)} (first at ${variant.position})`);
+    variant.committedPosition ??= positionText(record.partition, record.offset);
+    if (before.copies > 0) {
+      this.emittedTwice.add(() => `${variant.key} rev ${variant.revision} again at ${positionText(record.partition, record.offset)} (first at ${before.position})`);
     }
   }
 
@@ -261,10 +264,16 @@ export class ResultLedger {
     };
   }
 
-  private copiesAt(key: string, revision: number): number {
+  /** Committed copies of key+revision so far, and where the first one was read. */
+  private committedAt(key: string, revision: number): { copies: number; position: string | null } {
     let copies = 0;
-    for (const v of this.byKey.get(key) ?? []) if (v.revision === revision) copies += v.committed;
-    return copies;
+    let position: string | null = null;
+    for (const v of this.byKey.get(key) ?? []) {
+      if (v.revision !== revision || v.committed === 0) continue;
+      copies += v.committed;
+      position ??= v.committedPosition;
+    }
+    return { copies, position };
   }
 
   /** The variant of a record's exact text, created (parsed once) when new; null for tombstones and invalid values. */
@@ -304,6 +313,7 @@ export class ResultLedger {
       uncommitted: 0,
       delivered: 0,
       position,
+      committedPosition: null,
     };
     if (!variants) {
       variants = [];

@@ -19,6 +19,8 @@ export interface InvariantReport {
   /** Sum of the violation counts (events for I1/I2, window results for I3, see docs/verification.md). */
   violations: number;
   counts: Record<string, number>;
+  /** The names in `counts` that are violations (the rest are supporting figures). */
+  violationKinds: string[];
   /** Up to N examples per kind of violation, `<kind>: <id|key|position> ...`; then informational ones. */
   examples: string[];
 }
@@ -54,6 +56,7 @@ export function invariantReport(parts: InvariantParts): InvariantReport {
     pass,
     violations,
     counts: parts.counts,
+    violationKinds: [...parts.violationKinds],
     examples: parts.examples,
   };
 }
@@ -67,6 +70,7 @@ export function notChecked(id: InvariantId, reason: string): InvariantReport {
     pass: true,
     violations: 0,
     counts: { checked: 0 },
+    violationKinds: [],
     examples: [`not checked: ${reason}`],
   };
 }
@@ -99,7 +103,7 @@ export function verdictCounters(verdict: VerifierVerdict): Partial<Record<Counte
   };
   if (i1 || i2) {
     out.lost = (i1?.lost ?? 0) + (i2?.missing ?? 0);
-    out.duplicated = (i1?.duplicated ?? 0) + (i2?.multiple ?? 0) + (i2?.emittedMoreThanOnce ?? 0);
+    out.duplicated = (i1?.duplicated ?? 0) + (i2?.multiple ?? 0);
   }
   if (i2) {
     out.late = i2.late ?? 0;
@@ -112,16 +116,15 @@ export function verdictCounters(verdict: VerifierVerdict): Partial<Record<Counte
   return out;
 }
 
-/** One line per invariant for a terminal: `I2 FAIL 3 violation(s): missing=1 multiple=2`. */
-export function describeVerdict(verdict: VerifierVerdict, violationKinds: Partial<Record<InvariantId, readonly string[]>> = {}): string[] {
+/** One line per invariant for a terminal (`I2 FAIL 3 violation(s): missing=1 multiple=2`), then its examples. */
+export function describeVerdict(verdict: VerifierVerdict): string[] {
   const lines = [`verdict: ${verdict.pass ? 'PASS' : 'FAIL'}`];
   for (const inv of verdict.invariants) {
     if (inv.status === 'not-checked') {
       lines.push(`${inv.id} NOT CHECKED: ${inv.name}`);
       continue;
     }
-    const kinds = violationKinds[inv.id] ?? Object.keys(inv.counts);
-    const nonZero = kinds.filter((k) => (inv.counts[k] ?? 0) > 0).map((k) => `${k}=${inv.counts[k]}`);
+    const nonZero = inv.violationKinds.filter((k) => (inv.counts[k] ?? 0) > 0).map((k) => `${k}=${inv.counts[k]}`);
     lines.push(`${inv.id} ${inv.pass ? 'pass' : 'FAIL'} ${inv.violations} violation(s)${nonZero.length ? `: ${nonZero.join(' ')}` : ''}`);
     for (const example of inv.examples) lines.push(`    ${example}`);
   }

@@ -62,11 +62,19 @@ export interface RunningDeliverySink {
   readonly target: DeliveryTarget;
   readonly groupId: string;
   stats(): DeliveryStats;
+  /** Settles (never rejects) when the sink loop ends: stopped, aborted, or failed (see failure()). */
+  readonly ended: Promise<void>;
   /** The error that stopped the sink, or null while it runs (or stopped cleanly). */
   failure(): unknown;
   /** Every committed result in processed-events, as of now, has been accepted by Firehose and committed. */
   caughtUp(): Promise<boolean>;
-  /** Waits until every result visible when called is delivered and committed. Throws if the sink fails or time runs out. */
+  /**
+   * Waits until everything written to processed-events before the call is resolved and delivered:
+   * committed results accepted by Firehose, aborted ones skipped, and the group committed past them.
+   * Written, not just visible: a producer's EndTxn returns before its markers land, so results of a
+   * transaction that just committed may not be visible yet. An open transaction holds the drain until
+   * it commits or times out. Throws if the sink fails or time runs out.
+   */
   drain(options?: { timeoutMs?: number; intervalMs?: number }): Promise<DeliveryStats>;
   /** One pass of the S3 watcher now (e.g. after drain, before stop); null without watchS3. */
   scanS3(): Promise<S3WatchSummary | null>;
@@ -88,8 +96,9 @@ export async function startDeliverySink(options: StartDeliverySinkOptions): Prom
   let source: KafkaResultSource | null = null;
   let dlqProducer: BatchingProducer | null = null;
   try {
-    if (options.provision !== false) await provisionDelivery(aws, target, { clients });
+    // Kafka first: a missing topic or cluster fails before anything is created on AWS.
     source = await KafkaResultSource.open(endpoints.kafka, { topic: topology.names.processed, groupId, nowMs: () => clock.epochMs() });
+    if (options.provision !== false) await provisionDelivery(aws, target, { clients });
     dlqProducer = new BatchingProducer(endpoints.kafka, { clientId: `${groupId}-dlq` });
     await dlqProducer.connect();
   } catch (error) {
@@ -164,11 +173,12 @@ function runComposed(options: StartDeliverySinkOptions, parts: Parts): RunningDe
   return {
     target,
     groupId,
+    ended: running.then(() => undefined),
     stats: () => sink.stats(),
     failure: () => failure,
     caughtUp: async () => source.caughtUp(),
     async drain({ timeoutMs = 120_000, intervalMs = 100 } = {}) {
-      const targets = await source.endOffsets();
+      const targets = await source.endOffsets(false);
       const deadline = Date.now() + timeoutMs;
       while (!source.reached(targets)) {
         if (failure) throw failure;

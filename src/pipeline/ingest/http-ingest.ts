@@ -2,7 +2,7 @@ import { ERROR_CODES, StreamproofError, isStreamproofError } from '../../errors.
 import type { Clock } from '../../metrics/clock.js';
 import { LatencyHistogram } from '../../metrics/histogram.js';
 import type { CatalogMetrics } from '../../metrics/registry.js';
-import { BatchingProducer, DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
+import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
 import type { StackEndpoints } from '../../stack/endpoints.js';
 import { createGenerator, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
 import { startHttpDriver, type HttpDriverSummary, type UnackedReason } from '../../workload/http-driver.js';
@@ -10,6 +10,7 @@ import type { Schedule } from '../../workload/schedule.js';
 import { createCollectorCounters, type CollectorCountersSnapshot, type CollectorStats } from '../collector/ports.js';
 import { startCollector } from '../collector/server.js';
 import { IngestLedger } from './ingest-ledger.js';
+import { createProducerPool } from './producer-pool.js';
 import { producerSinkPort } from './producer-ports.js';
 
 /**
@@ -29,6 +30,8 @@ export interface HttpIngestOptions {
   signal?: AbortSignal;
   metrics?: HttpIngestMetrics;
   producerTuning?: Partial<ProducerTuning>;
+  /** Idempotent producers behind the collector, records sharded by key; default 1. */
+  producers?: number;
   /** Events per request; default 50. */
   batchSize?: number;
   /** Concurrent requests (autocannon connections); default 8. */
@@ -90,9 +93,9 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
   const handling = new LatencyHistogram();
   const counters = createCollectorCounters();
 
-  const producer = new BatchingProducer(endpoints.kafka, { clientId: options.clientId ?? 'streamproof-collector', tuning });
+  const pool = createProducerPool(endpoints.kafka, { producers: options.producers ?? 1, clientId: options.clientId ?? 'streamproof-collector', tuning });
   try {
-    await producer.connect().catch((error: unknown) => {
+    await pool.connect().catch((error: unknown) => {
       if (isStreamproofError(error)) throw error;
       throw new StreamproofError(ERROR_CODES.SERVICE_UNREACHABLE, `the collector's producer could not start against ${endpoints.kafka.bootstrapServers.join(',')}`, {
         hint: 'is the stack up? `npm run stack -- status`',
@@ -100,7 +103,7 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
       });
     });
     const collector = await startCollector({
-      sink: producerSinkPort(producer, topic, { maxPendingRecords: options.maxPendingRecords ?? 20_000 }),
+      sink: producerSinkPort(pool.producer, topic, { maxPendingRecords: options.maxPendingRecords ?? 20_000 }),
       host: '127.0.0.1',
       port: 0,
       clock,
@@ -161,6 +164,6 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
       producerTuning: tuning,
     };
   } finally {
-    await producer.close().catch(() => undefined);
+    await pool.close();
   }
 }

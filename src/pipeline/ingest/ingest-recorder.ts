@@ -3,6 +3,7 @@ import { LatencyHistogram } from '../../metrics/histogram.js';
 import type { CatalogMetrics } from '../../metrics/registry.js';
 import type { GeneratedRecord } from '../../workload/generator.js';
 import type { SendRecorder } from '../../workload/sender.js';
+import { describeError } from './error-text.js';
 import { IngestLedger } from './ingest-ledger.js';
 import { RateSeries } from './rate-series.js';
 import type { Schedule } from '../../workload/schedule.js';
@@ -51,11 +52,6 @@ export interface IngestRecorderOptions {
 const MAX_FAILURE_KINDS = 16;
 const OTHER_FAILURES = 'other';
 
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
-  return String(error).slice(0, 300);
-}
-
 export function createIngestRecorder(options: IngestRecorderOptions): IngestRecorder {
   const { clock, monoBaseMs, metrics } = options;
   const ledger = options.ledger ?? new IngestLedger();
@@ -93,7 +89,7 @@ export function createIngestRecorder(options: IngestRecorderOptions): IngestReco
     onFailed(generatorId, seq, error) {
       ledger.recordFailed(generatorId, seq);
       metrics?.producerEventsFailed.inc();
-      const message = messageOf(error);
+      const message = describeError(error);
       const key = failuresByMessage.has(message) || failuresByMessage.size < MAX_FAILURE_KINDS ? message : OTHER_FAILURES;
       failuresByMessage.set(key, (failuresByMessage.get(key) ?? 0) + 1);
     },

@@ -1,7 +1,8 @@
 import { ERROR_CODES, StreamproofError, isStreamproofError } from '../../errors.js';
-import { BatchingProducer, DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
+import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
 import type { StackEndpoints } from '../../stack/endpoints.js';
 import { runIngest, type IngestRunOptions, type IngestRunSummary } from './ingest-run.js';
+import { createProducerPool } from './producer-pool.js';
 import { producerEventPort } from './producer-ports.js';
 
 /**
@@ -14,7 +15,9 @@ export interface KafkaIngestOptions extends Omit<IngestRunOptions, 'port' | 'max
   /** The raw-events topic (from the topology: prefixed in tests). */
   topic: string;
   producerTuning?: Partial<ProducerTuning>;
-  /** Default: events the producer can hold in batches plus one batch being filled, at least 10,000. */
+  /** Idempotent producers, records sharded by key (producer-pool.ts); default 1. */
+  producers?: number;
+  /** Default: events the producers can hold in batches plus one batch being filled each, at least 10,000. */
   maxInFlightEvents?: number;
   clientId?: string;
 }
@@ -23,30 +26,31 @@ export interface KafkaIngestSummary extends IngestRunSummary {
   transport: 'kafka';
   topic: string;
   producerTuning: ProducerTuning;
+  producers: number;
   maxInFlightEvents: number;
 }
 
 /** Enough for every in-flight batch plus the next one filling up, so the window never caps a healthy producer. */
-export function defaultMaxInFlightEvents(tuning: ProducerTuning): number {
-  return Math.max(10_000, tuning.batchMaxRecords * (tuning.maxInFlightBatches + 2));
+export function defaultMaxInFlightEvents(tuning: ProducerTuning, producers = 1): number {
+  return Math.max(10_000, producers * tuning.batchMaxRecords * (tuning.maxInFlightBatches + 2));
 }
 
 export async function runKafkaIngest(options: KafkaIngestOptions): Promise<KafkaIngestSummary> {
-  const { endpoints, topic, producerTuning, clientId, maxInFlightEvents: requestedWindow, ...run } = options;
+  const { endpoints, topic, producerTuning, clientId, producers = 1, maxInFlightEvents: requestedWindow, ...run } = options;
   const tuning: ProducerTuning = { ...DEFAULT_PRODUCER_TUNING, ...producerTuning };
-  const maxInFlightEvents = requestedWindow ?? defaultMaxInFlightEvents(tuning);
-  const producer = new BatchingProducer(endpoints.kafka, { clientId: clientId ?? 'streamproof-ingest', tuning });
+  const maxInFlightEvents = requestedWindow ?? defaultMaxInFlightEvents(tuning, producers);
+  const pool = createProducerPool(endpoints.kafka, { producers, clientId: clientId ?? 'streamproof-ingest', tuning });
   try {
-    await producer.connect().catch((error: unknown) => {
+    await pool.connect().catch((error: unknown) => {
       if (isStreamproofError(error)) throw error;
       throw new StreamproofError(ERROR_CODES.SERVICE_UNREACHABLE, `the idempotent producer could not start against ${endpoints.kafka.bootstrapServers.join(',')}`, {
         hint: 'is the stack up? `npm run stack -- status`',
         cause: error,
       });
     });
-    const summary = await runIngest({ ...run, port: producerEventPort(producer, topic), maxInFlightEvents });
-    return { ...summary, transport: 'kafka', topic, producerTuning: tuning, maxInFlightEvents };
+    const summary = await runIngest({ ...run, port: producerEventPort(pool.producer, topic), maxInFlightEvents });
+    return { ...summary, transport: 'kafka', topic, producerTuning: tuning, producers, maxInFlightEvents };
   } finally {
-    await producer.close().catch(() => undefined);
+    await pool.close();
   }
 }

@@ -1,6 +1,7 @@
 import { ERROR_CODES, StreamproofError } from '../../errors.js';
 import type { Clock } from '../../metrics/clock.js';
 import { LatencyHistogram } from '../../metrics/histogram.js';
+import { describeError } from './error-text.js';
 import type { RecordProducer } from './producer-ports.js';
 
 /**
@@ -81,7 +82,7 @@ export async function saturate(options: SaturateOptions): Promise<SaturateResult
         },
         (error: unknown) => {
           failed += 1;
-          firstError ??= error instanceof Error ? error.message : String(error);
+          firstError ??= describeError(error);
           settle();
         },
       );

@@ -15,7 +15,11 @@ export class DeliveryObservation {
   readonly accepted: DeliveredRecordSample[] = [];
   objectsSeen = 0;
 
-  constructor(private readonly registry: MetricsRegistry, private readonly measureFromEpochMs: number) {}
+  constructor(
+    private readonly registry: MetricsRegistry,
+    /** Results visible before this are warm-up: delivered and verified, not measured. Read late: the load start is fixed only once everything is up. */
+    private readonly measureFromEpochMs: () => number,
+  ) {}
 
   recorder(): DeliveryRecorder<KafkaSourceRecord> {
     const m = this.registry.metrics;
@@ -41,7 +45,7 @@ export class DeliveryObservation {
         this.registry.metrics.deliveryS3ObjectsSeen.inc();
       },
       onSample: (sample) => {
-        if (sample.visibleAtMs < this.measureFromEpochMs) return;
+        if (sample.visibleAtMs < this.measureFromEpochMs()) return;
         this.l4.record(sample.seenAtMs, sample.latencyMs);
         this.registry.metrics.deliveryS3VisibleLatency.observeMs(sample.latencyMs);
       },

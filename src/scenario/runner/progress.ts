@@ -8,7 +8,8 @@ export class RateMeter {
 
   perSecond(count: number, nowMs = Date.now()): number {
     this.#samples.push({ atMs: nowMs, count });
-    while (this.#samples.length > 1 && nowMs - this.#samples[0]!.atMs > 3_000) this.#samples.shift();
+    // Keep at least two samples, so a slow caller (one line every 5 s) still gets a rate.
+    while (this.#samples.length > 2 && nowMs - this.#samples[0]!.atMs > 3_000) this.#samples.shift();
     const first = this.#samples[0]!;
     const spanMs = nowMs - first.atMs;
     return spanMs > 0 ? ((count - first.count) * 1000) / spanMs : 0;

@@ -98,7 +98,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     fleet = await startProcessorFleet({ endpoints, topology, scenario, runId, mode: options.processorMode, log });
     cleanups.push({ name: 'processors', run: () => fleet!.stop() });
     if (scenario.delivery.enabled) {
-      deliveryObservation = new DeliveryObservation(registry, loadStartEpochMs);
+      deliveryObservation = new DeliveryObservation(registry, () => loadStartEpochMs);
       sink = await startDeliverySink({
         endpoints,
         topology,

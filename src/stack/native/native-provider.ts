@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ERROR_CODES, StreamproofError } from '../../errors.js';
 import type { StackEndpoints } from '../endpoints.js';
-import { healthTimeoutMs, probeHttp, probeKafka, waitUntilHealthy, type ProbeResult } from '../health.js';
+import { healthTimeoutMs, probeHttp, probeKafka, probeMoto, waitUntilHealthy, type ProbeResult } from '../health.js';
 import { assertPortsFree, stackPorts, type StackPorts } from '../ports.js';
 import { readStackState, removeStackState, stateDir, writeStackState, type ManagedProcess, type StackState } from '../state.js';
 import { ensureNativeInstall, KAFKA_VERSION, type NativeInstall } from './install.js';
@@ -167,7 +167,7 @@ export async function nativeUp(options: NativeUpOptions): Promise<{ state: Stack
         stillRunning: () => kafkaProcs.forEach((p) => diedCheck(p)()),
         logTail: () => kafkaProcs.map((p) => `[${p.service}]\n${lastLogLines(p.logFile, 10)}`).join('\n'),
       }),
-      waitUntilHealthy(() => probeHttp(`${endpoints.aws.endpoint}/moto-api/data.json`), {
+      waitUntilHealthy(() => probeMoto(endpoints.aws.endpoint ?? ''), {
         service: 'moto', timeoutMs: healthTimeoutMs(60), stillRunning: diedCheck(moto), logTail: () => lastLogLines(moto.logFile),
       }),
       waitUntilHealthy(() => probeHttp(`${endpoints.prometheus?.url}/-/ready`), {
@@ -201,7 +201,7 @@ export async function nativeDown(state: StackState, log: (line: string) => void)
 export async function nativeServiceHealth(state: StackState): Promise<Array<{ service: string; pid: number; alive: boolean; probe: ProbeResult }>> {
   const endpoints = state.endpoints;
   const kafkaProbe = await probeKafka(endpoints.kafka, endpoints.kafka.brokers);
-  const motoProbe = await probeHttp(`${endpoints.aws.endpoint}/moto-api/data.json`);
+  const motoProbe = await probeMoto(endpoints.aws.endpoint ?? '');
   const promProbe = endpoints.prometheus ? await probeHttp(`${endpoints.prometheus.url}/-/ready`) : { healthy: false, detail: 'not configured' };
   return state.processes.map((proc) => {
     const alive = isAlive(proc);

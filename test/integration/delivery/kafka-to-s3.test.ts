@@ -1,7 +1,9 @@
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAwsClients, type AwsClients } from '../../../src/aws/clients.js';
 import { S3DeliveryReader } from '../../../src/aws/s3-reader.js';
 import { deleteDelivery } from '../../../src/aws/teardown.js';
+import { ERROR_CODES } from '../../../src/errors.js';
 import { withKafkaAdmin } from '../../../src/kafka/admin.js';
 import { BatchingProducer } from '../../../src/kafka/producer.js';
 import { readTopicToEnd } from '../../../src/kafka/topic-reader.js';
@@ -110,5 +112,20 @@ describe('processed-events → delivery sink → Firehose → S3 (real stack)', 
     await readTopicToEnd(stack.kafka, topology.names.dlq, { readCommitted: true, onRecord: (r) => dlq.push(r.value ?? '') });
     expect(dlq).toHaveLength(1);
     expect(JSON.parse(dlq[0] as string)).toMatchObject({ stage: 'delivery', sourceTopic: topic, key: 'bad|0', raw: unframeable, reason: expect.stringContaining('newline') });
+  });
+
+  it('refuses to start on a missing topic or an unreachable cluster, naming it, before touching AWS', async () => {
+    const missing = freshTopology('k2s3-missing', stack.kafka.brokers);
+    await expect(startDeliverySink({ endpoints: stack, topology: missing, groupId: 'it-k2s3-missing' })).rejects.toMatchObject({
+      code: ERROR_CODES.TOPIC_MISMATCH,
+      message: expect.stringContaining(missing.names.processed),
+    });
+    const unreachable = { ...stack, kafka: { ...stack.kafka, bootstrapServers: ['127.0.0.1:1'] } };
+    await expect(startDeliverySink({ endpoints: unreachable, topology: missing, groupId: 'it-k2s3-missing' })).rejects.toMatchObject({
+      code: ERROR_CODES.SERVICE_UNREACHABLE,
+      message: expect.stringContaining('127.0.0.1:1'),
+    });
+    // Nothing was provisioned for the topology that never started.
+    await expect(clients.s3.send(new HeadBucketCommand({ Bucket: missing.delivery.bucket }))).rejects.toMatchObject({ name: 'NotFound' });
   });
 });

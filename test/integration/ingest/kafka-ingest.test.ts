@@ -60,6 +60,7 @@ describe('producer ingest into raw-events', () => {
     // Nothing else: the topic holds the acked events plus, at most, failed sends that landed anyway.
     expect(readBack.records).toBe(summary.counts.acked + check.unackedPresent);
     expect(readBack.orderViolations).toBe(0);
+    expect(readBack.keyOrderViolations).toBe(0);
   });
 
   it('malformed events go to raw-events too, are listed in the ledger, and the metrics count them', { timeout: 120_000 }, async () => {

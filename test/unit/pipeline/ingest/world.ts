@@ -18,11 +18,15 @@ export class World {
   readonly sleepUntil: SleepUntil = (monoMs, signal) =>
     new Promise<void>((resolve) => {
       if (signal.aborted) return resolve();
-      const timer = this.at(Math.max(monoMs, this.now), resolve);
-      signal.addEventListener('abort', () => {
+      const onAbort = (): void => {
         this.cancel(timer);
         resolve();
+      };
+      const timer = this.at(Math.max(monoMs, this.now), () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
       });
+      signal.addEventListener('abort', onAbort, { once: true });
     });
 
   at(time: number, fire: () => void): object {

@@ -1,0 +1,15 @@
+import { fastValidate } from '../src/pipeline/processor/decode.js';
+import { decodeRawValue } from '../src/verify/expected-stream.js';
+const G='bench-1';
+const json = (seq: number) => `{"schemaVersion":1,"eventId":"${G}:${seq}","generatorId":"${G}","seq":${seq},"userId":"u-000123","sessionId":"u-000123-s1","type":"page_view","page":"/home","device":"desktop","country":"DE","value":null,"eventTime":1700000040000,"intendedAt":1700000040000}`;
+console.log('fast ok', fastValidate(JSON.parse(json(5))) !== null);
+const N = 500_000;
+let t = performance.now(); let x = 0;
+for (let i = 0; i < N; i++) x += (JSON.parse(json(i)) as { seq: number }).seq;
+console.log('JSON.parse', Math.round(N / (performance.now() - t) * 1000), '/s');
+t = performance.now();
+for (let i = 0; i < N; i++) x += fastValidate(JSON.parse(json(i))) ? 1 : 0;
+console.log('parse+fast', Math.round(N / (performance.now() - t) * 1000), '/s');
+t = performance.now();
+for (let i = 0; i < N; i++) x += decodeRawValue(json(i)).event ? 1 : 0;
+console.log('decodeRawValue', Math.round(N / (performance.now() - t) * 1000), '/s', x);

@@ -1,0 +1,74 @@
+import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { BatchingProducer, type ProducerTuning } from '../../kafka/producer.js';
+import type { KafkaEndpoints } from '../../stack/endpoints.js';
+import type { RecordProducer } from './producer-ports.js';
+
+/**
+ * Several idempotent producers behind one RecordProducer, each record routed by a hash of its key.
+ *
+ * Why: BatchingProducer keeps one batch in flight (the Kafka client advances its idempotent
+ * sequence numbers only when a response arrives, so two concurrent batches to a partition reuse
+ * a sequence and the broker answers OUT_OF_ORDER_SEQUENCE_NUMBER; see docs/benchmarks.md). Each
+ * producer here has its own producer id and so its own sequence space: N producers give N
+ * batches in flight with none of that hazard.
+ *
+ * Invariant: one key always goes to the same producer, so per-key order (what keyBy(userId)
+ * needs) is kept. Records of different keys sharing a partition may interleave across producers.
+ */
+export function shardOf(key: string, shards: number): number {
+  // FNV-1a, 32 bit: stable across runs and processes.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i += 1) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}
+
+export class ShardedProducer implements RecordProducer {
+  constructor(private readonly shards: readonly RecordProducer[]) {
+    if (shards.length < 1) {
+      throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, 'a sharded producer needs at least one producer', { hint: 'pass producers ≥ 1' });
+    }
+  }
+
+  send(topic: string, key: string, value: string): Promise<void> {
+    const shard = this.shards.length === 1 ? 0 : shardOf(key, this.shards.length);
+    return (this.shards[shard] as RecordProducer).send(topic, key, value);
+  }
+
+  get pendingRecords(): number {
+    let total = 0;
+    for (const shard of this.shards) total += shard.pendingRecords;
+    return total;
+  }
+}
+
+export interface ProducerPool {
+  producer: RecordProducer;
+  /** Initialises every producer id (fails fast on an unreachable cluster). */
+  connect(): Promise<void>;
+  /** Flushes and closes every producer. */
+  close(): Promise<void>;
+}
+
+export function createProducerPool(kafka: KafkaEndpoints, options: { producers: number; clientId: string; tuning: ProducerTuning }): ProducerPool {
+  if (!Number.isInteger(options.producers) || options.producers < 1 || options.producers > 16) {
+    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `producers must be an integer in [1, 16], got ${options.producers}`, {
+      hint: 'each producer is one more connection set and producer id; 1-4 is plenty on one machine',
+    });
+  }
+  const producers = Array.from(
+    { length: options.producers },
+    (_, i) => new BatchingProducer(kafka, { clientId: options.producers === 1 ? options.clientId : `${options.clientId}-${i}`, tuning: options.tuning }),
+  );
+  return {
+    producer: new ShardedProducer(producers),
+    connect: async () => {
+      await Promise.all(producers.map((p) => p.connect()));
+    },
+    close: async () => {
+      await Promise.allSettled(producers.map((p) => p.close()));
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import type { KafkaEndpoints } from '../../stack/endpoints.js';
+import { externalEndpointsFromEnv } from '../../stack/external.js';
+import { loadStackEndpoints } from '../../stack/state.js';
+import { processorCoreConfigSchema } from './config.js';
+import { processorProcessConfigSchema, type ProcessorProcessConfig } from './process-config.js';
+import { processorRuntimeConfigSchema } from './runtime-config.js';
+
+/**
+ * Flags of `npm run processor`: each sets one field of the process config (process-config.ts),
+ * overriding the --config file. The help text comes from the schema descriptions and defaults.
+ */
+interface FlagSpec {
+  flag: string;
+  path: string[];
+  kind: 'int' | 'string' | 'boolean';
+  schema: z.ZodType;
+}
+
+const core = processorCoreConfigSchema.shape;
+const runtime = processorRuntimeConfigSchema.shape;
+const process_ = processorProcessConfigSchema.shape;
+const metrics = process_.metrics.unwrap().shape;
+const debug = process_.debug.unwrap().shape;
+
+const FLAGS: FlagSpec[] = [
+  { flag: 'prefix', path: ['processor', 'topicPrefix'], kind: 'string', schema: runtime.topicPrefix },
+  { flag: 'instance', path: ['processor', 'instanceIndex'], kind: 'int', schema: runtime.instanceIndex },
+  { flag: 'group-id', path: ['processor', 'groupId'], kind: 'string', schema: runtime.groupId },
+  { flag: 'window-ms', path: ['processor', 'core', 'windowMs'], kind: 'int', schema: core.windowMs },
+  { flag: 'out-of-orderness-ms', path: ['processor', 'core', 'outOfOrdernessMs'], kind: 'int', schema: core.outOfOrdernessMs },
+  { flag: 'allowed-lateness-ms', path: ['processor', 'core', 'allowedLatenessMs'], kind: 'int', schema: core.allowedLatenessMs },
+  { flag: 'idle-timeout-ms', path: ['processor', 'core', 'idleTimeoutMs'], kind: 'int', schema: core.idleTimeoutMs },
+  { flag: 'max-batch-records', path: ['processor', 'maxBatchRecords'], kind: 'int', schema: runtime.maxBatchRecords },
+  { flag: 'transaction-timeout-ms', path: ['processor', 'transactionTimeoutMs'], kind: 'int', schema: runtime.transactionTimeoutMs },
+  { flag: 'metrics-port', path: ['metrics', 'port'], kind: 'int', schema: metrics.port },
+  { flag: 'run-id', path: ['metrics', 'runId'], kind: 'string', schema: metrics.runId },
+  { flag: 'scenario', path: ['metrics', 'scenario'], kind: 'string', schema: metrics.scenario },
+  { flag: 'status-interval-ms', path: ['statusIntervalMs'], kind: 'int', schema: process_.statusIntervalMs },
+  { flag: 'trace-transactions', path: ['traceTransactions'], kind: 'boolean', schema: process_.traceTransactions },
+  { flag: 'debug-hold-transaction-ms', path: ['debug', 'holdTransactionMs'], kind: 'int', schema: debug.holdTransactionMs },
+  { flag: 'debug-hold-at-transaction', path: ['debug', 'holdAtTransaction'], kind: 'int', schema: debug.holdAtTransaction },
+];
+
+type FlagValues = Record<string, string | boolean | undefined>;
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    node[key] = typeof next === 'object' && next !== null ? { ...(next as object) } : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+export const PROCESSOR_FLAGS = {
+  options: {
+    bootstrap: { type: 'string' as const },
+    ...Object.fromEntries(FLAGS.map((f) => [f.flag, { type: f.kind === 'boolean' ? ('boolean' as const) : ('string' as const) }])),
+  },
+  /** The config file's object with every given flag applied. */
+  apply(base: unknown, values: FlagValues): unknown {
+    const merged = typeof base === 'object' && base !== null ? { ...(base as Record<string, unknown>) } : {};
+    for (const spec of FLAGS) {
+      const raw = values[spec.flag];
+      if (raw === undefined) continue;
+      let value: unknown = raw;
+      if (spec.kind === 'int') {
+        value = Number(raw);
+        if (!Number.isSafeInteger(value)) {
+          throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `--${spec.flag} ${String(raw)} is not an integer`, { hint: `e.g. --${spec.flag} 1000` });
+        }
+      }
+      setPath(merged, spec.path, value);
+    }
+    return merged;
+  },
+};
+
+function defaultOf(schema: z.ZodType): string {
+  const parsed = schema.safeParse(undefined);
+  return parsed.success && parsed.data !== undefined ? ` (default ${JSON.stringify(parsed.data)})` : '';
+}
+
+export function processorHelp(): string {
+  const lines = FLAGS.map((f) => `  --${f.flag}${f.kind === 'boolean' ? '' : ' <value>'}\n      ${f.schema.description ?? ''}${defaultOf(f.schema)}`);
+  return `usage: npm run processor -- [--config file.json] [options]
+
+Runs one windowed exactly-once processor instance (docs/processor.md). Flags override the
+--config file (a JSON object: {processor, kafka, prometheus, metrics, statusIntervalMs, traceTransactions, debug}).
+
+  --config <file>
+      JSON process config (src/pipeline/processor/process-config.ts)
+  --bootstrap <host:port,...>
+      the cluster (TLS/SASL from STREAMPROOF_KAFKA_TLS / _SASL_* as for the external stack);
+      default: config "kafka", else the running stack, else STREAMPROOF_KAFKA_BOOTSTRAP
+${lines.join('\n')}
+  --help
+
+stdout: one JSON line per event (ready, status, txn, exit); logs on stderr.
+`;
+}
+
+export interface ResolvedEndpoints {
+  kafka: KafkaEndpoints;
+  targetsDir?: string;
+  targetHost: string;
+}
+
+export async function resolveProcessorEndpoints(config: ProcessorProcessConfig, bootstrap: string | undefined): Promise<ResolvedEndpoints> {
+  const targetHost = config.prometheus?.targetHost ?? '127.0.0.1';
+  const withTargets = (kafka: KafkaEndpoints, targetsDir: string | undefined, host = targetHost): ResolvedEndpoints =>
+    targetsDir ? { kafka, targetsDir, targetHost: host } : { kafka, targetHost: host };
+  if (bootstrap !== undefined) {
+    const external = externalEndpointsFromEnv({ ...process.env, STREAMPROOF_KAFKA_BOOTSTRAP: bootstrap });
+    if (!external) throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, '--bootstrap is empty', { hint: 'e.g. --bootstrap 127.0.0.1:19092' });
+    return withTargets(external.kafka, config.prometheus?.targetsDir);
+  }
+  if (config.kafka) return withTargets(config.kafka, config.prometheus?.targetsDir);
+  const stack = await loadStackEndpoints();
+  return withTargets(stack.kafka, config.prometheus?.targetsDir ?? stack.prometheus?.targetsDir, config.prometheus?.targetHost ?? stack.prometheus?.targetHost);
+}
+
+/** Registers /metrics with Prometheus through its file_sd directory; returns the remover. */
+export async function writeScrapeTarget(dir: string, host: string, name: string, port: number): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+  await writeFile(`${file}.tmp`, JSON.stringify([{ targets: [`${host}:${port}`], labels: { target: name } }]));
+  await rename(`${file}.tmp`, file); // Prometheus watches the directory: never show it half a file
+  return async () => {
+    await rm(file, { force: true });
+  };
+}

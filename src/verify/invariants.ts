@@ -1,0 +1,207 @@
+import { idsOf } from './examples.js';
+import type { RawScanStats } from './expected-stream.js';
+import type { PinpointFindings } from './pinpoint.js';
+import type { Recomputation } from './recompute.js';
+import type { DeliveryFindings, ResultFindings } from './result-ledger.js';
+import type { DuplicateLedger, SequenceLedger } from './sequence-ledger.js';
+import { invariantReport, notChecked, type InvariantReport } from './verdict.js';
+import type { WindowAnalysis } from './window-analysis.js';
+
+/**
+ * The three invariants of DESIGN.md §4, evaluated (pure) from what the verifier accumulated.
+ * Each report lists counts, the names of the counts that are violations, and up to `limit`
+ * examples per violation kind (`<kind>: <event id | window key | position> ...`), followed by
+ * examples of informational counts (aborted results, S3 duplicates) which never fail a run.
+ */
+
+/**
+ * The ingest ledger as the verifier needs it: one SequenceLedger per outcome. IngestLedger
+ * (src/pipeline/ingest/ingest-ledger.ts) fits as is; `acked` alone is enough.
+ */
+export interface IngestEvidence {
+  acked: SequenceLedger;
+  /** Sends answered with an error or a timeout: unacknowledged, may or may not be present. */
+  failed?: SequenceLedger;
+  /** Refused before anything was produced: must be absent. */
+  refused?: SequenceLedger;
+  /** Every identity handed to a transport; those with no outcome are unresolved (like failed). */
+  sent?: SequenceLedger;
+  malformed?: SequenceLedger;
+}
+
+/** What a read_committed pass over raw-events saw, for I1. */
+export interface RawObservation {
+  occurrences: DuplicateLedger;
+  stats: RawScanStats;
+  duplicateExamples: readonly string[];
+  unidentifiedExamples: readonly string[];
+}
+
+export const I1_VIOLATIONS = ['lost', 'duplicated', 'refusedPresent', 'neverSent', 'unidentified', 'untrackable'] as const;
+export const I2_VIOLATIONS = [
+  'missing',
+  'multiple',
+  'miscounted',
+  'resultsUnexpected',
+  'phantomLate',
+  'phantomDlq',
+  'unmatchedDlq',
+  'invalidSinkRecords',
+  'emittedMoreThanOnce',
+  'revisionConflicts',
+  'revisionsUnexplained',
+  'inconsistentResults',
+  'invalidResults',
+] as const;
+export const I3_VIOLATIONS = ['missing', 'unexpected'] as const;
+
+/** Examples of one kind: those given first, then fillers, at most `limit`, each `label: text`. */
+function examplesOf(label: string, limit: number, ...sources: (readonly string[] | (() => readonly string[]))[]): string[] {
+  const out: string[] = [];
+  for (const source of sources) {
+    if (out.length >= limit) break;
+    const items = typeof source === 'function' ? source() : source;
+    for (const item of items) {
+      if (out.length >= limit) break;
+      out.push(`${label}: ${item}`);
+    }
+  }
+  return out;
+}
+
+export function evaluateIngest(ledger: IngestEvidence, raw: RawObservation, limit = 5): InvariantReport {
+  const seen = raw.occurrences.seen;
+  const lost = ledger.acked.difference(seen);
+  let resolved = ledger.acked;
+  for (const other of [ledger.failed, ledger.refused]) if (other) resolved = resolved.union(other);
+  // Identities the transports knew about: those sent, and any with an outcome.
+  const known = ledger.sent ? ledger.sent.union(resolved) : resolved;
+  const refusedPresent = ledger.refused ? seen.intersection(ledger.refused) : null;
+  const neverSent = seen.difference(known);
+  let unacked = seen.intersection(known).difference(ledger.acked);
+  if (ledger.refused) unacked = unacked.difference(ledger.refused);
+  const counts: Record<string, number> = {
+    acked: ledger.acked.count,
+    present: seen.count,
+    records: raw.stats.records,
+    controlRecords: raw.stats.control,
+    lost: lost.count,
+    duplicated: raw.occurrences.extraOccurrences,
+    failed: ledger.failed?.count ?? 0,
+    unackedPresent: unacked.count,
+    refusedPresent: refusedPresent?.count ?? 0,
+    neverSent: neverSent.count,
+    unidentified: raw.stats.unidentified,
+    untrackable: raw.stats.untrackable,
+  };
+  if (ledger.sent) counts.unresolved = ledger.sent.countNotIn(resolved);
+  if (ledger.malformed) counts.malformedAcked = ledger.malformed.intersection(ledger.acked).count;
+  const examples = [
+    ...examplesOf('lost', limit, () => idsOf(lost, limit)),
+    ...examplesOf('duplicated', limit, raw.duplicateExamples),
+    ...examplesOf('refused but present', limit, () => (refusedPresent ? idsOf(refusedPresent, limit) : [])),
+    ...examplesOf('never sent but present', limit, () => idsOf(neverSent, limit)),
+    ...examplesOf('unidentified', limit, raw.unidentifiedExamples),
+  ];
+  return invariantReport({ id: 'I1', counts, violationKinds: I1_VIOLATIONS, examples });
+}
+
+export interface ProcessingEvidence {
+  recomputation: Recomputation;
+  analysis: WindowAnalysis;
+  results: ResultFindings;
+  stats: RawScanStats;
+  /** late-events / DLQ values that are not the processor's side-output format. */
+  invalidSinkRecords: { count: number; examples: readonly string[] };
+  /** Event ids behind window-level violations, from the second pass (examples only). */
+  pinpoint?: PinpointFindings;
+}
+
+const fp = (f: { count: number; hashSum: string }): string => `${f.count}/${f.hashSum}`;
+
+export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): InvariantReport {
+  const { recomputation: rc, analysis, results } = evidence;
+  const { classification } = analysis;
+  const { late, dlq, raw } = rc.ledgers;
+  const miscounted = analysis.mismatched.reduce((sum, w) => sum + Math.max(1, Math.abs(w.countDelta)), 0);
+  const counts: Record<string, number> = {
+    events: evidence.stats.records,
+    inResults: classification.counts.result,
+    late: classification.counts.late,
+    dlq: classification.counts.dlq,
+    missing: classification.counts.none,
+    multiple: classification.counts.multiple,
+    miscounted,
+    unverified: classification.counts.unverified,
+    windows: rc.expected.size,
+    windowsMatched: analysis.comparison.matched.length,
+    windowsMismatched: analysis.mismatched.length,
+    windowsMissing: analysis.missing.length,
+    countDelta: analysis.mismatched.reduce((sum, w) => sum + Math.abs(w.countDelta), 0),
+    resultsUnexpected: analysis.unexpected.reduce((sum, r) => sum + r.actual.count, 0),
+    phantomLate: classification.phantom.late,
+    phantomDlq: classification.phantom.dlq,
+    unmatchedDlq: classification.unmatchedDlq,
+    invalidSinkRecords: evidence.invalidSinkRecords.count,
+    results: results.committedRecords,
+    finalResults: results.finalResults,
+    emittedMoreThanOnce: results.emittedMoreThanOnce,
+    revisionConflicts: results.revisionConflicts,
+    revisionsUnexplained: results.revisionsUnexplained,
+    inconsistentResults: results.inconsistentResults,
+    invalidResults: results.invalidResults,
+    abortedResults: results.abortedResults,
+    controlRecords: evidence.stats.control + evidence.stats.controlInDlq,
+    untrackable: evidence.stats.untrackable,
+  };
+  const pin = evidence.pinpoint ?? { missing: [], multiple: [], miscounted: [] };
+  const rawOnce = () => raw.seen.difference(raw.repeated);
+  const examples = [
+    ...examplesOf('missing', limit,
+      pin.missing,
+      analysis.missing.map((w) => `window ${w.key} has no result (${w.expected.count} events)`),
+      rc.noneSamples.map((label) => `${label} is not a valid event and not in the DLQ`)),
+    ...examplesOf('multiple', limit,
+      pin.multiple,
+      () => idsOf(late.seen.intersection(dlq.seen).intersection(raw.seen), limit).map((id) => `${id} is in late-events and the DLQ`),
+      analysis.divertedAndCounted.map((w) => `result ${w.key} counts its ${w.late + w.dlq} event(s) also sent to ${w.late > 0 ? 'late-events' : 'the DLQ'}`),
+      () => idsOf(late.repeated.union(dlq.repeated).intersection(rawOnce()), limit).map((id) => `${id} is in a sink twice`)),
+    ...examplesOf('miscounted', limit,
+      pin.miscounted,
+      analysis.mismatched.map((w) => `result ${w.key} rev ${w.revision}: expected ${fp(w.expected)}, actual ${fp(w.actual)}`)),
+    ...examplesOf('unexpected result', limit, analysis.unexpected.map((r) => `${r.key} rev ${r.revision} counts ${r.actual.count} event(s), none ingested for it`)),
+    ...examplesOf('phantom late', limit, () => idsOf(late.seen.difference(raw.seen), limit)),
+    ...examplesOf('phantom dlq', limit, () => idsOf(dlq.seen.difference(raw.seen), limit)),
+    ...examplesOf('unmatched dlq', limit, () => [...rc.unmatchedDlqPositions].slice(0, limit).map((p) => `DLQ record of raw-events ${p} matches no raw record`)),
+    ...examplesOf('invalid sink record', limit, evidence.invalidSinkRecords.examples),
+    ...examplesOf('emitted twice', limit, results.examples.emittedMoreThanOnce),
+    ...examplesOf('revision conflict', limit, results.examples.revisionConflicts),
+    ...examplesOf('revision unexplained', limit, results.examples.revisionsUnexplained),
+    ...examplesOf('inconsistent result', limit, results.examples.inconsistentResults),
+    ...examplesOf('invalid result', limit, results.examples.invalidResults),
+    ...examplesOf('aborted (excluded, not a violation)', limit, results.examples.abortedResults),
+  ];
+  return invariantReport({ id: 'I2', counts, violationKinds: I2_VIOLATIONS, examples });
+}
+
+/** I3 from what S3 holds; null findings = delivery disabled: reported as not checked. */
+export function evaluateDelivery(findings: DeliveryFindings | null, limit = 5, notCheckedReason = 'delivery is disabled in this scenario'): InvariantReport {
+  if (!findings) return notChecked('I3', notCheckedReason);
+  const counts: Record<string, number> = {
+    finalResults: findings.finalResults,
+    delivered: findings.delivered,
+    missing: findings.missing,
+    unexpected: findings.unexpected,
+    duplicates: findings.duplicates,
+    superseded: findings.superseded,
+    objects: findings.objects,
+    records: findings.records,
+    unterminatedObjects: findings.unterminatedObjects,
+  };
+  const examples = [
+    ...examplesOf('missing from S3', limit, findings.examples.missing),
+    ...examplesOf('unexpected in S3', limit, findings.examples.unexpected),
+    ...examplesOf('duplicate in S3 (de-duplicated, not a violation)', limit, findings.examples.duplicates),
+  ];
+  return invariantReport({ id: 'I3', counts, violationKinds: I3_VIOLATIONS, examples });
+}

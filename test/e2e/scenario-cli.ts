@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Runs `npm run scenario -- ...` as a user would, capturing output and the exit code. */
+export function runScenarioCli(args: string[], options: { timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/scenario.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGINT');
+      reject(new Error(`scenario ${args.join(' ')} did not finish within ${(options.timeoutMs ?? 300_000) / 1000} s\n${stderr.slice(-3000)}`));
+    }, options.timeoutMs ?? 300_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The single results/<scenario>/<timestamp>/ directory under a fresh results dir. */
+export async function onlyResultDir(resultsDir: string, scenario: string): Promise<string> {
+  const entries = (await readdir(join(resultsDir, scenario))).filter((e) => e !== 'latest');
+  if (entries.length !== 1) throw new Error(`expected one result dir, found ${entries.join(', ')}`);
+  return join(resultsDir, scenario, entries[0]!);
+}

@@ -1,0 +1,204 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KafkaAdmin } from '../../../src/kafka/admin.js';
+// Installs the correct read_committed filter (processor-io.ts) in this process: without it the
+// client shows records of aborted transactions, which the crash test produces on purpose.
+import '../../../src/kafka/processor-io.js';
+import { BatchingProducer } from '../../../src/kafka/producer.js';
+import { readTopicToEnd } from '../../../src/kafka/topic-reader.js';
+import { advanceWatermarkValue, CONTROL_KEY, isControlRecord } from '../../../src/pipeline/processor/control.js';
+import { parseDlqValue, parseLateValue, parseWindowResult } from '../../../src/pipeline/processor/outputs.js';
+import type { StackEndpoints } from '../../../src/stack/endpoints.js';
+import { provisionTopology } from '../../../src/stack/provision.js';
+import type { Topology } from '../../../src/stack/topology.js';
+import { classifyEvents, type EventClassification } from '../../../src/verify/classify.js';
+import { compareWindowResults, recomputeExpected, type RawRecordInput, type SinkRecordInput, type WindowComparison } from '../../../src/verify/recompute.js';
+import { createGenerator, type EventGenerator, type GeneratorConfigInput } from '../../../src/workload/generator.js';
+import { freshTopology } from '../support.js';
+
+/**
+ * Shared by the processor integration tests: a fresh topology (Kafka topics only), loading a
+ * generated stream into raw-events, the end-of-input control records, waiting until the group
+ * has committed everything, and reading every topic back with read_committed for src/verify.
+ */
+export async function freshProcessorTopology(stack: StackEndpoints, name: string, partitions = 12): Promise<Topology> {
+  const topology = freshTopology(name, stack.kafka.brokers, partitions);
+  await provisionTopology(stack, topology, { delivery: false });
+  return topology;
+}
+
+export interface LoadedStream {
+  records: number;
+  malformed: number;
+  /** Largest event time generated (for the end-of-input control record). */
+  maxEventTimeMs: number;
+}
+
+/** Sends `count` generated records intended at startEpochMs + i · spacingMs, and waits for every ack. */
+export async function loadStream(
+  stack: StackEndpoints,
+  topic: string,
+  generator: EventGenerator | GeneratorConfigInput,
+  options: { count: number; startEpochMs: number; spacingMs: number },
+): Promise<LoadedStream> {
+  const gen = 'next' in generator ? generator : createGenerator(generator);
+  const producer = new BatchingProducer(stack.kafka, { clientId: 'it-processor-load', tuning: { lingerMs: 5, batchMaxRecords: 2_000, maxInFlightBatches: 1 } });
+  const loaded: LoadedStream = { records: 0, malformed: 0, maxEventTimeMs: 0 };
+  try {
+    await producer.connect();
+    const acks: Promise<void>[] = [];
+    for (let i = 0; i < options.count; i += 1) {
+      const record = gen.next(options.startEpochMs + i * options.spacingMs);
+      if (record.kind === 'malformed') loaded.malformed += 1;
+      else loaded.maxEventTimeMs = Math.max(loaded.maxEventTimeMs, record.event.eventTime);
+      acks.push(producer.send(topic, record.key, record.json));
+      loaded.records += 1;
+      if (acks.length >= 5_000) await Promise.all(acks.splice(0));
+    }
+    await Promise.all(acks);
+  } finally {
+    await producer.close();
+  }
+  return loaded;
+}
+
+/**
+ * Sends generated records in real time (intendedAt = now) at `ratePerS` for `durationMs`, while
+ * processors run. Resolves once every record is acked.
+ */
+export async function runRealtimeLoad(
+  stack: StackEndpoints,
+  topic: string,
+  generator: GeneratorConfigInput,
+  options: { ratePerS: number; durationMs: number },
+): Promise<LoadedStream> {
+  const gen = createGenerator(generator);
+  const producer = new BatchingProducer(stack.kafka, { clientId: 'it-processor-realtime' });
+  const loaded: LoadedStream = { records: 0, malformed: 0, maxEventTimeMs: 0 };
+  const acks: Promise<void>[] = [];
+  try {
+    await producer.connect();
+    const startMs = Date.now();
+    const total = Math.round((options.ratePerS * options.durationMs) / 1000);
+    while (loaded.records < total) {
+      const due = Math.min(total, Math.floor(((Date.now() - startMs) * options.ratePerS) / 1000));
+      while (loaded.records < due) {
+        const record = gen.next(Date.now());
+        if (record.kind === 'malformed') loaded.malformed += 1;
+        else loaded.maxEventTimeMs = Math.max(loaded.maxEventTimeMs, record.event.eventTime);
+        acks.push(producer.send(topic, record.key, record.json));
+        loaded.records += 1;
+      }
+      await sleep(20);
+    }
+    await Promise.all(acks);
+  } finally {
+    await producer.close();
+  }
+  return loaded;
+}
+
+/** One advance-watermark control record per partition (the end of a bounded input). */
+export async function sendEndOfInput(stack: StackEndpoints, topic: string, partitions: number, eventTimeMs: number): Promise<void> {
+  const producer = new BatchingProducer(stack.kafka, { clientId: 'it-processor-end' });
+  try {
+    await producer.connect();
+    await Promise.all(Array.from({ length: partitions }, (_, p) => producer.sendToPartition(topic, p, CONTROL_KEY, advanceWatermarkValue(eventTimeMs))));
+  } finally {
+    await producer.close();
+  }
+}
+
+/** Waits until the group's committed offsets reach the end of every partition of `topic`. */
+export async function waitUntilCommitted(
+  stack: StackEndpoints,
+  groupId: string,
+  topic: string,
+  partitions: number,
+  options: { timeoutMs: number; onPoll?: (behind: bigint) => void },
+): Promise<void> {
+  const admin = new KafkaAdmin(stack.kafka, 'it-processor-wait');
+  const deadline = Date.now() + options.timeoutMs;
+  try {
+    for (;;) {
+      const ends = await admin.endOffsets(topic, partitions, true);
+      const committed = await admin.groupOffsets(groupId, topic);
+      let behind = 0n;
+      ends.forEach((end, p) => {
+        const at = committed.get(p) ?? -1n;
+        behind += at < 0n ? end : end - at;
+      });
+      options.onPoll?.(behind);
+      if (behind === 0n) return;
+      if (Date.now() > deadline) throw new Error(`group ${groupId} still ${behind} records behind on ${topic} after ${options.timeoutMs} ms`);
+      await sleep(500);
+    }
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}
+
+export interface RunCheck {
+  raw: number;
+  control: number;
+  results: number;
+  late: number;
+  dlq: number;
+  /** Result keys written more than once (revision re-emissions or duplicates). */
+  keysEmittedMoreThanOnce: string[];
+  comparison: WindowComparison;
+  classification: EventClassification;
+}
+
+/** Reads raw-events, processed-events, late-events and the DLQ with read_committed and checks them with src/verify. */
+export async function checkRun(stack: StackEndpoints, topology: Topology, windowMs: number): Promise<RunCheck> {
+  const raw: RawRecordInput[] = [];
+  let control = 0;
+  await readTopicToEnd(stack.kafka, topology.names.raw, {
+    readCommitted: true,
+    onRecord: (r) => {
+      // Control records are not events (control.ts); the verifier must skip them.
+      if (isControlRecord(r.key, r.value)) control += 1;
+      else raw.push({ value: r.value, partition: r.partition, offset: r.offset });
+    },
+  });
+  const late: SinkRecordInput[] = [];
+  await readTopicToEnd(stack.kafka, topology.names.late, { readCommitted: true, onRecord: (r) => late.push(parseLateValue(r.value as string)) });
+  const dlq: SinkRecordInput[] = [];
+  await readTopicToEnd(stack.kafka, topology.names.dlq, { readCommitted: true, onRecord: (r) => dlq.push(parseDlqValue(r.value as string)) });
+  const results: ReturnType<typeof parseWindowResult>[] = [];
+  const perKey = new Map<string, number>();
+  await readTopicToEnd(stack.kafka, topology.names.processed, {
+    readCommitted: true,
+    onRecord: (r) => {
+      const result = parseWindowResult(r.value as string);
+      results.push(result);
+      perKey.set(result.key, (perKey.get(result.key) ?? 0) + 1);
+    },
+  });
+  const recomputation = recomputeExpected({ windowMs, raw, late, dlq });
+  const comparison = compareWindowResults(recomputation.expected, results);
+  const classification = classifyEvents(recomputation, comparison);
+  return {
+    raw: raw.length,
+    control,
+    results: results.length,
+    late: late.length,
+    dlq: dlq.length,
+    keysEmittedMoreThanOnce: [...perKey].filter(([, n]) => n > 1).map(([key]) => key),
+    comparison,
+    classification,
+  };
+}
+
+export function describeCheck(check: RunCheck): string {
+  const { comparison: c, classification: k } = check;
+  return (
+    `raw ${check.raw} (+${check.control} control), results ${check.results} (${c.matched.length} matched, ${c.mismatched.length} mismatched, ` +
+    `${c.missing.length} missing, ${c.unexpected.length} unexpected, ${c.conflicts.length} conflicts), late ${check.late}, dlq ${check.dlq}; ` +
+    `events: ${JSON.stringify(k.counts)}; keys emitted twice: ${check.keysEmittedMoreThanOnce.length}` +
+    (k.problems.length ? `; problems: ${k.problems.join('; ')}` : '') +
+    (c.mismatched.length ? `; first mismatches: ${JSON.stringify(c.mismatched.slice(0, 5))}` : '') +
+    (c.missing.length ? `; first missing: ${JSON.stringify(c.missing.slice(0, 5))}` : '') +
+    (check.keysEmittedMoreThanOnce.length ? `; first keys emitted twice: ${check.keysEmittedMoreThanOnce.slice(0, 5).join(', ')}` : '')
+  );
+}
