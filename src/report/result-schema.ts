@@ -53,7 +53,7 @@ export const COUNTER_DESCRIPTIONS = {
   violations: 'sum of invariant violations (I1 + I2 + I3), derived from the verdict',
   s3Missing: 'final window results absent from S3 (I3)',
   s3Duplicates: 'window results written to S3 more than once (de-duplicated, reported)',
-  httpErrors: 'HTTP requests answered with a non-2xx status or a transport error',
+  httpErrors: 'HTTP requests that failed: 5xx, transport errors, or a 400 for valid events (the 400s for deliberately malformed requests are expected and not counted)',
   lagRecoveryS: 'seconds for consumer lag to return to its pre-fault level after the last fault',
 } as const;
 export type CounterName = keyof typeof COUNTER_DESCRIPTIONS;

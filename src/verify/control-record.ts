@@ -6,8 +6,8 @@
  */
 
 export const CONTROL_KEY = '__control';
-// Anchored: an event value fails within its first few characters, so the check is cheap.
-const CONTROL_FIELD = /^\s*\{\s*"streamproofControl"\s*:/;
+const CONTROL_FIELD = '"streamproofControl"';
+const OPEN_BRACE = 0x7b;
 
 /** True for a control record: its key is `__control`, or its value is a control object. */
 export function isControlRecord(key: string | null, value: string | null): boolean {
@@ -15,7 +15,19 @@ export function isControlRecord(key: string | null, value: string | null): boole
   return isControlValue(value);
 }
 
-/** True when the value text is a control object. */
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * True when the value text is a control object: `{`, then `"streamproofControl"` as the first
+ * key (JSON whitespace allowed around). A scan of the first characters, not a regex: it runs on
+ * every raw-events record, and an event fails it at its first key.
+ */
 export function isControlValue(value: string | null): boolean {
-  return value !== null && CONTROL_FIELD.test(value);
+  if (value === null) return false;
+  let i = 0;
+  while (i < value.length && isSpace(value.charCodeAt(i))) i += 1;
+  if (value.charCodeAt(i) !== OPEN_BRACE) return false;
+  i += 1;
+  while (i < value.length && isSpace(value.charCodeAt(i))) i += 1;
+  return value.startsWith(CONTROL_FIELD, i);
 }

@@ -84,6 +84,8 @@ export class ExpectedAccumulator {
   /** raw-events records without a trackable identity, by position. */
   readonly unidentifiedExamples: ExampleList;
   private readonly state: Recomputation;
+  /** userId → its most recent window (the same Fingerprint object as in state.expected). */
+  private readonly currentWindow = new Map<string, { startMs: number; fingerprint: Fingerprint }>();
   private readonly sampleLimit: number;
   private rawStarted = false;
 
@@ -196,23 +198,37 @@ export class ExpectedAccumulator {
     if (this.state.noneSamples.length < this.sampleLimit) this.state.noneSamples.push(label);
   }
 
-  private keyOf(event: AnalyticsEvent): string {
-    return windowKey(event.userId, windowStartMs(event.eventTime, this.state.windowMs));
-  }
-
-  private addExpected(event: AnalyticsEvent): void {
-    const key = this.keyOf(event);
+  /**
+   * The expected fingerprint of the event's window. Building `userId|start` for every event
+   * (number to string, concatenation, hashing the new string) cost more than everything else per
+   * event, so each user's current window is cached: events arrive roughly in time order, and the
+   * string key is built only when a user's window changes (or for an out-of-order event).
+   */
+  private expectedFor(event: AnalyticsEvent): Fingerprint {
+    const startMs = windowStartMs(event.eventTime, this.state.windowMs);
+    const current = this.currentWindow.get(event.userId);
+    if (current !== undefined && current.startMs === startMs) return current.fingerprint;
+    const key = windowKey(event.userId, startMs);
     let fingerprint = this.state.expected.get(key);
     if (!fingerprint) {
       fingerprint = new Fingerprint();
       this.state.expected.set(key, fingerprint);
     }
-    fingerprint.addEventId(event.eventId);
+    if (current === undefined) this.currentWindow.set(event.userId, { startMs, fingerprint });
+    else {
+      current.startMs = startMs;
+      current.fingerprint = fingerprint;
+    }
+    return fingerprint;
+  }
+
+  private addExpected(event: AnalyticsEvent): void {
+    this.expectedFor(event).addEventId(event.eventId);
     this.state.occurrences.counted += 1;
   }
 
   private addDiverted(event: AnalyticsEvent, late: boolean): void {
-    const key = this.keyOf(event);
+    const key = windowKey(event.userId, windowStartMs(event.eventTime, this.state.windowMs));
     let diverted = this.state.diverted.get(key);
     if (!diverted) {
       diverted = { fingerprint: new Fingerprint(), late: 0, dlq: 0 };

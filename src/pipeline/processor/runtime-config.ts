@@ -17,6 +17,7 @@ export const processorRuntimeConfigSchema = z
       .default(0)
       .describe('instance number: the transactional id is `${prefix}processor-${index}`, stable across restarts so a restart fences its zombie'),
     groupId: z.string().min(1).optional().describe('consumer group id; default `${prefix}processor`'),
+    inputTopic: z.string().min(1).optional().describe('topic to read instead of `${prefix}raw-events` (outputs and changelog keep the prefix)'),
     core: processorCoreConfigSchema.prefault({}).describe('window, watermark and lateness settings'),
     maxBatchRecords: z.number().int().positive().default(2_000).describe('most raw-events records per transaction'),
     maxBatchWaitMs: z.number().int().positive().default(100).describe('how long to wait for the first record of a batch'),
@@ -54,7 +55,8 @@ export interface ProcessorNames {
 /** Group, transactional id and topic names of an instance (the topology's names with the prefix). */
 export function processorNames(config: ProcessorRuntimeConfig): ProcessorNames {
   const prefix = config.topicPrefix;
-  const topics = buildTopology({ brokers: 1, prefix }).names;
+  const topology = buildTopology({ brokers: 1, prefix }).names;
+  const topics = { ...topology, raw: config.inputTopic ?? topology.raw };
   return {
     groupId: config.groupId ?? `${prefix}processor`,
     transactionalId: `${prefix}processor-${config.instanceIndex}`,

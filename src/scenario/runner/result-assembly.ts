@@ -71,7 +71,7 @@ function collectStages(main: IngestSummary | null, observed: ObservedLatencies |
   return stages;
 }
 
-function ingestCounters(main: IngestSummary | null): Record<string, number> {
+function ingestCounters(main: IngestSummary | null, batchSize: number): Record<string, number> {
   if (!main) return {};
   if (main.transport === 'kafka') {
     const c = main.counts;
@@ -86,7 +86,10 @@ function ingestCounters(main: IngestSummary | null): Record<string, number> {
     malformed: ledger.malformed,
     refused: ledger.refused,
     scheduled: d.events.sent + d.events.unacknowledged['not-sent'] + d.events.ungenerated,
-    httpErrors: d.requests.status4xx + d.requests.status5xx + d.requests.statusOther + d.requests.noResponse,
+    // 400s for the deliberately malformed requests are the expected answer, not errors; a 400 for
+    // valid events (counted as `rejected`) is.
+    httpErrors: d.requests.status5xx + d.requests.statusOther + d.requests.noResponse + Math.ceil(d.events.unacknowledged.rejected / Math.max(1, batchSize)),
+    httpMalformedRejected: d.events.rejectedMalformed,
   };
 }
 
@@ -149,7 +152,7 @@ export function assembleResult(input: AssembleInput): RunResult {
   const { scenario, load, verification } = input;
   const main = load?.main() ?? null;
   const stages = collectStages(main, input.observers, input.l4);
-  const counters: Record<string, number> = { ...ingestCounters(main), ...(verification?.counters ?? {}) };
+  const counters: Record<string, number> = { ...ingestCounters(main, scenario.ingest.http.batchSize), ...(verification?.counters ?? {}) };
   const recovery = lagRecovery(load, input.lagSamples);
   if (recovery !== undefined) counters.lagRecoveryS = recovery;
   if (input.drain && !input.drain.complete) counters.drainIncomplete = 1;

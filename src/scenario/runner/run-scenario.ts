@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatError, isStreamproofError } from '../../errors.js';
 import { systemClock } from '../../metrics/clock.js';
+import { METRICS, type MetricKey } from '../../metrics/catalog.js';
 import { createMetricsRegistry, type MetricsRegistry } from '../../metrics/registry.js';
 import { startMetricsServer } from '../../metrics/server.js';
 import { startDeliverySink, type RunningDeliverySink } from '../../pipeline/delivery/run-sink.js';
@@ -44,6 +45,18 @@ export interface RunScenarioOutcome {
   written: WrittenResult;
 }
 
+/**
+ * Metrics register lazily (a process exports only what it touches). The runner touches all of
+ * its own at start, so a counter that stayed 0 (failed sends, HTTP requests in a Kafka run)
+ * reads as 0 in Grafana rather than "no data". Processor metrics belong to the processor
+ * processes, which export their own.
+ */
+function exportEveryRunnerMetric(registry: MetricsRegistry): void {
+  for (const key of Object.keys(METRICS) as MetricKey[]) {
+    if (!key.startsWith('processor') || key === 'processorWindowResultLatency' || key === 'processorResultFreshness') void registry.metrics[key];
+  }
+}
+
 export async function runScenario(options: RunScenarioOptions): Promise<RunScenarioOutcome> {
   const { scenario, log, signal } = options;
   const startedAt = new Date();
@@ -68,6 +81,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     session = await openStackSession(scenario, log, signal);
     const endpoints = session.endpoints;
     registry = createMetricsRegistry({ runId, scenario: scenario.name, instanceRole: 'runner' });
+    exportEveryRunnerMetric(registry);
     const server = await startMetricsServer({ source: registry, port: 0 });
     const unregister = await registerScrapeTarget(endpoints, `${runId}-runner`, server.port);
     cleanups.push({

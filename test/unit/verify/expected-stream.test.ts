@@ -42,6 +42,23 @@ describe('ExpectedAccumulator', () => {
     expect(streaming.stats.records).toBe(stream.records.length);
   });
 
+  it('accounts an already-decoded event exactly as its raw text', () => {
+    const { late, dlq } = sinks();
+    const fromRaw = new ExpectedAccumulator({ windowMs: STREAM_CONFIG.windowMs });
+    const fromEvents = new ExpectedAccumulator({ windowMs: STREAM_CONFIG.windowMs });
+    for (const acc of [fromRaw, fromEvents]) {
+      for (const record of late) acc.addLate(record);
+      for (const record of dlq) acc.addDlq(record);
+    }
+    stream.events.forEach((event, i) => {
+      fromRaw.addRaw({ key: event.userId, value: JSON.stringify(event), partition: 0, offset: i });
+      fromEvents.addEvent(event, { partition: 0, offset: i });
+    });
+    const flat = (acc: ExpectedAccumulator) => [...acc.recomputation.expected].map(([k, f]) => `${k}=${f}`).sort();
+    expect(flat(fromEvents)).toEqual(flat(fromRaw));
+    expect(fromEvents.recomputation.occurrences).toEqual(fromRaw.recomputation.occurrences);
+  });
+
   it('skips control records and refuses sink records once raw-events started', () => {
     const acc = new ExpectedAccumulator({ windowMs: 60_000 });
     acc.addRaw({ key: '__control', value: '{"streamproofControl":"advance-watermark","eventTimeMs":5}', partition: 0, offset: 0n });

@@ -1,0 +1,86 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listPanelQueries, substituteMacros } from '../../src/dashboards/queries.js';
+import { readResult } from '../../src/report/result-schema.js';
+import { loadStackEndpoints } from '../../src/stack/state.js';
+import { onlyResultDir, runScenarioCli } from './scenario-cli.js';
+
+/**
+ * The product as users meet it: `npm run scenario -- smoke` end to end on the real stack
+ * (the README's first command), then the same scenario with an impossible gate, then every
+ * Grafana panel query against the real Prometheus that scraped those runs.
+ */
+const resultsDir = await mkdtemp(join(tmpdir(), 'streamproof-e2e-'));
+let smoke: Awaited<ReturnType<typeof runScenarioCli>>;
+let smokeDir = '';
+
+beforeAll(async () => {
+  smoke = await runScenarioCli(['smoke', '--results-dir', resultsDir], { timeoutMs: 240_000 });
+  if (smoke.code === 0) smokeDir = await onlyResultDir(resultsDir, 'smoke');
+}, 260_000);
+
+describe('npm run scenario -- smoke', () => {
+  it('runs end to end, passes its gates and exits 0', () => {
+    expect(smoke.stderr + smoke.stdout).toContain('PASS');
+    expect(smoke.code).toBe(0);
+  });
+
+  it('writes result.json (valid, verified, every invariant holding), summary.md and report.html', async () => {
+    const result = await readResult(join(smokeDir, 'result.json'));
+    expect(result.state).toBe('completed');
+    expect(result.verdict?.pass).toBe(true);
+    expect(result.verdict?.invariants.map((i) => [i.id, i.pass])).toEqual([['I1', true], ['I2', true], ['I3', true]]);
+    expect(result.counters.acked).toBeGreaterThan(10_000);
+    expect(result.counters.lost).toBe(0);
+    expect(result.gates.length).toBeGreaterThan(0);
+    expect(result.gates.every((g) => g.pass)).toBe(true);
+    for (const stage of ['l1_produce', 'l2_ingest', 'l3_window', 'l4_delivery'] as const) expect(result.stages[stage]?.count ?? 0).toBeGreaterThan(0);
+    expect((await stat(join(smokeDir, 'summary.md'))).size).toBeGreaterThan(500);
+    const html = await readFile(join(smokeDir, 'report.html'), 'utf8');
+    expect(html).toContain('<canvas');
+    expect(html).not.toMatch(/<script[^>]+src=/); // self-contained
+  });
+});
+
+describe('a gate that cannot pass', () => {
+  it('exits 1 and names the failed gate', async () => {
+    const run = await runScenarioCli(
+      ['smoke', '--duration', '8s', '--set', 'run.warmUpMs=0', '--set', 'thresholds[]=p99(l1) < 0.001ms', '--results-dir', resultsDir],
+      { timeoutMs: 180_000 },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('p99(l1) < 0.001ms');
+    expect(run.stdout).toMatch(/FAIL/);
+  });
+});
+
+describe('a bad scenario', () => {
+  it('is rejected before anything starts, naming the field and the reason (exit 2)', async () => {
+    const run = await runScenarioCli(['smoke', '--set', 'processor.windowMs=10', '--set', 'workload.lateFraction=2'], { timeoutMs: 60_000 });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('processor.windowMs');
+    expect(run.stderr).toContain('workload.lateFraction');
+    expect(run.stderr).not.toContain('starting');
+  });
+});
+
+describe('Grafana dashboards against the real Prometheus', () => {
+  it('every panel query returns data for the smoke run', async () => {
+    const stack = await loadStackEndpoints();
+    const result = await readResult(join(smokeDir, 'result.json'));
+    const start = Math.floor(Date.parse(result.startedAt) / 1000);
+    const end = Math.ceil(Date.parse(result.endedAt) / 1000) + 5;
+    const queries = listPanelQueries({ runId: result.runId, scenario: 'smoke', stepS: 5, rangeS: end - start });
+    expect(queries.length).toBeGreaterThan(20);
+    const empty: string[] = [];
+    for (const q of queries) {
+      const url = `${stack.prometheus?.url}/api/v1/query_range?${new URLSearchParams({ query: substituteMacros(q.rawExpr, { runId: result.runId, scenario: 'smoke', stepS: 5, rangeS: end - start }), start: String(start), end: String(end), step: '5' })}`;
+      const body = (await (await fetch(url)).json()) as { status: string; error?: string; data?: { result: unknown[] } };
+      if (body.status !== 'success') empty.push(`${q.dashboardUid}/${q.panelTitle}/${q.refId}: ${body.error}`);
+      else if ((body.data?.result.length ?? 0) === 0) empty.push(`${q.dashboardUid}/${q.panelTitle}/${q.refId}: no data (${q.expr})`);
+    }
+    expect(empty).toEqual([]);
+  });
+});
