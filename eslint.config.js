@@ -15,7 +15,7 @@ function restrictedExcept(owner) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'results/**', 'dashboards/**', '.cache/**'] },
+  { ignores: ['node_modules/**', 'results/**', 'dashboards/**', '.cache/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -109,6 +109,8 @@ export function runJavaProducerPerformance(options: JavaPerfOptions): Promise<Ja
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGTERM');
+      // The JVM's shutdown hook closes the producer, which can wait on a slow cluster: insist.
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
     }, options.timeLimitMs);
     child.on('error', (error) => {
       clearTimeout(timer);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ERROR_CODES, StreamproofError } from '../src/errors.js';
 import { KafkaAdmin, withKafkaAdmin } from '../src/kafka/admin.js';
 import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../src/kafka/producer.js';
 import { systemClock } from '../src/metrics/clock.js';
@@ -18,6 +19,23 @@ import { exactSizeRecords } from './producer-records.js';
  * order). Every run gets a fresh topic with the production raw-events config (12 partitions,
  * RF 3, min.insync.replicas 2 on 3 brokers), deleted as soon as the run is done.
  */
+/** Runs one measurement with a time limit, announcing it on stderr (so a stuck phase is named). */
+export async function bounded<T>(what: string, limitMs: number, work: () => Promise<T>): Promise<T> {
+  process.stderr.write(`… ${what}\n`);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StreamproofError(ERROR_CODES.TIMEOUT, `${what} did not finish within ${limitMs / 1000} s`, { hint: 'is the stack healthy? `npm run stack -- status`' })),
+      limitMs,
+    );
+  });
+  try {
+    return await Promise.race([work(), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class BenchTopics {
   private readonly prefix = `bench-producer-${randomBytes(3).toString('hex')}-`;
   private readonly live = new Set<string>();

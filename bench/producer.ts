@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { formatError } from '../src/errors.js';
 import { loadStackEndpoints } from '../src/stack/state.js';
 import { ensureKafkaJars, KAFKA_VERSION } from '../src/stack/native/install.js';
-import { BenchTopics, measureAccuracy, measureJava, measureOurs, measureTuning, type BenchConfig } from './producer-runs.js';
+import { BenchTopics, bounded, measureAccuracy, measureJava, measureOurs, measureTuning, type BenchConfig } from './producer-runs.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -70,10 +70,14 @@ const SWEEP: BenchConfig[] = [
 async function main(): Promise<void> {
   const stack = await loadStackEndpoints();
   const topics = new BenchTopics(stack);
-  process.once('SIGINT', () => {
-    console.log('\ninterrupted: deleting bench topics');
-    void topics.deleteAll().finally(() => process.exit(130));
-  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`\n${signal}: deleting bench topics`);
+      void topics.deleteAll().finally(() => process.exit(130));
+    });
+  }
+  // Generous: a phase takes its duration plus set-up, drain and clean-up; beyond this it is stuck.
+  const limitMs = (ms: number) => ms * 3 + 120_000;
   const spec = topics.topicSpec;
   console.log(`stack: ${stack.provider}, ${stack.kafka.brokers} broker(s) ${stack.kafka.bootstrapServers.join(',')}; Kafka ${KAFKA_VERSION}`);
   console.log(`topic config: ${spec.partitions} partitions, RF ${spec.replicationFactor}, ${Object.entries(spec.configs).map(([k, v]) => `${k}=${v}`).join(' ')}`);
@@ -87,20 +91,22 @@ async function main(): Promise<void> {
       const oursRates: number[] = [];
       const javaRates: number[] = [];
       for (let round = 1; round <= rounds; round += 1) {
-        const ours = await measureOurs(stack, topics, size, durationMs, { producers });
+        const ours = await bounded(`ours ${size} B round ${round}`, limitMs(durationMs), () => measureOurs(stack, topics, size, durationMs, { producers }));
         await topics.delete(ours.topic);
         oursRates.push(ours.ackedPerS);
         const t = ours.tuning;
         console.log(
           `ours  ${size} B #${round}: ${fmt(ours.ackedPerS)} events/s (${fmt(ours.ackedValueBytesPerS / 2 ** 20, 2)} MiB/s) over ${fmt(ours.elapsedMs / 1000, 1)} s; ` +
-            `acked ${ours.acked}, failed ${ours.failed}, in topic ${ours.inTopic}; CPU ${fmt(ours.cpuUsPerEvent, 1)} µs/event; send→ack p50 ${fmt(ours.latency.percentileMs(50), 1)} ms p99 ${fmt(ours.latency.percentileMs(99), 1)} ms; ` +
+            `acked ${ours.acked}, failed ${ours.failed}, unresolved ${ours.unresolved}, in topic ${ours.inTopic}; CPU ${fmt(ours.cpuUsPerEvent, 1)} µs/event; send→ack p50 ${fmt(ours.latency.percentileMs(50), 1)} ms p99 ${fmt(ours.latency.percentileMs(99), 1)} ms; ` +
             `${ours.producers} producer(s), batch ${t.batchMaxRecords} linger ${t.lingerMs} ms in-flight ${t.maxInFlightBatches} compression ${t.compression}, window ${ours.windowRecords}; load ${load()}` +
             (ours.firstError ? `; first error: ${ours.firstError}` : ''),
         );
         if (!classpath) continue;
         // Aim at about the same duration as ours; Java stops on its record count (or the time limit).
         const records = Math.min(5_000_000, Math.max(50_000, Math.round(ours.ackedPerS * (durationMs / 1000) * 1.5)));
-        const java = await measureJava(stack, topics, { classpath, sizeBytes: size, records, timeLimitMs: durationMs * 4 + 20_000 });
+        const java = await bounded(`java ${size} B round ${round}`, limitMs(durationMs * 4), () =>
+          measureJava(stack, topics, { classpath, sizeBytes: size, records, timeLimitMs: durationMs * 4 + 20_000 }),
+        );
         javaRates.push(java.recordsPerS);
         console.log(
           `java  ${size} B #${round}: ${fmt(java.recordsPerS)} records/s (${fmt(java.mbPerS, 2)} MB/s), ${java.records} records${java.timedOut ? ' (time limit: interim figures)' : ''}, in topic ${java.inTopic}; ` +
@@ -116,7 +122,7 @@ async function main(): Promise<void> {
 
     let max = maxBySize.get(accuracySize);
     if (max === undefined && sections.has(2)) {
-      const ours = await measureOurs(stack, topics, accuracySize, durationMs, { producers });
+      const ours = await bounded(`ours ${accuracySize} B`, limitMs(durationMs), () => measureOurs(stack, topics, accuracySize, durationMs, { producers }));
       await topics.delete(ours.topic);
       max = ours.ackedPerS;
     }
@@ -124,7 +130,7 @@ async function main(): Promise<void> {
     if (max !== undefined) console.log(`\n## 2. open-loop rate accuracy, ${accuracySize} B events (live generator), ${accuracyMs / 1000} s each; our max ${fmt(max)} events/s`);
     for (const share of max === undefined ? [] : [0.5, 0.8]) {
       const rate = Math.round((max as number) * share);
-      const a = await measureAccuracy(stack, topics, accuracySize, rate, accuracyMs, producers);
+      const a = await bounded(`open loop ${rate} events/s`, limitMs(accuracyMs), () => measureAccuracy(stack, topics, accuracySize, rate, accuracyMs, producers));
       console.log(
         `${share * 100} % = ${fmt(rate)} events/s: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
           `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms; ` +
@@ -140,7 +146,7 @@ async function main(): Promise<void> {
       console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
       const errors: string[] = [];
       for (const tuning of SWEEP) {
-        const r = await measureTuning(stack, topics, sweepSize, sweepMs, tuning);
+        const r = await bounded(`sweep ${JSON.stringify(tuning)}`, limitMs(sweepMs) + 180_000, () => measureTuning(stack, topics, sweepSize, sweepMs, tuning));
         if (r.firstError) errors.push(`${JSON.stringify(tuning)}: ${r.firstError}`);
         const t = r.tuning;
         console.log(
@@ -162,3 +168,5 @@ try {
   console.error(formatError(error));
   process.exitCode = 1;
 }
+// A phase that timed out may still hold sockets and timers: do not wait for them.
+process.exit();

@@ -157,4 +157,7 @@ console.log(`raw JSON path (JSON.parse + validation + the above), ${rawEvents.to
 const naiveEvents = Math.min(EVENTS, 1_000_000);
 const naive = naiveSet(naiveEvents);
 console.log(`naive reference, Set<string> of event ids, ${naiveEvents.toLocaleString('en-US')} events: ${rate(naiveEvents, naive.ms)} events/s, ${(naive.bytes / naiveEvents).toFixed(1)} bytes/event → ${mib((naive.bytes / naiveEvents) * EVENTS)} for ${EVENTS.toLocaleString('en-US')} events (${((naive.bytes / naiveEvents) / perEvent).toFixed(0)}× the verifier's retained memory, and it only detects duplicates)`);
-console.log(`goals: ≥ 1,000,000 events/s → ${decoded.ms > 0 && EVENTS / (decoded.ms / 1000) >= 1_000_000 ? 'met' : 'NOT met'} (decoded path); ≤ 2 bytes/event → ${perEvent <= 2 ? 'met' : 'NOT met'}`);
+const decodedRate = EVENTS / (decoded.ms / 1000);
+const naiveRate = naiveEvents / (naive.ms / 1000);
+console.log(`relative (same process, same load): decoded path ${(decodedRate / naiveRate).toFixed(2)}× the naive Set's event rate, at 1/${((naive.bytes / naiveEvents) / perEvent).toFixed(0)} of its memory per event`);
+console.log(`goals: ≥ 1,000,000 events/s → ${decodedRate >= 1_000_000 ? 'met' : 'NOT met (this machine is shared: compare the relative line)'} (decoded path); ≤ 2 bytes/event → ${perEvent <= 2 ? 'met' : 'NOT met'}`);

@@ -1,8 +1,8 @@
 import { validateEvent, type AnalyticsEvent } from '../workload/event.js';
+import { isControlRecord } from '../pipeline/processor/control.js';
 import { fastValidate } from '../pipeline/processor/decode.js';
 import { assertWindowMs, windowKey, windowStartMs } from '../pipeline/processor/windows.js';
 import { ERROR_CODES, StreamproofError } from '../errors.js';
-import { isControlRecord, isControlValue } from './control-record.js';
 import { ExampleList, positionText } from './examples.js';
 import { Fingerprint } from './fingerprint.js';
 import { extractIdentity, type EventIdentity } from './identity.js';
@@ -18,8 +18,9 @@ import { DuplicateLedger } from './sequence-ledger.js';
  *
  * Memory: sequence bitmaps plus one Fingerprint per window; no raw value is kept.
  * Differences from recomputeExpected, all about raw-events records that are not events:
- *  - control records (control-record.ts) are skipped and counted apart, in raw-events and in
- *    the DLQ, so they are never "unaccounted";
+ *  - control records are skipped and counted apart, by the processor's own rule
+ *    (src/pipeline/processor/control.ts: a look-alike is an ordinary record, which the processor
+ *    sends to the DLQ), so they are never "unaccounted";
  *  - the I1 figures ride along: records without a trackable identity (`unidentified`), valid
  *    events whose seq no bitmap can hold (`untrackable`), and an example of each duplicate.
  * Validation is the processor's own (fastValidate, then the zod schema when it declines), about
@@ -33,18 +34,11 @@ export interface RawRecord {
   offset: bigint | number | string;
 }
 
-/** A DLQ record's identity and position, with its raw text when known (to spot control records). */
-export interface DlqRecordInput extends SinkRecordInput {
-  raw?: string | null;
-}
-
 export interface RawScanStats {
   /** raw-events records that are not control records. */
   records: number;
   /** Control records skipped in raw-events. */
   control: number;
-  /** DLQ records whose raw text is a control record (skipped). */
-  controlInDlq: number;
   /** Records that are not valid events and carry no trackable identity. */
   unidentified: number;
   /** Valid events whose seq is beyond what a bitmap holds (their sinks cannot be checked). */
@@ -78,7 +72,7 @@ function positionOf(partition: number | undefined, offset: bigint | number | str
 }
 
 export class ExpectedAccumulator {
-  readonly stats: RawScanStats = { records: 0, control: 0, controlInDlq: 0, unidentified: 0, untrackable: 0 };
+  readonly stats: RawScanStats = { records: 0, control: 0, unidentified: 0, untrackable: 0 };
   /** raw-events records beyond the first of their identity, with their position. */
   readonly duplicateExamples: ExampleList;
   /** raw-events records without a trackable identity, by position. */
@@ -125,12 +119,8 @@ export class ExpectedAccumulator {
     }
   }
 
-  addDlq(record: DlqRecordInput): void {
+  addDlq(record: SinkRecordInput): void {
     this.sinkPhase('DLQ');
-    if (record.raw !== undefined && isControlValue(record.raw)) {
-      this.stats.controlInDlq += 1;
-      return;
-    }
     const { generatorId, seq } = record;
     if (generatorId !== null && seq !== null && isTrackableSeq(seq)) {
       this.state.ledgers.dlq.add(generatorId, seq);

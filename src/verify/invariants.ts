@@ -151,7 +151,7 @@ export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): Inv
     inconsistentResults: results.inconsistentResults,
     invalidResults: results.invalidResults,
     abortedResults: results.abortedResults,
-    controlRecords: evidence.stats.control + evidence.stats.controlInDlq,
+    controlRecords: evidence.stats.control,
     untrackable: evidence.stats.untrackable,
   };
   const pin = evidence.pinpoint ?? { missing: [], multiple: [], miscounted: [] };

@@ -1,5 +1,5 @@
+import { isControlRecord } from '../pipeline/processor/control.js';
 import { parseWindowKey, windowKey, windowStartMs } from '../pipeline/processor/windows.js';
-import { isControlRecord } from './control-record.js';
 import { ExampleList, positionText } from './examples.js';
 import { decodeRawValue, type RawRecord } from './expected-stream.js';
 import { Fingerprint, hashEventId } from './fingerprint.js';

@@ -61,7 +61,7 @@ export class Verification {
   addDlq(record: SourceTopicRecord): void {
     try {
       const dlq = parseDlqValue(record.value ?? 'null');
-      this.expected.addDlq({ generatorId: dlq.generatorId, seq: dlq.seq, sourcePartition: dlq.sourcePartition, sourceOffset: dlq.sourceOffset, raw: dlq.raw });
+      this.expected.addDlq({ generatorId: dlq.generatorId, seq: dlq.seq, sourcePartition: dlq.sourcePartition, sourceOffset: dlq.sourceOffset });
     } catch (error) {
       this.invalidSinkRecord('dlq', record, error);
     }

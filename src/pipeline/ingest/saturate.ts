@@ -20,12 +20,16 @@ export interface SaturateOptions {
   /** Records outstanding (queued or awaiting ack) at most. */
   windowRecords: number;
   clock: Pick<Clock, 'monoMs'>;
+  /** Give up waiting for acks this long after the duration (real time); default 60 s. */
+  drainTimeoutMs?: number;
 }
 
 export interface SaturateResult {
   sent: number;
   acked: number;
   failed: number;
+  /** Still unanswered when the drain timed out (neither acked nor failed). */
+  unresolved: number;
   /** First send to last ack (or failure), ms. */
   elapsedMs: number;
   ackedPerS: number;
@@ -64,10 +68,24 @@ export async function saturate(options: SaturateOptions): Promise<SaturateResult
     waiter?.();
   };
 
+  const waitForRoom = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  // Bounded: a producer that stops answering must not hang the caller. A real timer (not the
+  // injected clock), since nothing else would wake us.
+  let gaveUp = false;
+  const giveUp = setTimeout(() => {
+    gaveUp = true;
+    const waiter = wake;
+    wake = undefined;
+    waiter?.();
+  }, options.durationMs + (options.drainTimeoutMs ?? 60_000));
+
   const startMs = clock.monoMs();
   const endMs = startMs + options.durationMs;
   let now = startMs;
-  while (now < endMs) {
+  while (now < endMs && !gaveUp) {
     while (outstanding < windowRecords) {
       const { key, value } = options.record(sent);
       const sentAtMs = sent % CLOCK_CHECK_EVERY === 0 ? clock.monoMs() : now;
@@ -92,21 +110,17 @@ export async function saturate(options: SaturateOptions): Promise<SaturateResult
       }
     }
     // Wait until acks free some room (acks arrive a batch at a time).
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
+    await waitForRoom();
     now = clock.monoMs();
   }
-  while (outstanding > 0) {
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-  }
+  while (outstanding > 0 && !gaveUp) await waitForRoom();
+  clearTimeout(giveUp);
   const elapsedMs = Math.max(lastSettledMs - startMs, 1e-3);
   return {
     sent,
     acked,
     failed,
+    unresolved: outstanding,
     elapsedMs,
     ackedPerS: (acked * 1000) / elapsedMs,
     ackedValueBytesPerS: (ackedBytes * 1000) / elapsedMs,

@@ -110,6 +110,15 @@ export class ProcessorCore {
     return this.flush();
   }
 
+  /**
+   * Partitions the adapter knows to have unread input (end offset beyond its position) are not
+   * idle, however long since their last record: while a backlog is read, a partition the consumer
+   * has not reached yet must keep holding the watermark back, or its events would all be late.
+   */
+  markActive(partitions: Iterable<number>, nowMs: number): void {
+    for (const partition of partitions) if (this.watermarks.isAssigned(partition)) this.watermarks.touch(partition, nowMs);
+  }
+
   /** Lets processing time pass with no records: idle partitions may release the watermark. */
   tick(nowMs: number): ProcessorOutputs {
     this.advance(nowMs);

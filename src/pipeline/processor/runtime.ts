@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ERROR_CODES, formatError, isStreamproofError } from '../../errors.js';
-import { isFencedError, type Assignment } from '../../kafka/processor-io.js';
+import { isFencedError, kafkaErrorIds, type Assignment } from '../../kafka/processor-io.js';
 import type { Clock } from '../../metrics/clock.js';
 import { OffsetContinuity } from './continuity.js';
 import { ProcessorCore, type ProcessorOutputs } from './core.js';
@@ -54,6 +54,11 @@ interface Active {
 
 const MAX_FAILED_TRANSACTIONS = 3;
 
+function describeKafkaError(error: unknown): string {
+  const ids = kafkaErrorIds(error);
+  return `${(error as Error).message}${ids.length ? ` [${ids.join(', ')}]` : ''}`;
+}
+
 export class ProcessorRuntime {
   readonly #options: ProcessorRuntimeOptions;
   readonly #metrics: ProcessorMetricsRecorder;
@@ -94,6 +99,7 @@ export class ProcessorRuntime {
       await this.#options.ports.store.close();
       throw error;
     }
+    await this.#sampleLag();
     this.#lagTimer = setInterval(() => void this.#sampleLag(), this.#options.config.lagIntervalMs);
     this.#done = this.#run();
   }
@@ -145,7 +151,7 @@ export class ProcessorRuntime {
           break;
         }
         backoffMs = Math.min(10_000, Math.max(500, backoffMs * 2));
-        this.#log(`restarting in place in ${backoffMs} ms after: ${this.#status.lastError}`);
+        this.#log(`restarting in place in ${backoffMs} ms after: ${describeKafkaError(error)}`);
         await this.#closeInput();
         this.#status.restartsInPlace += 1;
         await sleep(backoffMs);
@@ -213,6 +219,10 @@ export class ProcessorRuntime {
     for (const gap of verdict.acceptedGaps) {
       this.#log(`warning: partition ${gap.partition} has no readable records at offsets ${gap.expected}..${gap.found - 1n} (transaction markers or aborted records); continuing at ${gap.found}`);
     }
+    if (this.#endOffsets) {
+      const backlog = [...this.#continuity.expected].filter(([partition, next]) => (this.#endOffsets?.[partition] ?? 0n) > next).map(([partition]) => partition);
+      active.core.markActive(backlog, nowMs);
+    }
     const outputs = verdict.accepted.length > 0 ? active.core.processBatch(verdict.accepted, nowMs) : active.core.tick(nowMs);
     const advanced = new Map<number, bigint>();
     for (const [partition, next] of this.#continuity.expected) if (active.committed.get(partition) !== next) advanced.set(partition, next);
@@ -261,7 +271,7 @@ export class ProcessorRuntime {
       if (isFencedError(error)) throw error;
       this.#failedTransactions += 1;
       if (this.#failedTransactions >= MAX_FAILED_TRANSACTIONS) throw error;
-      this.#log(`transaction ${event.seq} aborted (${(error as Error).message}); rebuilding state from the changelog`);
+      this.#log(`transaction ${event.seq} aborted (${describeKafkaError(error)}); rebuilding state from the changelog`);
       this.#pending ??= active.assignment;
       return false;
     }
@@ -293,13 +303,17 @@ export class ProcessorRuntime {
   }
 
   #sampling = false;
+  /** raw-events end offsets at the last lag sample: partitions short of them have a backlog. */
+  #endOffsets: bigint[] | null = null;
 
   async #sampleLag(): Promise<void> {
-    const active = this.#active;
-    if (!active || this.#sampling) return;
+    if (this.#sampling) return;
     this.#sampling = true;
     try {
       const ends = await this.#options.ports.store.inputEndOffsets();
+      this.#endOffsets = ends;
+      const active = this.#active;
+      if (!active) return;
       const lag = new Map<number, number>();
       for (const [partition, next] of active.committed) lag.set(partition, Math.max(0, Number((ends[partition] ?? next) - next)));
       this.#metrics.consumerLag(lag);

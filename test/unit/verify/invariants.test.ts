@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WindowResult } from '../../../src/pipeline/processor/aggregate.js';
+import { advanceWatermarkValue } from '../../../src/pipeline/processor/control.js';
 import { encodeLateValue } from '../../../src/pipeline/processor/outputs.js';
 import { windowKey, windowStartMs } from '../../../src/pipeline/processor/windows.js';
 import { Fingerprint } from '../../../src/verify/fingerprint.js';
@@ -39,15 +40,17 @@ describe('a clean run', () => {
     expect(verdict.invariants.flatMap((inv) => inv.examples)).toEqual([]);
   });
 
-  it('skips control records in raw-events and in the DLQ', () => {
+  it('skips control records by the processor\'s rule; a look-alike is a malformed record, in the DLQ', () => {
     const world = copyWorld(clean);
-    const control = '{"streamproofControl":"advance-watermark","eventTimeMs":1700000400000}';
-    world.raw.push({ key: '__control', value: control, partition: 1, offset: 999n });
-    world.dlq.push({ key: '__control', value: JSON.stringify({ schemaVersion: 1, reason: 'x', sourcePartition: 1, sourceOffset: '999', generatorId: null, seq: null, raw: control }), partition: 0, offset: 99n });
+    world.raw.push({ key: '__control', value: advanceWatermarkValue(T0 + 400_000), partition: 1, offset: 998n });
+    world.raw.push({ key: '__control', value: '{"streamproofControl":"advance-watermark"}', partition: 1, offset: 999n });
+    processInto(world);
     const verdict = verifyWorld(world);
-    expect(violationsOf(verdict)).toEqual({});
-    expect(invariant(verdict, 'I1').counts.controlRecords).toBe(1);
-    expect(invariant(verdict, 'I2').counts.controlRecords).toBe(2);
+    // The look-alike carries no event identity: I1 cannot tie it to the ledger; I2 finds it in the DLQ.
+    expect(violationsOf(verdict)).toEqual({ I1: { unidentified: 1 } });
+    expect(invariant(verdict, 'I1').examples).toEqual(['unidentified: p1@999']);
+    expect(invariant(verdict, 'I1').counts).toMatchObject({ controlRecords: 1, records: 241 });
+    expect(invariant(verdict, 'I2').counts).toMatchObject({ controlRecords: 1, dlq: 5 });
   });
 });
 

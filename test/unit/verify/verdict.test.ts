@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verdictSchema } from '../../../src/report/result-schema.js';
 import { ExampleList, positionText } from '../../../src/verify/examples.js';
-import { isControlRecord } from '../../../src/verify/control-record.js';
 import { assembleVerdict, describeVerdict, invariantReport, notChecked, toResultVerdict, verdictCounters } from '../../../src/verify/verdict.js';
 
 const i1 = invariantReport({ id: 'I1', counts: { acked: 10, lost: 2, duplicated: 1, failed: 3 }, violationKinds: ['lost', 'duplicated'], examples: ['lost: g:1'] });
@@ -50,19 +49,12 @@ describe('verdict', () => {
   });
 });
 
-describe('examples and control records', () => {
+describe('examples', () => {
   it('keeps the first N examples and counts them all, building text only when kept', () => {
     const list = new ExampleList(2);
     let built = 0;
     for (let i = 0; i < 5; i += 1) list.add(() => `e${(built += 1)}`);
     expect([list.items, list.total, built, list.wantsMore]).toEqual([['e1', 'e2'], 5, 2, false]);
     expect(positionText(3, 17n)).toBe('p3@17');
-  });
-
-  it('recognises control records by key or by value', () => {
-    expect(isControlRecord('__control', null)).toBe(true);
-    expect(isControlRecord(null, ' {"streamproofControl":"advance-watermark","eventTimeMs":1}')).toBe(true);
-    expect(isControlRecord('u1', '{"schemaVersion":1,"eventId":"g:1"}')).toBe(false);
-    expect(isControlRecord('u1', null)).toBe(false);
   });
 });

@@ -55,3 +55,12 @@ describe('saturate (closed loop)', () => {
     await expect(saturate({ producer, topic: 't', record, durationMs: 5, windowRecords: 0, clock: world.clock })).rejects.toThrow(StreamproofError);
   });
 });
+
+describe('saturate against a producer that never answers', () => {
+  it('gives up after duration + drain timeout and reports the sends as unresolved', async () => {
+    const silent: RecordProducer = { pendingRecords: 0, send: () => new Promise<void>(() => {}) };
+    const frozenClock = { monoMs: () => 0 };
+    const result = await saturate({ producer: silent, topic: 't', record, durationMs: 1, windowRecords: 3, clock: frozenClock, drainTimeoutMs: 20 });
+    expect(result).toMatchObject({ sent: 3, acked: 0, failed: 0, unresolved: 3 });
+  });
+});
