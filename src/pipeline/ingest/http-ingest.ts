@@ -5,7 +5,7 @@ import type { CatalogMetrics } from '../../metrics/registry.js';
 import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
 import type { StackEndpoints } from '../../stack/endpoints.js';
 import { createGenerator, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
-import { startHttpDriver, type HttpDriverSummary, type UnackedReason } from '../../workload/http-driver.js';
+import { startHttpDriver, type HttpDriverSummary, type TallySinks, type UnackedReason } from '../../workload/http-driver.js';
 import type { Schedule } from '../../workload/schedule.js';
 import { createCollectorCounters, type CollectorCountersSnapshot, type CollectorStats } from '../collector/ports.js';
 import { startCollector } from '../collector/server.js';
@@ -69,6 +69,28 @@ export interface HttpIngestSummary {
 /** Certainly never produced: refused before the sink was called. The rest may be in raw-events. */
 const REFUSED_REASONS: ReadonlySet<UnackedReason> = new Set(['rejected', 'backpressured', 'not-sent']);
 
+/** The driver's ledger callbacks: 2xx → acked; 400 on malformed → malformed + refused; other outcomes by reason. */
+export function httpLedgerCallbacks(ledger: IngestLedger): Pick<TallySinks, 'onAccepted' | 'onMalformedRejected' | 'onUnacknowledged'> {
+  return {
+    onAccepted: (events) => {
+      for (const event of events) ledger.recordAcked(event.generatorId, event.seq);
+    },
+    onMalformedRejected: (refs) => {
+      for (const ref of refs) {
+        ledger.recordMalformed(ref.generatorId, ref.seq);
+        ledger.recordRefused(ref.generatorId, ref.seq);
+      }
+    },
+    onUnacknowledged: (events, reason) => {
+      const refused = REFUSED_REASONS.has(reason);
+      for (const event of events) {
+        if (refused) ledger.recordRefused(event.generatorId, event.seq);
+        else ledger.recordFailed(event.generatorId, event.seq);
+      }
+    },
+  };
+}
+
 function collectorStats(counters: CollectorStats, metrics: HttpIngestMetrics | undefined): CollectorStats {
   if (!metrics) return counters;
   return {
@@ -129,22 +151,7 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
           },
         },
         sendLag: { record: (ms) => sendLag.recordMs(ms) },
-        onAccepted: (events) => {
-          for (const event of events) ledger.recordAcked(event.generatorId, event.seq);
-        },
-        onMalformedRejected: (refs) => {
-          for (const ref of refs) {
-            ledger.recordMalformed(ref.generatorId, ref.seq);
-            ledger.recordRefused(ref.generatorId, ref.seq);
-          }
-        },
-        onUnacknowledged: (events, reason) => {
-          const refused = REFUSED_REASONS.has(reason);
-          for (const event of events) {
-            if (refused) ledger.recordRefused(event.generatorId, event.seq);
-            else ledger.recordFailed(event.generatorId, event.seq);
-          }
-        },
+        ...httpLedgerCallbacks(ledger),
       });
       driverSummary = await driver.done;
     } finally {
