@@ -161,6 +161,10 @@ export interface AccuracyResult {
   acked: number;
   failed: number;
   unresolved: number;
+  /** Events sent in each second of the run (target: rateEventsPerS). */
+  sentPerSecond: number[];
+  /** CPU time of this process over the run, in cores (1.0 = one core busy throughout). */
+  cpuCores: number;
 }
 
 /** Open-loop run through runKafkaIngest (live generator, default tuning) at a fixed rate. */
@@ -174,6 +178,8 @@ export async function measureAccuracy(
 ): Promise<AccuracyResult> {
   const topic = await topics.create(`open-${rateEventsPerS}`);
   try {
+    const cpuBefore = process.cpuUsage();
+    const startedMs = performance.now();
     const summary = await runKafkaIngest({
       endpoints: stack,
       topic,
@@ -183,6 +189,8 @@ export async function measureAccuracy(
       clientId: 'bench-open-loop',
       producers,
     });
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuCores = (cpu.user + cpu.system) / 1000 / (performance.now() - startedMs);
     const lag = summary.histograms.scheduleLag.summary();
     const ack = summary.histograms.ackLatency.summary();
     return {
@@ -197,6 +205,8 @@ export async function measureAccuracy(
       acked: summary.counts.acked,
       failed: summary.counts.failed,
       unresolved: summary.counts.unresolved,
+      sentPerSecond: summary.rate.map((p) => p.sentEvents),
+      cpuCores,
     };
   } finally {
     await topics.delete(topic);

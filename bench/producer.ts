@@ -134,7 +134,8 @@ async function main(): Promise<void> {
       console.log(
         `${share * 100} % = ${fmt(rate)} events/s: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
           `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms; ` +
-          `sent ${a.sent} acked ${a.acked} failed ${a.failed} unresolved ${a.unresolved}`,
+          `sent ${a.sent} acked ${a.acked} failed ${a.failed} unresolved ${a.unresolved}; CPU ${a.cpuCores.toFixed(2)} cores; load ${load()}\n` +
+          `    sent per second: ${a.sentPerSecond.join(' ')}`,
       );
     }
 

@@ -96,7 +96,8 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
     child.stderr?.pipe(log, { end: false });
     const entry: Child = { process: child, exited: null, expectedExit: false, status: null, log, exit: Promise.resolve({ code: null, signal: null }) };
     entry.exit = new Promise<ChildExit>((resolveExit) => {
-      child.once('exit', (code, signal) => {
+      // 'close' (not 'exit'): stdio is drained too, so nothing writes to the log after it ends.
+      child.once('close', (code, signal) => {
         entry.exited = { code, signal };
         log.write(`--- exited: code ${code} signal ${signal}\n`);
         resolveExit(entry.exited);
@@ -118,6 +119,10 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
   const waitForLine = (index: number, match: (line: ProcessorLine) => boolean, timeoutMs: number): Promise<ProcessorLine> =>
     new Promise<ProcessorLine>((resolveLine, reject) => {
       const child = children[index];
+      if (!child || child.exited) {
+        reject(new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `processor ${index} is not running`, { hint: 'restart() it first' }));
+        return;
+      }
       const listener = (from: number, line: ProcessorLine) => {
         if (from !== index || !match(line)) return;
         done();
@@ -129,15 +134,15 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
       }, timeoutMs);
       const onExit = () => {
         done();
-        reject(new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `processor ${index} exited (${JSON.stringify(child?.exited)}) while waited for`, { hint: `see ${join(logDir, `processor-${index}.log`)}` }));
+        reject(new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `processor ${index} exited (${JSON.stringify(child.exited)}) while waited for`, { hint: `see ${join(logDir, `processor-${index}.log`)}` }));
       };
       const done = () => {
         clearTimeout(timer);
         listeners.delete(listener);
-        child?.process.off('exit', onExit);
+        child.process.off('close', onExit);
       };
       listeners.add(listener);
-      child?.process.once('exit', onExit);
+      child.process.once('close', onExit);
     });
 
   const startChild = async (index: number): Promise<void> => {

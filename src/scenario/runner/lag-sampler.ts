@@ -35,7 +35,10 @@ export class LagSampler {
       let lag = 0n;
       ends.forEach((end, partition) => {
         const done = committed.get(partition) ?? -1n;
-        lag += end - (done >= 0n ? done : 0n);
+        // The two reads are not atomic: a commit landing between them can put the group ahead
+        // of the end offset just read. That is zero lag, not negative lag.
+        const behind = end - (done >= 0n ? done : 0n);
+        if (behind > 0n) lag += behind;
       });
       const sample = { atEpochMs: Date.now(), lagEvents: Number(lag) };
       this.samples.push(sample);
