@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { readResult } from '../../src/report/result-schema.js';
 import { onlyResultDir } from './scenario-cli.js';
 
-/** PIDs of live processes running the processor entry point (to prove none is left behind). */
-async function processorPids(): Promise<Set<number>> {
-  const pids = new Set<number>();
+/** Live processes started for this run (the runner puts STREAMPROOF_RUN_ID in its children's environment). */
+async function processesOfRun(runId: string): Promise<number[]> {
+  const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes('src/cli/processor.ts')) pids.add(Number(entry));
+    const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
+    if (environ.split('\0').includes(`STREAMPROOF_RUN_ID=${runId}`)) pids.push(Number(entry));
   }
   return pids;
 }
@@ -20,20 +20,24 @@ async function processorPids(): Promise<Set<number>> {
 describe('Ctrl-C during a run', () => {
   it('stops the load, writes a partial result marked incomplete, stops every child, exits 130', async () => {
     const resultsDir = await mkdtemp(join(tmpdir(), 'streamproof-interrupt-'));
-    const before = await processorPids();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/scenario.ts', 'smoke', '--results-dir', resultsDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     let sent = false;
+    let liveBeforeInterrupt: number[] = [];
     const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     child.stderr.on('data', (d: Buffer) => {
       output += d.toString();
       // Interrupt once the measured load is running (a progress line names a load phase).
       if (!sent && /\[(ramp-up|steady)\]/.test(output)) {
         sent = true;
-        child.kill('SIGINT');
+        const runId = /run (\S+)/.exec(output)?.[1] ?? '';
+        void processesOfRun(runId).then((pids) => {
+          liveBeforeInterrupt = pids; // proves the check below can see this run's children
+          child.kill('SIGINT');
+        });
       }
     });
     const code = await exit;
@@ -43,7 +47,9 @@ describe('Ctrl-C during a run', () => {
     const result = await readResult(join(await onlyResultDir(resultsDir, 'smoke'), 'result.json'));
     expect(result.state).toBe('incomplete');
     expect(result.verdict).toBeNull();
-    const after = await processorPids();
-    expect([...after].filter((pid) => !before.has(pid))).toEqual([]);
+    const runId = /run (\S+)/.exec(output)?.[1];
+    expect(runId).toBeDefined();
+    expect(liveBeforeInterrupt.length).toBeGreaterThanOrEqual(2); // the smoke scenario's 2 processors
+    expect(await processesOfRun(runId!)).toEqual([]);
   }, 240_000);
 });

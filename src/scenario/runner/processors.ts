@@ -46,5 +46,11 @@ export async function startProcessorFleet(input: {
 }): Promise<ProcessorFleet> {
   const count = input.scenario.processor.instances;
   input.log(`starting ${count} processor instance${count > 1 ? 's' : ''} (exactly-once, ${input.scenario.processor.windowMs / 1000} s windows)`);
-  return startProcessors({ count, config: processorConfig(input.endpoints, input.topology, input.scenario, input.runId) });
+  // The run id in the children's environment lets anyone (the interrupt test) tell this run's
+  // processes apart from others' without going by name.
+  return startProcessors({
+    count,
+    config: processorConfig(input.endpoints, input.topology, input.scenario, input.runId),
+    env: { STREAMPROOF_RUN_ID: input.runId },
+  });
 }
