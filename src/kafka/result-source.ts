@@ -3,6 +3,10 @@ import { ERROR_CODES, StreamproofError } from '../errors.js';
 import type { ResultSource, SourceRecord } from '../pipeline/delivery/ports.js';
 import type { KafkaEndpoints } from '../stack/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
+import { installReadCommittedFilter } from './read-committed-filter.js';
+
+// This module reads transactional topics with read_committed: see read-committed-filter.ts.
+installReadCommittedFilter();
 
 /**
  * The delivery sink's source: window results from `processed-events`, read by a consumer group

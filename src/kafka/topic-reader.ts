@@ -4,6 +4,10 @@ import { ERROR_CODES, StreamproofError } from '../errors.js';
 import type { KafkaEndpoints } from '../stack/endpoints.js';
 import { KafkaAdmin } from './admin.js';
 import { kafkaConnectionOptions } from './client-options.js';
+import { installReadCommittedFilter } from './read-committed-filter.js';
+
+// This module reads transactional topics with read_committed: see read-committed-filter.ts.
+installReadCommittedFilter();
 
 /**
  * Reads a whole topic, from the beginning to the end offsets taken when the read starts, with

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Consumer, stringDeserializers } from '@platformatic/kafka';
 import type { KafkaEndpoints } from '../stack/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
+import { installReadCommittedFilter } from './read-committed-filter.js';
+
+// This module reads transactional topics with read_committed: see read-committed-filter.ts.
+installReadCommittedFilter();
 
 /**
  * A live observer of a topic: a read_committed consumer (own throw-away group, never commits)
