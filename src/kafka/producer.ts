@@ -18,9 +18,11 @@ export interface ProducerTuning {
   batchMaxRecords: number;
   maxInFlightBatches: number;
   compression: Compression;
+  /** Client retries of a failed produce request before the send counts as failed. */
+  retries: number;
 }
 
-export const DEFAULT_PRODUCER_TUNING: ProducerTuning = { lingerMs: 5, batchMaxRecords: 2000, maxInFlightBatches: 1, compression: 'none' };
+export const DEFAULT_PRODUCER_TUNING: ProducerTuning = { lingerMs: 5, batchMaxRecords: 2000, maxInFlightBatches: 1, compression: 'none', retries: 3 };
 
 interface Pending {
   topic: string;
@@ -53,7 +55,7 @@ export class BatchingProducer {
       serializers: stringSerializers,
       idempotent: true,
       acks: -1,
-      retries: 3,
+      retries: this.#tuning.retries,
       compression: this.#tuning.compression,
     } as ConstructorParameters<typeof Producer<string, string, string, string>>[0]);
   }

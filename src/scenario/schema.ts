@@ -46,7 +46,6 @@ const ingestSchema = z
     http: z
       .object({
         connections: z.number().int().min(1).max(1024).default(10).describe('concurrent HTTP connections to the collector'),
-        pipelining: z.number().int().min(1).max(64).default(1).describe('requests in flight per connection'),
         batchSize: z.number().int().min(1).max(10_000).default(100).describe('events per request (NDJSON body)'),
       })
       .strict()
@@ -63,9 +62,12 @@ const producerSchema = z
     idempotent: z.literal(true).default(true).describe('fixed: the idempotent producer is what makes retries safe'),
     retries: z.number().int().min(0).max(100).default(3).describe('send retries before an event counts as failed'),
     lingerMs: durationMs({ maxMs: 10_000 }).prefault(5).describe('how long the producer waits to fill a batch (ms or a duration)'),
-    batchSizeBytes: z.number().int().min(1).max(16_777_216).default(16_384).describe('largest producer batch per partition, bytes'),
+    batchMaxRecords: z.number().int().min(1).max(100_000).default(2_000).describe('most records per produce request (the producer batches across partitions)'),
     compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('none').describe('producer compression codec'),
-    maxInFlight: z.number().int().min(1).max(5).default(5).describe('in-flight requests per broker (≤ 5 keeps idempotent ordering)'),
+    maxInFlight: z
+      .literal(1)
+      .default(1)
+      .describe('fixed at 1 produce request in flight: @platformatic/kafka 1.35 reuses idempotent sequence numbers across concurrent requests (docs/benchmarks.md)'),
   })
   .strict()
   .prefault({})

@@ -23,6 +23,10 @@ export interface TopicSpec {
 export interface TopologyOptions {
   brokers: number;
   partitions?: number;
+  /** processed-events partitions when they differ from raw-events (default: the same). */
+  processedPartitions?: number;
+  /** Override of min(3, brokers); never above the broker count (the scenario validation checks). */
+  replicationFactor?: number;
   /** Prefix for every topic name: isolates tests (a fresh topology per test) and parallel runs. */
   prefix?: string;
   retentionMs?: number;
@@ -49,13 +53,15 @@ export const PRODUCTION_REPLICATION_FACTOR = 3;
 export function buildTopology(options: TopologyOptions): Topology {
   const prefix = options.prefix ?? '';
   const partitions = options.partitions ?? 12;
-  const replicationFactor = Math.min(PRODUCTION_REPLICATION_FACTOR, options.brokers);
+  const replicationFactor = options.replicationFactor ?? Math.min(PRODUCTION_REPLICATION_FACTOR, options.brokers);
   const minIsr = String(replicationFactor >= 3 ? 2 : 1);
   const retention = String(options.retentionMs ?? SEVEN_DAYS_MS);
   const warnings: string[] = [];
   if (replicationFactor < PRODUCTION_REPLICATION_FACTOR) {
     warnings.push(
-      `replication factor clamped to ${replicationFactor} (production uses ${PRODUCTION_REPLICATION_FACTOR}) because the cluster has ${options.brokers} broker(s); durability under broker loss is not exercised`,
+      options.replicationFactor === undefined
+        ? `replication factor clamped to ${replicationFactor} (production uses ${PRODUCTION_REPLICATION_FACTOR}) because the cluster has ${options.brokers} broker(s); durability under broker loss is not exercised`
+        : `replication factor set to ${replicationFactor} by the scenario (production uses ${PRODUCTION_REPLICATION_FACTOR}); durability under broker loss is not exercised`,
     );
   }
   const names = {
@@ -68,7 +74,7 @@ export function buildTopology(options: TopologyOptions): Topology {
   const base = { 'retention.ms': retention, 'min.insync.replicas': minIsr };
   const topics: TopicSpec[] = [
     { name: names.raw, partitions, replicationFactor, configs: { ...base, 'cleanup.policy': 'delete' } },
-    { name: names.processed, partitions, replicationFactor, configs: { ...base, 'cleanup.policy': 'compact' } },
+    { name: names.processed, partitions: options.processedPartitions ?? partitions, replicationFactor, configs: { ...base, 'cleanup.policy': 'compact' } },
     { name: names.late, partitions, replicationFactor, configs: { ...base, 'cleanup.policy': 'delete' } },
     { name: names.dlq, partitions, replicationFactor, configs: { ...base, 'cleanup.policy': 'delete' } },
     // Open-window state of the processor, keyed by window: compacted, so restore reads only the latest state.

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listPanelQueries, substituteMacros } from '../../src/dashboards/queries.js';
 import { readResult } from '../../src/report/result-schema.js';
@@ -41,6 +43,47 @@ describe('npm run scenario -- smoke', () => {
     const html = await readFile(join(smokeDir, 'report.html'), 'utf8');
     expect(html).toContain('<canvas');
     expect(html).not.toMatch(/<script[^>]+src=/); // self-contained
+  });
+});
+
+describe("the smoke run's report.html in headless Chromium", () => {
+  it('renders every chart with no console errors and no network requests', async () => {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file://') && !r.url().startsWith('data:')) problems.push(`request ${r.url()}`);
+      });
+      await page.goto(pathToFileURL(join(smokeDir, 'report.html')).href);
+      await page.waitForTimeout(1_000); // Chart.js draws on the next frames
+      const canvases = await page.$$eval('canvas', (els) =>
+        els.map((c) => {
+          // Runs in the page: DOM types are not in this Node project's lib.
+          const canvas = c as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
+          const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+          let painted = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted += 1;
+          return { width: canvas.width, height: canvas.height, painted };
+        }),
+      );
+      await page.screenshot({ path: '/tmp/streamproof-smoke-report.png', fullPage: true });
+      expect(problems).toEqual([]);
+      expect(canvases.length).toBeGreaterThanOrEqual(3);
+      for (const c of canvases) {
+        expect(c.width).toBeGreaterThan(0);
+        expect(c.painted).toBeGreaterThan(100);
+      }
+    } finally {
+      await browser.close();
+    }
   });
 });
 

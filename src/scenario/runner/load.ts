@@ -53,13 +53,12 @@ export function runLoad(input: {
   const schedule = scenario.load as Schedule;
   const warmUpMs = scenario.run.warmUpMs;
   const warmUpStart = input.startEpochMs - warmUpMs;
-  const tuning = { lingerMs: scenario.producer.lingerMs, compression: scenario.producer.compression };
-  const { seed: _seed, ...workload } = scenario.workload;
+  const tuning = { lingerMs: scenario.producer.lingerMs, compression: scenario.producer.compression, batchMaxRecords: scenario.producer.batchMaxRecords, maxInFlightBatches: scenario.producer.maxInFlight, retries: scenario.producer.retries };
   let warm: IngestSummary | null = null;
   let main: IngestSummary | null = null;
 
   const ingest = (generatorId: string, s: Schedule, startEpochMs: number): Promise<IngestSummary> => {
-    const generatorConfig = { ...workload, seed: scenario.workload.seed, generatorId };
+    const generatorConfig = { ...scenario.workload, generatorId };
     if (scenario.ingest.mode === 'http') {
       return runHttpIngest({
         endpoints, topic: topology.names.raw, schedule: s, generatorConfig, clock, signal, startEpochMs,

@@ -99,6 +99,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     topology = buildTopology({
       brokers: endpoints.kafka.brokers,
       partitions: scenario.topology.rawEventsPartitions,
+      processedPartitions: scenario.topology.processedEventsPartitions,
+      replicationFactor: scenario.topology.replicationFactor,
       prefix: `${shortId}.`,
       retentionMs: scenario.topology.retentionMs,
     });

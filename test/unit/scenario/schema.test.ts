@@ -15,8 +15,8 @@ describe('scenarioSchema', () => {
     expect(parsed.stack).toEqual({ provider: 'native', brokers: 3 });
     expect(parsed.topology).toEqual({ rawEventsPartitions: 12, processedEventsPartitions: 12, retentionMs: 604_800_000 });
     expect(parsed.processor).toEqual({ instances: 2, windowMs: 60_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
-    expect(parsed.producer).toEqual({ acks: 'all', idempotent: true, retries: 3, lingerMs: 5, batchSizeBytes: 16_384, compression: 'none', maxInFlight: 5 });
-    expect(parsed.ingest).toEqual({ mode: 'kafka', http: { connections: 10, pipelining: 1, batchSize: 100 } });
+    expect(parsed.producer).toEqual({ acks: 'all', idempotent: true, retries: 3, lingerMs: 5, batchMaxRecords: 2_000, compression: 'none', maxInFlight: 1 });
+    expect(parsed.ingest).toEqual({ mode: 'kafka', http: { connections: 10, batchSize: 100 } });
     expect(parsed.delivery).toEqual({ enabled: true, bucket: 'streamproof-analytics', streamName: 'streamproof-delivery' });
     expect(parsed.run).toEqual({ warmUpMs: 10_000, drainTimeoutMs: 60_000 });
     expect(parsed.workload.seed).toBe(1);
@@ -28,7 +28,7 @@ describe('scenarioSchema', () => {
   it('merges a partial section with that section’s defaults', () => {
     const parsed = scenarioSchema.parse({ ...minimal, processor: { windowMs: '10s' }, ingest: { http: { connections: 4 } } });
     expect(parsed.processor).toEqual({ instances: 2, windowMs: 10_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
-    expect(parsed.ingest.http).toEqual({ connections: 4, pipelining: 1, batchSize: 100 });
+    expect(parsed.ingest.http).toEqual({ connections: 4, batchSize: 100 });
   });
 
   it('turns human durations in phases and faults into ms', () => {
