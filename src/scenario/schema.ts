@@ -63,7 +63,7 @@ const producerSchema = z
     retries: z.number().int().min(0).max(100).default(3).describe('send retries before an event counts as failed'),
     lingerMs: durationMs({ maxMs: 10_000 }).prefault(5).describe('how long the producer waits to fill a batch (ms or a duration)'),
     batchMaxRecords: z.number().int().min(1).max(100_000).default(2_000).describe('most records per produce request (the producer batches across partitions)'),
-    compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('none').describe('producer compression codec'),
+    compression: z.enum(['none', 'gzip', 'snappy', 'lz4']).default('none').describe('producer compression codec (zstd is not offered: the Kafka client needs Node ≥ 22 for it)'),
     maxInFlight: z
       .literal(1)
       .default(1)
