@@ -146,7 +146,7 @@ function gateRows(baseline: CompletedResult, current: CompletedResult): CompareR
     if (b === undefined) return [];
     const verdict: CompareVerdict = b.pass && !c.pass ? 'regression' : !b.pass && c.pass ? 'improvement' : 'ok';
     const pct = b.actual !== null && c.actual !== null ? changePct(b.actual, c.actual) : null;
-    return [{ metric: `gate: ${c.expression}`, unit: c.unit, baseline: b.actual, current: c.actual, changePct: pct, verdict, rule: 'passed before, fails now' }];
+    return [{ metric: `gate: ${c.expression}`, unit: c.unit, baseline: b.actual, current: c.actual, changePct: pct, verdict, rule: 'regression if it passed before and fails now' }];
   });
 }
 
