@@ -1,7 +1,8 @@
-import { Admin, Consumer, Producer, stringDeserializers, stringSerializers, type Message } from '@platformatic/kafka';
+import { Admin, Consumer, stringDeserializers, type Message } from '@platformatic/kafka';
 import type { KafkaEndpoints } from '../stack/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
+import { createTransactionalProducer, type StringProducer } from './transactional-producer.js';
 
 // Correct read_committed filtering for every client of this process (see read-committed-filter.ts).
 installReadCommittedFilter();
@@ -121,7 +122,7 @@ export class ProcessorIo {
   readonly #kafka: KafkaEndpoints;
   readonly #options: ProcessorIoOptions;
   readonly #consumer: Consumer<string, string, string, string>;
-  readonly #producer: Producer<string, string, string, string>;
+  readonly #producer: StringProducer;
   #stream: InputStream | null = null;
   #streamEpoch = 0;
   #admin: Admin | null = null;
@@ -147,22 +148,11 @@ export class ProcessorIo {
       heartbeatInterval: 1_000,
       rebalanceTimeout: 30_000,
     } as ConstructorParameters<typeof Consumer<string, string, string, string>>[0]);
-    this.#producer = new Producer<string, string, string, string>({
-      ...(base as object),
+    this.#producer = createTransactionalProducer(kafka, {
       clientId: `${options.clientId}-tx`,
-      bootstrapBrokers: kafka.bootstrapServers,
-      serializers: stringSerializers,
-      idempotent: true,
-      acks: -1,
       transactionalId: options.transactionalId,
-      // The client passes its request timeout as the transaction timeout to InitProducerId.
-      timeout: options.transactionTimeoutMs ?? 20_000,
-      // The coordinator answers CONCURRENT_TRANSACTIONS while the previous transaction's markers
-      // are being written (milliseconds); the client's default 1 s retry delay turned that into
-      // a 1 s stall of every other transaction. Back off from 20 ms instead (~5 s over 10 tries).
-      retries: 10,
-      retryDelay: (_client: unknown, _operation: string, attempt: number) => Math.min(1_000, 10 * 2 ** attempt),
-    } as ConstructorParameters<typeof Producer<string, string, string, string>>[0]);
+      ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: options.transactionTimeoutMs }),
+    });
   }
 
   get endpoints(): KafkaEndpoints {

@@ -1,6 +1,5 @@
-import { Producer, stringSerializers } from '@platformatic/kafka';
 import type { KafkaEndpoints } from '../stack/endpoints.js';
-import { kafkaConnectionOptions } from './client-options.js';
+import { createTransactionalProducer, type StringProducer } from './transactional-producer.js';
 
 /**
  * A transactional producer without a consumer: each `commit` or `abort` call is one Kafka
@@ -24,22 +23,16 @@ export interface TransactionalWriterOptions {
 }
 
 export class TransactionalWriter {
-  readonly #producer: Producer<string, string, string, string>;
+  readonly #producer: StringProducer;
   #initialised = false;
 
   constructor(kafka: KafkaEndpoints, options: TransactionalWriterOptions) {
     const clientId = options.clientId ?? 'streamproof-tx-writer';
-    this.#producer = new Producer<string, string, string, string>({
-      ...(kafkaConnectionOptions(kafka, clientId) as object),
+    this.#producer = createTransactionalProducer(kafka, {
       clientId,
-      bootstrapBrokers: kafka.bootstrapServers,
-      serializers: stringSerializers,
-      idempotent: true,
-      acks: -1,
       transactionalId: options.transactionalId,
-      // The client passes its request timeout as the transaction timeout to InitProducerId.
-      timeout: options.transactionTimeoutMs ?? 20_000,
-    } as ConstructorParameters<typeof Producer<string, string, string, string>>[0]);
+      ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: options.transactionTimeoutMs }),
+    });
   }
 
   async #begin() {

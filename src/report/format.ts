@@ -1,3 +1,4 @@
+import type { Environment } from './result-schema.js';
 /** Number and text formatting shared by the markdown and HTML reports (pure, locale-free). */
 
 /** Integers as-is with thousands separators; fractions to `digits` decimals, trailing zeros cut. */
@@ -72,4 +73,19 @@ export function flattenForDisplay(value: Record<string, unknown> | null): Array<
     key,
     typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? v : JSON.stringify(v),
   ]);
+}
+
+/** The environment fingerprint as label/value rows, shared by summary.md and report.html. */
+export function environmentRows(env: Environment): Array<[string, string]> {
+  return [
+    ['streamproof', env.streamproofVersion],
+    ['git commit', env.gitCommit === null ? 'not a git checkout' : `${env.gitCommit}${env.gitDirty ? ' (dirty)' : ''}`],
+    ['seed', String(env.seed)],
+    ['provider', `${env.provider}, ${env.brokers} broker(s), Kafka ${env.kafkaVersion ?? 'unknown'}`],
+    ['firehose', env.firehoseBehaviour],
+    ['node', env.node],
+    ['os', env.os],
+    ['cpu', `${env.cpus} × ${env.cpuModel}`],
+    ['memory', formatBytes(env.memoryBytes)],
+  ];
 }

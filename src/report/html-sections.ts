@@ -1,4 +1,4 @@
-import { escapeHtml as esc, flattenForDisplay, formatBytes, formatMs, formatNumber, formatWithUnit } from './format.js';
+import { escapeHtml as esc, flattenForDisplay, formatMs, formatNumber, formatWithUnit, environmentRows } from './format.js';
 import { STAGE_DESCRIPTIONS, STAGE_NAMES, type RunResult } from './result-schema.js';
 
 /** Server-rendered HTML tables of report.html: readable with scripts off. Every text is escaped. */
@@ -87,16 +87,6 @@ export function errorsHtml(result: RunResult): string {
 
 export function environmentHtml(result: RunResult): string {
   const env = result.environment;
-  const rows: Array<[string, string]> = [
-    ['streamproof', env.streamproofVersion],
-    ['git commit', env.gitCommit === null ? 'not a git checkout' : `${env.gitCommit}${env.gitDirty ? ' (dirty)' : ''}`],
-    ['seed', String(env.seed)],
-    ['provider', `${env.provider}, ${env.brokers} broker(s), Kafka ${env.kafkaVersion ?? 'unknown'}`],
-    ['firehose', env.firehoseBehaviour],
-    ['node', env.node],
-    ['os', env.os],
-    ['cpu', `${env.cpus} × ${env.cpuModel}`],
-    ['memory', formatBytes(env.memoryBytes)],
-  ];
+  const rows: Array<[string, string]> = environmentRows(env);
   return table(['', ''], rows.map(([k, v]) => [esc(k), esc(v)]));
 }

@@ -1,4 +1,4 @@
-import { escapeMarkdownCell, flattenForDisplay, formatBytes, formatMs, formatNumber, formatWithUnit, markdownTable } from './format.js';
+import { escapeMarkdownCell, flattenForDisplay, formatMs, formatNumber, formatWithUnit, markdownTable, environmentRows } from './format.js';
 import { overallOutcome } from './outcome.js';
 import { STAGE_NAMES, type RunResult } from './result-schema.js';
 
@@ -119,18 +119,7 @@ function errorsSection(result: RunResult): string[] {
 
 function environmentSection(result: RunResult): string[] {
   const env = result.environment;
-  const git = env.gitCommit === null ? 'not a git checkout' : `${env.gitCommit}${env.gitDirty ? ' (dirty)' : ''}`;
-  const rows: string[][] = [
-    ['streamproof', env.streamproofVersion],
-    ['git commit', git],
-    ['seed', String(env.seed)],
-    ['provider', `${env.provider}, ${env.brokers} broker(s), Kafka ${env.kafkaVersion ?? 'unknown'}`],
-    ['firehose', env.firehoseBehaviour],
-    ['node', env.node],
-    ['os', env.os],
-    ['cpu', `${env.cpus} × ${env.cpuModel}`],
-    ['memory', formatBytes(env.memoryBytes)],
-  ];
+  const rows: string[][] = environmentRows(env);
   return ['## Environment', '', markdownTable(['', ''], rows)];
 }
 

@@ -1,5 +1,3 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import { ERROR_CODES, StreamproofError } from '../../errors.js';
 import type { KafkaEndpoints } from '../../stack/endpoints.js';
@@ -126,13 +124,4 @@ export async function resolveProcessorEndpoints(config: ProcessorProcessConfig, 
   return withTargets(stack.kafka, config.prometheus?.targetsDir ?? stack.prometheus?.targetsDir, config.prometheus?.targetHost ?? stack.prometheus?.targetHost);
 }
 
-/** Registers /metrics with Prometheus through its file_sd directory; returns the remover. */
-export async function writeScrapeTarget(dir: string, host: string, name: string, port: number): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
-  await writeFile(`${file}.tmp`, JSON.stringify([{ targets: [`${host}:${port}`], labels: { target: name } }]));
-  await rename(`${file}.tmp`, file); // Prometheus watches the directory: never show it half a file
-  return async () => {
-    await rm(file, { force: true });
-  };
-}
+export { writeScrapeTarget } from '../../metrics/scrape-target.js';

@@ -1,21 +1,9 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeScrapeTarget } from '../../metrics/scrape-target.js';
 import type { StackEndpoints } from '../../stack/endpoints.js';
 
-/**
- * Registers a /metrics endpoint with the stack's Prometheus through its file_sd directory;
- * returns the function that removes it. A stack without Prometheus makes this a no-op.
- */
+/** Registers the runner's /metrics with the stack's Prometheus; a stack without one makes this a no-op. */
 export async function registerScrapeTarget(endpoints: StackEndpoints, name: string, port: number): Promise<() => Promise<void>> {
   const dir = endpoints.prometheus?.targetsDir;
   if (!dir) return async () => undefined;
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${name}.json`);
-  const host = endpoints.prometheus?.targetHost ?? '127.0.0.1';
-  await writeFile(`${file}.tmp`, JSON.stringify([{ targets: [`${host}:${port}`], labels: { target: name } }]));
-  const { rename } = await import('node:fs/promises');
-  await rename(`${file}.tmp`, file); // Prometheus watches the directory: never show it half a file
-  return async () => {
-    await rm(file, { force: true });
-  };
+  return writeScrapeTarget(dir, endpoints.prometheus?.targetHost ?? '127.0.0.1', name, port);
 }
