@@ -39,6 +39,13 @@ runCli(async () => {
   for (const warning of resolved.warnings) log(`warning: ${typeof warning === 'string' ? warning : JSON.stringify(warning)}`);
   for (const note of resolved.notes) log(note);
   log(resolved.summary);
+  if (resolved.scenario.faults.length > 0) {
+    // The schema already describes faults so scenarios can be written; the runner cannot inject
+    // them yet, and running without them would silently measure a different experiment.
+    throw new StreamproofError(ERROR_CODES.INVALID_SCENARIO, `faults: ${resolved.scenario.faults.length} fault(s) declared, but this version of the runner cannot inject faults yet`, {
+      hint: 'remove `faults` (or `--set faults=null`) to run the scenario without them',
+    });
+  }
   if (flags['dry-run']) {
     process.stdout.write(`${JSON.stringify(resolved.scenario, null, 2)}\n`);
     return EXIT.OK;

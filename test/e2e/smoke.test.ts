@@ -109,6 +109,14 @@ describe('a bad scenario', () => {
   });
 });
 
+describe('a scenario with faults', () => {
+  it('is refused before anything starts: the runner cannot inject faults yet (exit 2)', async () => {
+    const run = await runScenarioCli(['smoke', '--set', 'faults[]={"kind":"kill-processor","atMs":5000}'], { timeoutMs: 60_000 });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('cannot inject faults yet');
+  });
+});
+
 describe('Grafana dashboards against the real Prometheus', () => {
   it('every panel query returns data for the smoke run', async () => {
     const stack = await loadStackEndpoints();
