@@ -69,13 +69,34 @@ export class KafkaAdmin {
     };
   }
 
-  async createTopic(topic: TopicToCreate): Promise<void> {
-    await this.#admin.createTopics({
-      topics: [topic.name],
-      partitions: topic.partitions,
-      replicas: topic.replicationFactor,
-      configs: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
-    });
+  /**
+   * Creates the topic; 'exists' when the controller already has it (metadata on the broker we
+   * asked first may lag the controller, so a describe can miss a topic that exists).
+   */
+  async createTopic(topic: TopicToCreate): Promise<'created' | 'exists'> {
+    try {
+      await this.#admin.createTopics({
+        topics: [topic.name],
+        partitions: topic.partitions,
+        replicas: topic.replicationFactor,
+        configs: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
+      });
+      return 'created';
+    } catch (error) {
+      if (/already exists/i.test(errorText(error))) return 'exists';
+      throw error;
+    }
+  }
+
+  /** Describes a topic, waiting (bounded) until every broker's metadata has caught up with it. */
+  async waitForTopic(name: string, configKeys: string[], timeoutMs = 15_000): Promise<TopicDescription> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const described = await this.describeTopic(name, configKeys).catch(() => null);
+      if (described && described.partitionDetails.every((p) => p.leader >= 0)) return described;
+      if (Date.now() > deadline) throw new Error(`topic ${name} did not appear in the cluster metadata within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   async deleteTopics(names: string[]): Promise<void> {
@@ -116,4 +137,17 @@ export async function withKafkaAdmin<T>(kafka: KafkaEndpoints, fn: (admin: Kafka
   } finally {
     await admin.close().catch(() => undefined);
   }
+}
+
+/** The client nests broker errors (`errors[]`); search the whole chain for the reason. */
+function errorText(error: unknown): string {
+  const parts: string[] = [];
+  const visit = (e: unknown, depth: number) => {
+    if (!(e instanceof Error) || depth > 4) return;
+    parts.push(e.message);
+    for (const inner of (e as Error & { errors?: unknown[] }).errors ?? []) visit(inner, depth + 1);
+    visit(e.cause, depth + 1);
+  };
+  visit(error, 0);
+  return parts.join(' | ');
 }

@@ -33,8 +33,16 @@ export async function provisionTopology(
       if (check.kind === 'mismatch') mismatches.push(`${spec.name} ${check.problems.join(', ')}`);
       else if (check.kind === 'ok') report.existing.push(spec.name);
       else {
-        await admin.createTopic(spec);
-        report.created.push(spec.name);
+        const outcome = await admin.createTopic(spec);
+        // Every later step (producers, the processor's group, the verifier) needs the topic in
+        // every broker's metadata, not just the controller's.
+        const described = await admin.waitForTopic(spec.name, Object.keys(spec.configs));
+        if (outcome === 'created') report.created.push(spec.name);
+        else {
+          const recheck = checkExistingTopic(spec, described);
+          if (recheck.kind === 'mismatch') mismatches.push(`${spec.name} ${recheck.problems.join(', ')}`);
+          else report.existing.push(spec.name);
+        }
       }
     }
     if (mismatches.length) {

@@ -19,14 +19,14 @@ describe('topology provisioning against the real stack', () => {
     expect(report.created.sort()).toEqual(topology.topics.map((t) => t.name).sort());
     const expectedRf = Math.min(3, stack.kafka.brokers);
     await withKafkaAdmin(stack.kafka, async (admin) => {
-      const raw = await admin.describeTopic(topology.names.raw, ['cleanup.policy', 'retention.ms', 'min.insync.replicas']);
+      const raw = await admin.waitForTopic(topology.names.raw, ['cleanup.policy', 'retention.ms', 'min.insync.replicas']);
       expect(raw).toMatchObject({ partitions: 12, replicationFactor: expectedRf });
       expect(raw?.configs).toMatchObject({ 'cleanup.policy': 'delete', 'retention.ms': '604800000' });
-      const processed = await admin.describeTopic(topology.names.processed, ['cleanup.policy', 'retention.ms']);
+      const processed = await admin.waitForTopic(topology.names.processed, ['cleanup.policy', 'retention.ms']);
       expect(processed).toMatchObject({ partitions: 12, replicationFactor: expectedRf });
       expect(processed?.configs).toMatchObject({ 'cleanup.policy': 'compact', 'retention.ms': '604800000' });
       for (const name of [topology.names.late, topology.names.dlq, topology.names.changelog]) {
-        expect(await admin.describeTopic(name, [])).toMatchObject({ partitions: 12, replicationFactor: expectedRf });
+        expect(await admin.waitForTopic(name, [])).toMatchObject({ partitions: 12, replicationFactor: expectedRf });
       }
       if (stack.kafka.brokers >= 3) {
         const details = raw?.partitionDetails ?? [];
