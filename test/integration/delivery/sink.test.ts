@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAwsClients, type AwsClients } from '../../../src/aws/clients.js';
+import { describe, expect, it } from 'vitest';
 import { createFirehosePut } from '../../../src/aws/firehose-put.js';
-import { provisionDelivery } from '../../../src/aws/provision.js';
 import { S3DeliveryReader } from '../../../src/aws/s3-reader.js';
-import { deleteDelivery } from '../../../src/aws/teardown.js';
 import { describeObservedDelivery, type ObservedObject } from '../../../src/pipeline/delivery/buffering-model.js';
 import type { SourceRecord } from '../../../src/pipeline/delivery/ports.js';
 import { DeliverySink } from '../../../src/pipeline/delivery/sink.js';
-import type { AwsEndpoints } from '../../../src/stack/endpoints.js';
-import { loadStackEndpoints } from '../../../src/stack/state.js';
+import { useProvisionedTarget } from './provisioned-target.js';
 import {
   InMemoryResultSource,
   abortableSleep,
   byteKey,
-  freshTarget,
   makeResults,
   readDelivered,
   seededRandom,
@@ -22,19 +17,7 @@ import {
 } from './support.js';
 
 describe('delivery sink → Firehose → S3 (real endpoint from the running stack)', () => {
-  let aws: AwsEndpoints;
-  let clients: AwsClients;
-  const target = freshTarget('sink');
-
-  beforeAll(async () => {
-    aws = (await loadStackEndpoints()).aws;
-    clients = buildAwsClients(aws);
-    await provisionDelivery(aws, target, { clients });
-  });
-  afterAll(async () => {
-    if (clients) await deleteDelivery(aws, target, { clients });
-    clients?.destroy();
-  });
+  const fx = useProvisionedTarget('sink');
 
   it('delivers N records as exactly N byte-equal NDJSON records across S3 objects', async () => {
     const values = makeResults(1_300, 900);
@@ -42,9 +25,9 @@ describe('delivery sink → Firehose → S3 (real endpoint from the running stac
     const dlq: SourceRecord[] = [];
     const accepted: { visibleAtMs: number; acceptedAtMs: number }[] = [];
     const sink = new DeliverySink({
-      streamName: target.streamName,
+      streamName: fx.target.streamName,
       source,
-      firehose: createFirehosePut(clients.firehose, clients.target),
+      firehose: createFirehosePut(fx.clients.firehose, fx.clients.target),
       dlq: { send: async (record) => void dlq.push(record) },
       clock: systemClock,
       sleep: abortableSleep,
@@ -71,13 +54,13 @@ describe('delivery sink → Firehose → S3 (real endpoint from the running stac
     expect(accepted).toHaveLength(1_300);
     expect(accepted.every((a) => a.acceptedAtMs >= a.visibleAtMs)).toBe(true);
 
-    const reader = new S3DeliveryReader(clients.s3, { bucket: target.bucket, nowMs: () => Date.now(), target: clients.target });
+    const reader = new S3DeliveryReader(fx.clients.s3, { bucket: fx.target.bucket, nowMs: () => Date.now(), target: fx.clients.target });
     const contents = await readDelivered(reader);
     expect(contents.records).toBe(values.length);
     expect(contents.unterminatedObjects).toBe(0);
     expect([...contents.copies.entries()].sort()).toEqual(values.map((v) => [byteKey(v), 1] as [string, number]).sort());
 
-    if (aws.firehoseBehaviour === 'emulator-immediate') {
+    if (fx.aws.firehoseBehaviour === 'emulator-immediate') {
       // The emulator writes one uncompressed object per successful call.
       const observed: ObservedObject[] = [];
       for await (const o of reader.readAll()) {
