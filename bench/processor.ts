@@ -22,10 +22,10 @@ import { readTopicToEnd } from '../src/kafka/topic-reader.js';
 import { advanceWatermarkValue, CONTROL_KEY } from '../src/pipeline/processor/control.js';
 import { startProcessors } from '../src/pipeline/processor/supervisor.js';
 import type { ProcessorStatus } from '../src/pipeline/processor/runtime-status.js';
-import type { StackEndpoints } from '../src/stack/endpoints.js';
+import type { StackEndpoints } from '../src/base/endpoints.js';
 import { provisionTopology } from '../src/stack/provision.js';
 import { loadStackEndpoints } from '../src/stack/state.js';
-import { buildTopology, type Topology } from '../src/stack/topology.js';
+import { buildTopology, type Topology } from '../src/contract/topology.js';
 import { createGenerator } from '../src/workload/generator.js';
 
 const EVENTS = Number(process.argv[2] ?? 200_000);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { ERROR_CODES, StreamproofError } from '../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../src/base/errors.js';
 
 /**
  * Kafka's own Java producer benchmark (org.apache.kafka.tools.ProducerPerformance, from the

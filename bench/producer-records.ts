@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../src/base/errors.js';
 import { createPadBlock, PAD_OFFSETS } from '../src/workload/generator-pools.js';
 import { createRandom } from '../src/workload/random.js';
 import { userIdOf } from '../src/workload/generator.js';

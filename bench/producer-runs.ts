@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { ERROR_CODES, StreamproofError } from '../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../src/base/errors.js';
 import { KafkaAdmin, withKafkaAdmin } from '../src/kafka/admin.js';
 import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../src/kafka/producer.js';
-import { systemClock } from '../src/metrics/clock.js';
+import { systemClock } from '../src/base/clock.js';
 import { defaultMaxInFlightEvents, runKafkaIngest } from '../src/pipeline/ingest/kafka-ingest.js';
 import { createProducerPool } from '../src/pipeline/ingest/producer-pool.js';
 import { readIngested } from '../src/pipeline/ingest/read-back.js';
 import { saturate, type SaturateResult } from '../src/pipeline/ingest/saturate.js';
-import type { StackEndpoints } from '../src/stack/endpoints.js';
-import { buildTopology } from '../src/stack/topology.js';
+import type { StackEndpoints } from '../src/base/endpoints.js';
+import { buildTopology } from '../src/contract/topology.js';
 import { constantSchedule } from '../src/workload/schedule.js';
 import { runJavaProducerPerformance, type JavaPerfResult } from './producer-java.js';
 import { exactSizeRecords } from './producer-records.js';

@@ -18,7 +18,7 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { formatError } from '../src/errors.js';
+import { formatError } from '../src/base/errors.js';
 import { loadStackEndpoints } from '../src/stack/state.js';
 import { ensureKafkaJars, KAFKA_VERSION } from '../src/stack/native/install.js';
 import { BenchTopics, bounded, measureAccuracy, measureJava, measureOurs, measureTuning, type BenchConfig } from './producer-runs.js';

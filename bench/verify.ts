@@ -15,7 +15,7 @@
 import { Fingerprint } from '../src/verify/fingerprint.js';
 import { ExpectedAccumulator } from '../src/verify/expected-stream.js';
 import { Verification } from '../src/verify/verification.js';
-import { SequenceLedger } from '../src/verify/sequence-ledger.js';
+import { SequenceLedger } from '../src/base/sequence-ledger.js';
 import type { AnalyticsEvent } from '../src/workload/event.js';
 
 const EVENTS = Number(process.argv[2] ?? 10_000_000);

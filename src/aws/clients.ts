@@ -1,6 +1,6 @@
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { AwsEndpoints } from '../stack/endpoints.js';
+import type { AwsEndpoints } from '../base/endpoints.js';
 
 /**
  * Builds the Firehose and S3 clients for a stack's AWS endpoints.

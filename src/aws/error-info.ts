@@ -1,5 +1,5 @@
-import type { CallErrorInfo } from '../pipeline/delivery/ports.js';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import type { CallErrorInfo } from '../base/delivery-ports.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 
 /**
  * Plain facts about a failed AWS SDK call: error name, HTTP status when the service answered,

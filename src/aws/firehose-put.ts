@@ -1,5 +1,5 @@
 import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import type { EntryOutcome, FirehosePutPort, PutBatchOutcome } from '../pipeline/delivery/ports.js';
+import type { EntryOutcome, FirehosePutPort, PutBatchOutcome } from '../base/delivery-ports.js';
 import { callErrorInfo } from './error-info.js';
 
 /**

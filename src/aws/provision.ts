@@ -5,8 +5,8 @@ import {
 } from '@aws-sdk/client-firehose';
 import { CreateBucketCommand, HeadBucketCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
-import type { AwsEndpoints } from '../stack/endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import type { AwsEndpoints } from '../base/endpoints.js';
 import { buildAwsClients, isEmulator, type AwsClients } from './clients.js';
 import { awsRequestError } from './error-info.js';
 

@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { isGzip, splitNdjson } from '../pipeline/delivery/ndjson.js';
+import { isGzip, splitNdjson } from '../contract/ndjson.js';
 import { awsRequestError } from './error-info.js';
 import { DELIVERY_CONFIG } from './provision.js';
 

@@ -1,6 +1,6 @@
 import { DeleteDeliveryStreamCommand } from '@aws-sdk/client-firehose';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import type { AwsEndpoints } from '../stack/endpoints.js';
+import type { AwsEndpoints } from '../base/endpoints.js';
 import { buildAwsClients, type AwsClients } from './clients.js';
 import { awsRequestError } from './error-info.js';
 import type { DeliveryTarget } from './provision.js';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { compareResults, parseTolerances, renderCompareMarkdown, type TolerancesInput } from '../report/compare.js';
 import { readResult } from '../report/result-schema.js';
 import { writeFileAtomic } from '../report/write.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../base/exit-codes.js';
 import { log, runCli } from './run-cli.js';
 
 const HELP = `usage: npm run compare -- <baseline result.json> <current result.json> [options]

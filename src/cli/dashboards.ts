@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util';
 import { buildDashboards, renderDashboard } from '../dashboards/build.js';
 import { lintDashboard } from '../dashboards/lint.js';
 import { checkAgainstSdkTypes } from '../dashboards/sdk-types.js';
-import { ERROR_CODES, StreamproofError, formatError } from '../errors.js';
-import { EXIT } from './exit-codes.js';
+import { ERROR_CODES, StreamproofError, formatError } from '../base/errors.js';
+import { EXIT } from '../base/exit-codes.js';
 
 /**
  * `npm run dashboards` writes dashboards/*.json from src/dashboards/.

@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
 import { startMetricsServer } from '../metrics/server.js';
-import { PROCESSOR_FLAGS, processorHelp, resolveProcessorEndpoints, writeScrapeTarget } from '../pipeline/processor/cli-options.js';
+import { PROCESSOR_FLAGS, processorHelp, resolveProcessorEndpoints, writeScrapeTarget } from './processor-options.js';
 import { createProcessorRuntime } from '../pipeline/processor/create.js';
 import { catalogProcessorMetrics } from '../pipeline/processor/metrics.js';
 import { parseProcessorProcessConfig, type ProcessorLine } from '../pipeline/processor/process-config.js';
 import { processorNames } from '../pipeline/processor/runtime-config.js';
 import type { ProcessorHooks } from '../pipeline/processor/runtime-status.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../base/exit-codes.js';
 import { runCli } from './run-cli.js';
 
 /**

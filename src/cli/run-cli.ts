@@ -1,5 +1,5 @@
-import { formatError } from '../errors.js';
-import { EXIT } from './exit-codes.js';
+import { formatError } from '../base/errors.js';
+import { EXIT } from '../base/exit-codes.js';
 
 /**
  * Shared entry-point wrapper: runs `main`, prints any error with its hint, and exits with the

@@ -1,6 +1,6 @@
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../base/exit-codes.js';
 import { log, runCli } from './run-cli.js';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { overallOutcome } from '../report/outcome.js';
 import { renderHelp } from '../scenario/help.js';
 import { listScenarios, renderScenarioList, resolveScenario } from '../scenario/loader.js';

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { DELIVERY_GROUP_ID, startDeliverySink } from '../pipeline/delivery/run-sink.js';
 import type { DeliveryStats } from '../pipeline/delivery/stats.js';
 import { loadStackEndpoints } from '../stack/state.js';
-import { buildTopology } from '../stack/topology.js';
-import { EXIT } from './exit-codes.js';
+import { buildTopology } from '../contract/topology.js';
+import { EXIT } from '../base/exit-codes.js';
 import { log, runCli } from './run-cli.js';
 
 const HELP = `usage: npm run sink -- [options]

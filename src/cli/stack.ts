@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
-import { EXIT } from './exit-codes.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import { EXIT } from '../base/exit-codes.js';
 import { log, runCli } from './run-cli.js';
 import { stackDown, stackLogs, stackStatus, stackUp, type StackUpOptions } from '../stack/stack-control.js';
 import { describeEndpoints } from '../stack/describe.js';

@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { CounterDef, GaugeDef, HistogramDef, MetricDef } from '../metrics/catalog.js';
 import { METRICS } from '../metrics/catalog.js';
 

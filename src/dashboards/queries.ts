@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { buildDashboards, type BuiltDashboard } from './build.js';
 import { flatPanels } from './lint.js';
 import { referencedMetricNames } from './promql.js';

@@ -1,5 +1,5 @@
-import type { KafkaEndpoints } from '../stack/endpoints.js';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 
 /**
  * Connection options shared by every Kafka client the harness builds. SASL credentials are

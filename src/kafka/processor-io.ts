@@ -1,5 +1,5 @@
 import { Admin, Consumer, stringDeserializers, type Message } from '@platformatic/kafka';
-import type { KafkaEndpoints } from '../stack/endpoints.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { createTransactionalProducer, type StringProducer } from './transactional-producer.js';

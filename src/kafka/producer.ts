@@ -1,5 +1,5 @@
 import { Producer, stringSerializers } from '@platformatic/kafka';
-import type { KafkaEndpoints } from '../stack/endpoints.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 
 /**

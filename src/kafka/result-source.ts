@@ -1,7 +1,7 @@
 import { Consumer, stringDeserializer, type Message } from '@platformatic/kafka';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
-import type { ResultSource, SourceRecord } from '../pipeline/delivery/ports.js';
-import type { KafkaEndpoints } from '../stack/endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import type { ResultSource, SourceRecord } from '../base/delivery-ports.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, stringDeserializers } from '@platformatic/kafka';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
-import type { KafkaEndpoints } from '../stack/endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
 import { KafkaAdmin } from './admin.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';

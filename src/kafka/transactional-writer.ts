@@ -1,4 +1,4 @@
-import type { KafkaEndpoints } from '../stack/endpoints.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
 import { createTransactionalProducer, type StringProducer } from './transactional-producer.js';
 
 /**

@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 
 /**
  * The only importer of hdr-histogram-js (STYLE.md §2). Everything else sees LatencyHistogram:

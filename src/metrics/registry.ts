@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { DEFAULT_LABELS, METRICS, METRIC_KEYS, type MetricDef, type MetricKey } from './catalog.js';
 import type { HandleFor } from './handles.js';
 import { RunInfo } from './run-info.js';

@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { latencyRuleFor, type LatencyField, type Tolerances } from './compare-tolerances.js';
 import { STAGE_NAMES, type CompletedResult, type RunResult, type StageStats } from './result-schema.js';
 

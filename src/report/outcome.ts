@@ -1,4 +1,4 @@
-import { EXIT, type ExitCode } from '../cli/exit-codes.js';
+import { EXIT, type ExitCode } from '../base/exit-codes.js';
 import type { RunResult } from './result-schema.js';
 
 /**

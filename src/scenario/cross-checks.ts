@@ -1,4 +1,4 @@
-import { isStreamproofError } from '../errors.js';
+import { isStreamproofError } from '../base/errors.js';
 import { parseGate, type Gate } from '../report/gates.js';
 import { formatDurationMs } from './duration.js';
 import { scheduleDurationMs } from './load-shape.js';

@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { Schedule } from '../workload/schedule.js';
 import { formatDurationMs, parseDurationText, toDurationMs } from './duration.js';
 import { peakRateEventsPerS, scaleDurations, scaleRates, scheduleDurationMs } from './load-shape.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isStreamproofError } from '../errors.js';
+import { isStreamproofError } from '../base/errors.js';
 import { parseGate } from '../report/gates.js';
 import { durationMs } from './duration.js';
 import { faultSchema } from './schema-faults.js';

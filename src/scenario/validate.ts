@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { generatorConfigSchema } from '../workload/generator-config.js';
 import { scheduleSchema } from '../workload/schedule.js';
 import { crossFieldChecks, type Sections } from './cross-checks.js';
@@ -24,7 +24,7 @@ export interface ValidateOptions {
   expectedName?: string;
 }
 
-/** Production replication, clamped to the cluster (same rule as src/stack/topology.ts). */
+/** Production replication, clamped to the cluster (same rule as src/contract/topology.ts). */
 const PRODUCTION_REPLICATION_FACTOR = 3;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { EXIT } from '../cli/exit-codes.js';
-import { formatError } from '../errors.js';
+import { EXIT } from '../base/exit-codes.js';
+import { formatError } from '../base/errors.js';
 import { renderDocSections, SCENARIOS_DOC, syncGeneratedSections } from './docs.js';
 
 /** `npm run docs:scenarios`: regenerates the generated sections of docs/scenarios.md in place. */

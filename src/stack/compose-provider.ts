@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
-import { DEFAULT_PORTS, type StackEndpoints } from './endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import { DEFAULT_PORTS, type StackEndpoints } from '../base/endpoints.js';
 import { repoRoot } from './native/install.js';
 import { assertTools, checkDockerCompose } from './native/tools.js';
 import { removeStackState, writeStackState, type StackState } from './state.js';

@@ -1,4 +1,4 @@
-import type { StackEndpoints } from './endpoints.js';
+import type { StackEndpoints } from '../base/endpoints.js';
 
 /** Human-readable endpoint list printed by `stack up` and `status` (no secrets: none are in endpoints). */
 export function describeEndpoints(endpoints: StackEndpoints): string {

@@ -1,5 +1,5 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
-import type { StackEndpoints } from './endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import type { StackEndpoints } from '../base/endpoints.js';
 
 /**
  * The external provider: any Kafka (e.g. MSK with TLS/SASL) and real AWS or another endpoint,

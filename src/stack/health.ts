@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { withKafkaAdmin } from '../kafka/admin.js';
-import type { KafkaEndpoints } from './endpoints.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
 
 /**
  * Health probes, each bounded in time. A probe answers "healthy or not, and why" — it never

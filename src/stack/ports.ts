@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
-import { DEFAULT_PORTS } from './endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import { DEFAULT_PORTS } from '../base/endpoints.js';
 
 export interface StackPorts {
   kafkaBroker: number[];

@@ -1,9 +1,9 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { provisionDelivery, type ProvisionResult } from '../aws/provision.js';
 import { withKafkaAdmin } from '../kafka/admin.js';
-import type { StackEndpoints } from './endpoints.js';
+import type { StackEndpoints } from '../base/endpoints.js';
 import { requireState } from './stack-control.js';
-import { buildTopology, checkExistingTopic, type Topology } from './topology.js';
+import { buildTopology, checkExistingTopic, type Topology } from '../contract/topology.js';
 
 /**
  * Provisions a topology on a running stack. Idempotent: existing topics that match are left

@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { composeDown, composeLogs, composeUp } from './compose-provider.js';
 import { describeEndpoints } from './describe.js';
 import { nativeDown, nativeServiceHealth, nativeUp } from './native/native-provider.js';

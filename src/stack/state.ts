@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
-import type { StackEndpoints } from './endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import type { StackEndpoints } from '../base/endpoints.js';
 
 /**
  * Where the harness keeps things outside the repo:

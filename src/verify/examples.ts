@@ -1,4 +1,4 @@
-import type { SequenceLedger } from './sequence-ledger.js';
+import type { SequenceLedger } from '../base/sequence-ledger.js';
 
 /**
  * Bounded example lists for the verdict: every kind of violation keeps its total count and the

@@ -2,13 +2,13 @@ import { validateEvent, type AnalyticsEvent } from '../workload/event.js';
 import { isControlRecord } from '../pipeline/processor/control.js';
 import { fastValidate } from '../pipeline/processor/decode.js';
 import { assertWindowMs, windowKey, windowStartMs } from '../pipeline/processor/windows.js';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { ExampleList, positionText } from './examples.js';
 import { Fingerprint } from './fingerprint.js';
 import { extractIdentity, type EventIdentity } from './identity.js';
 import type { Recomputation, SinkRecordInput } from './recompute.js';
-import { isTrackableSeq } from './sequence-bitmap.js';
-import { DuplicateLedger } from './sequence-ledger.js';
+import { isTrackableSeq } from '../base/sequence-bitmap.js';
+import { DuplicateLedger } from '../base/sequence-ledger.js';
 
 /**
  * recomputeExpected (recompute.ts) as a streaming accumulator, for topics read record by record

@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 
 /**
  * Order-free fingerprint of a multiset of event ids: `count` and `hashSum`, the sum mod 2^64 of a

@@ -1,4 +1,4 @@
-import { isTrackableSeq } from './sequence-bitmap.js';
+import { isTrackableSeq } from '../base/sequence-bitmap.js';
 
 /**
  * Best-effort event identity from a record that may not be a valid event. The processor puts it on

@@ -3,7 +3,7 @@ import type { RawScanStats } from './expected-stream.js';
 import type { PinpointFindings } from './pinpoint.js';
 import type { Recomputation } from './recompute.js';
 import type { DeliveryFindings, ResultFindings } from './result-ledger.js';
-import type { DuplicateLedger, SequenceLedger } from './sequence-ledger.js';
+import type { DuplicateLedger, SequenceLedger } from '../base/sequence-ledger.js';
 import { invariantReport, notChecked, type InvariantReport } from './verdict.js';
 import type { WindowAnalysis } from './window-analysis.js';
 

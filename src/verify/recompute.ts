@@ -2,8 +2,8 @@ import { parseEvent, type AnalyticsEvent } from '../workload/event.js';
 import { assertWindowMs, windowKey, windowStartMs } from '../pipeline/processor/windows.js';
 import { Fingerprint, type FingerprintJson } from './fingerprint.js';
 import { extractIdentity, type EventIdentity } from './identity.js';
-import { isTrackableSeq } from './sequence-bitmap.js';
-import { DuplicateLedger } from './sequence-ledger.js';
+import { isTrackableSeq } from '../base/sequence-bitmap.js';
+import { DuplicateLedger } from '../base/sequence-ledger.js';
 
 /**
  * Recomputes, from what was ingested into raw-events and what the processor sent to late-events

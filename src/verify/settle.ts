@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { KafkaAdmin } from '../kafka/admin.js';
-import type { KafkaEndpoints } from '../stack/endpoints.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
 
 /**
  * Waits until no transaction is pending on the given topics: every partition's last stable

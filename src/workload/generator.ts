@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { EVENT_SCHEMA_VERSION, EVENT_TYPES, eventIdOf, type AnalyticsEvent, type EventType } from './event.js';
 import { parseGeneratorConfig, type GeneratorConfig, type GeneratorConfigInput } from './generator-config.js';
 import { createPadBlock, createPools, PAD_OFFSETS } from './generator-pools.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../metrics/clock.js';
+import type { Clock } from '../base/clock.js';
 import type { AnalyticsEvent } from './event.js';
 import type { MalformedRef, PlannedRequest } from './http-driver-plan.js';
 

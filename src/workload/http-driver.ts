@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
-import { type Clock, systemClock } from '../metrics/clock.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import { type Clock, systemClock } from '../base/clock.js';
 import type { EventGenerator } from './generator.js';
 import { type PlannedRequest, createRequestPlanner } from './http-driver-plan.js';
 import { type HttpDriverSummary, type Outcome, type TallySinks, createTally } from './http-driver-tally.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 
 /** One line per zod issue, `path: message`, so a user sees every problem at once. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string {

@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 
 /**
  * Seeded pseudo-random numbers for the workload. Nothing in src/workload/ may call Math.random:

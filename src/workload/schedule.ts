@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { compileSchedule, type CompiledSchedule, type PhaseRef, type Segment } from './schedule-compile.js';
 import type { Schedule } from './schedule-config.js';
 

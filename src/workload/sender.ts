@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { EventGenerator, GeneratedRecord } from './generator.js';
 import { dueCount, intendedOffsetsMs, totalEvents, type Schedule } from './schedule.js';
 

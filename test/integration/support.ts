@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { withKafkaAdmin } from '../../src/kafka/admin.js';
-import type { StackEndpoints } from '../../src/stack/endpoints.js';
+import type { StackEndpoints } from '../../src/base/endpoints.js';
 import { loadStackEndpoints } from '../../src/stack/state.js';
-import { buildTopology, type Topology } from '../../src/stack/topology.js';
+import { buildTopology, type Topology } from '../../src/contract/topology.js';
 
 /**
  * Shared by integration tests: they run against the real stack started by `.ci/run` (or by

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORTS } from '../../src/stack/endpoints.js';
+import { DEFAULT_PORTS } from '../../src/base/endpoints.js';
 
 // docker-compose.yml is validated without a Docker engine by Debian's `docker-compose`
 // (installed by .ci/run); this test fails, not skips, when it is missing.

@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
-import { type Clock, systemClock } from '../../metrics/clock.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
+import { type Clock, systemClock } from '../../base/clock.js';
 import { MEDIA_TYPES, eventsOf, formatOfContentType, parseEventsBody, rejectionsOf } from './body.js';
 import {
   type CollectorStats,

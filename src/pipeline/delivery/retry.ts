@@ -1,4 +1,4 @@
-import type { CallErrorInfo, EntryOutcome } from './ports.js';
+import type { CallErrorInfo, EntryOutcome } from '../../base/delivery-ports.js';
 
 /**
  * Retry decisions for PutRecordBatch: which entries to re-send, whether a failure may be retried,

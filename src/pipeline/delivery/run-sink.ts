@@ -3,13 +3,13 @@ import { buildAwsClients, isEmulator, type AwsClientOptions, type AwsClients } f
 import { createFirehosePut } from '../../aws/firehose-put.js';
 import { provisionDelivery, type DeliveryTarget } from '../../aws/provision.js';
 import { S3DeliveryReader } from '../../aws/s3-reader.js';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { BatchingProducer } from '../../kafka/producer.js';
 import { KafkaResultSource, type KafkaSourceRecord } from '../../kafka/result-source.js';
-import type { StackEndpoints } from '../../stack/endpoints.js';
-import type { Topology } from '../../stack/topology.js';
+import type { StackEndpoints } from '../../base/endpoints.js';
+import type { Topology } from '../../contract/topology.js';
 import { L4Join, type L4Sample, type L4Summary } from './l4.js';
-import type { DeliveryClock, DlqPort, Sleep } from './ports.js';
+import type { DeliveryClock, DlqPort, Sleep } from '../../base/delivery-ports.js';
 import type { RetryPolicy } from './retry.js';
 import { DeliverySink } from './sink.js';
 import type { DeliveryRecorder, DeliveryStats } from './stats.js';

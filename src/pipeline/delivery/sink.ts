@@ -1,6 +1,6 @@
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { FIREHOSE_LIMITS, planPutBatches, type FirehoseLimits, type FramedRecord, type PlannedCall } from './batching.js';
-import type { DeliveryClock, DlqPort, FirehosePutPort, ResultSource, Sleep, SourceRecord } from './ports.js';
+import type { DeliveryClock, DlqPort, FirehosePutPort, ResultSource, Sleep, SourceRecord } from '../../base/delivery-ports.js';
 import {
   DEFAULT_RETRY_POLICY,
   classifyCallError,

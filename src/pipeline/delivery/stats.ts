@@ -1,5 +1,5 @@
 import type { FailureClass } from './retry.js';
-import type { SourceRecord } from './ports.js';
+import type { SourceRecord } from '../../base/delivery-ports.js';
 
 /**
  * What the delivery sink reports. Metrics (prom-client, HDR) are wired by implementing

@@ -1,9 +1,9 @@
-import { ERROR_CODES, StreamproofError, isStreamproofError } from '../../errors.js';
-import type { Clock } from '../../metrics/clock.js';
+import { ERROR_CODES, StreamproofError, isStreamproofError } from '../../base/errors.js';
+import type { Clock } from '../../base/clock.js';
 import { LatencyHistogram } from '../../metrics/histogram.js';
 import type { CatalogMetrics } from '../../metrics/registry.js';
 import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
-import type { StackEndpoints } from '../../stack/endpoints.js';
+import type { StackEndpoints } from '../../base/endpoints.js';
 import { createGenerator, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
 import { startHttpDriver, type HttpDriverSummary, type TallySinks, type UnackedReason } from '../../workload/http-driver.js';
 import type { Schedule } from '../../workload/schedule.js';

@@ -1,4 +1,4 @@
-import type { DuplicateLedger, SequenceLedger } from '../../verify/sequence-ledger.js';
+import type { DuplicateLedger, SequenceLedger } from '../../base/sequence-ledger.js';
 import type { IngestLedger } from './ingest-ledger.js';
 
 /**

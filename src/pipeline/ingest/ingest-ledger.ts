@@ -1,4 +1,4 @@
-import { SequenceLedger } from '../../verify/sequence-ledger.js';
+import { SequenceLedger } from '../../base/sequence-ledger.js';
 
 /**
  * The ingest ledger (invariant I1's evidence): what became of every event identity

@@ -1,4 +1,4 @@
-import type { Clock } from '../../metrics/clock.js';
+import type { Clock } from '../../base/clock.js';
 import { LatencyHistogram } from '../../metrics/histogram.js';
 import type { CatalogMetrics } from '../../metrics/registry.js';
 import type { GeneratedRecord } from '../../workload/generator.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../metrics/clock.js';
+import type { Clock } from '../../base/clock.js';
 import type { LatencyHistogram } from '../../metrics/histogram.js';
 import { createGenerator, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
 import { dueCount, totalDurationMs, totalEvents, type Schedule } from '../../workload/schedule.js';

@@ -1,6 +1,6 @@
-import { ERROR_CODES, StreamproofError, isStreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError, isStreamproofError } from '../../base/errors.js';
 import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
-import type { StackEndpoints } from '../../stack/endpoints.js';
+import type { StackEndpoints } from '../../base/endpoints.js';
 import { runIngest, type IngestRunOptions, type IngestRunSummary } from './ingest-run.js';
 import { createProducerPool } from './producer-pool.js';
 import { producerEventPort } from './producer-ports.js';

@@ -1,6 +1,6 @@
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { BatchingProducer, type ProducerTuning } from '../../kafka/producer.js';
-import type { KafkaEndpoints } from '../../stack/endpoints.js';
+import type { KafkaEndpoints } from '../../base/endpoints.js';
 import type { RecordProducer } from './producer-ports.js';
 
 /**

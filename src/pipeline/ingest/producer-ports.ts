@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import type { EventSinkPort, SinkRecord } from '../collector/ports.js';
 import type { EventPort } from '../../workload/sender.js';
 

@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { expectedCount, totalDurationMs, type Schedule } from '../../workload/schedule.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readTopicToEnd, type TopicRecord } from '../../kafka/topic-reader.js';
-import type { KafkaEndpoints } from '../../stack/endpoints.js';
+import type { KafkaEndpoints } from '../../base/endpoints.js';
 import { extractIdentity, type EventIdentity } from '../../verify/identity.js';
-import { DuplicateLedger } from '../../verify/sequence-ledger.js';
+import { DuplicateLedger } from '../../base/sequence-ledger.js';
 
 /**
  * Reads raw-events to its end with read_committed and indexes every record by identity

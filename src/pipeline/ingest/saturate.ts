@@ -1,5 +1,5 @@
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
-import type { Clock } from '../../metrics/clock.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
+import type { Clock } from '../../base/clock.js';
 import { LatencyHistogram } from '../../metrics/histogram.js';
 import { describeError } from './error-text.js';
 import type { RecordProducer } from './producer-ports.js';

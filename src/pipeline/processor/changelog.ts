@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { windowStateSchema, type WindowAccumulator, type WindowState } from './aggregate.js';
 import type { PartitionWatermarkSnapshot } from './watermark.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 
 /** Windowing settings of the processor core: one schema = validation + defaults + docs. */
 export const processorCoreConfigSchema = z

@@ -1,5 +1,5 @@
-import { systemClock, type Clock } from '../../metrics/clock.js';
-import type { KafkaEndpoints } from '../../stack/endpoints.js';
+import { systemClock, type Clock } from '../../base/clock.js';
+import type { KafkaEndpoints } from '../../base/endpoints.js';
 import { createKafkaPorts } from './kafka-ports.js';
 import type { ProcessorMetricsRecorder } from './metrics.js';
 import { parseProcessorRuntimeConfig, processorNames, type ProcessorRuntimeConfigInput } from './runtime-config.js';

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { KafkaAdmin } from '../../kafka/admin.js';
 import { ProcessorIo, type Assignment, type InputRecord, type OutputMessage, type TransactionFence, type TransactionHooks } from '../../kafka/processor-io.js';
 import { readTopicToEnd } from '../../kafka/topic-reader.js';
-import type { KafkaEndpoints } from '../../stack/endpoints.js';
+import type { KafkaEndpoints } from '../../base/endpoints.js';
 import type { ChangelogRecord } from './changelog.js';
 
 /**

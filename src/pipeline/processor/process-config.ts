@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { processorRuntimeConfigSchema, type ProcessorRuntimeConfig } from './runtime-config.js';
 import type { ProcessorStatus, TransactionEvent } from './runtime-status.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
-import { buildTopology } from '../../stack/topology.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
+import { buildTopology } from '../../contract/topology.js';
 import { processorCoreConfigSchema } from './config.js';
 
 /**

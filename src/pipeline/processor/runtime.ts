@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ERROR_CODES, formatError, isStreamproofError } from '../../errors.js';
+import { ERROR_CODES, formatError, isStreamproofError } from '../../base/errors.js';
 import { isFencedError, kafkaErrorIds, type Assignment } from '../../kafka/processor-io.js';
-import type { Clock } from '../../metrics/clock.js';
+import type { Clock } from '../../base/clock.js';
 import { OffsetContinuity } from './continuity.js';
 import { ProcessorCore, type ProcessorOutputs } from './core.js';
 import { hasOutputs, toOutputRecords, type OutputTopics } from './encode.js';

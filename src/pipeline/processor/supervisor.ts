@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { parseProcessorLine, parseProcessorProcessConfig, type ProcessorLine, type ProcessorProcessConfigInput } from './process-config.js';
 import { processorNames } from './runtime-config.js';
 import type { ProcessorStatus } from './runtime-status.js';

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchingProducer } from '../../kafka/producer.js';
 import type { RunningDeliverySink } from '../../pipeline/delivery/run-sink.js';
-import type { StackEndpoints } from '../../stack/endpoints.js';
-import type { Topology } from '../../stack/topology.js';
+import type { StackEndpoints } from '../../base/endpoints.js';
+import type { Topology } from '../../contract/topology.js';
 import type { Scenario } from '../schema.js';
 import type { LagSampler } from './lag-sampler.js';
 import type { ProcessorFleet } from './processors.js';

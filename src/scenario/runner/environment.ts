@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import type { Environment } from '../../report/result-schema.js';
-import type { StackEndpoints } from '../../stack/endpoints.js';
+import type { StackEndpoints } from '../../base/endpoints.js';
 import { KAFKA_VERSION, repoRoot } from '../../stack/native/install.js';
 
 /**

@@ -1,11 +1,11 @@
-import type { Clock } from '../../metrics/clock.js';
+import type { Clock } from '../../base/clock.js';
 import type { MetricsRegistry } from '../../metrics/registry.js';
 import type { HttpIngestSummary } from '../../pipeline/ingest/http-ingest.js';
 import { runHttpIngest } from '../../pipeline/ingest/http-ingest.js';
 import type { IngestLedger } from '../../pipeline/ingest/ingest-ledger.js';
 import { runKafkaIngest, type KafkaIngestSummary } from '../../pipeline/ingest/kafka-ingest.js';
-import type { StackEndpoints } from '../../stack/endpoints.js';
-import type { Topology } from '../../stack/topology.js';
+import type { StackEndpoints } from '../../base/endpoints.js';
+import type { Topology } from '../../contract/topology.js';
 import { constantSchedule } from '../../workload/schedule-config.js';
 import { phaseAt, rateAt, totalDurationMs, type Schedule } from '../../workload/schedule.js';
 import type { Scenario } from '../schema.js';

@@ -1,7 +1,7 @@
 import { startProcessors, type ProcessorFleet as ChildFleet } from '../../pipeline/processor/supervisor.js';
 import type { ProcessorProcessConfigInput } from '../../pipeline/processor/process-config.js';
-import type { StackEndpoints } from '../../stack/endpoints.js';
-import type { Topology } from '../../stack/topology.js';
+import type { StackEndpoints } from '../../base/endpoints.js';
+import type { Topology } from '../../contract/topology.js';
 import type { Scenario } from '../schema.js';
 
 /**

@@ -1,4 +1,4 @@
-import { isStreamproofError } from '../../errors.js';
+import { isStreamproofError } from '../../base/errors.js';
 import { LatencyHistogram } from '../../metrics/histogram.js';
 import type { LatencySeries } from '../../metrics/latency-series.js';
 import { evaluateGates, parseGates } from '../../report/gates.js';
@@ -11,7 +11,7 @@ import {
   type StageStats,
   type TimeSeriesRow,
 } from '../../report/result-schema.js';
-import type { StackEndpoints } from '../../stack/endpoints.js';
+import type { StackEndpoints } from '../../base/endpoints.js';
 import { listPhases, rateAt, totalDurationMs } from '../../workload/schedule.js';
 import type { Scenario } from '../schema.js';
 import type { DrainOutcome } from './drain.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatError, isStreamproofError } from '../../errors.js';
-import { systemClock } from '../../metrics/clock.js';
+import { formatError, isStreamproofError } from '../../base/errors.js';
+import { systemClock } from '../../base/clock.js';
 import { METRICS, type MetricKey } from '../../metrics/catalog.js';
 import { createMetricsRegistry, type MetricsRegistry } from '../../metrics/registry.js';
 import { startMetricsServer } from '../../metrics/server.js';
@@ -8,7 +8,7 @@ import { startDeliverySink, type RunningDeliverySink } from '../../pipeline/deli
 import type { RunResult } from '../../report/result-schema.js';
 import { writeResultFiles, type WrittenResult } from '../../report/write.js';
 import { provisionTopology } from '../../stack/provision.js';
-import { buildTopology, type Topology } from '../../stack/topology.js';
+import { buildTopology, type Topology } from '../../contract/topology.js';
 import type { Scenario } from '../schema.js';
 import { cleanupRunData } from './cleanup.js';
 import { sendEndOfInput, waitForDrain, type DrainOutcome } from './drain.js';

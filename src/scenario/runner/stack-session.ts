@@ -1,5 +1,5 @@
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
-import type { StackEndpoints } from '../../stack/endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
+import type { StackEndpoints } from '../../base/endpoints.js';
 import { externalEndpointsFromEnv } from '../../stack/external.js';
 import { stackDown, stackUp } from '../../stack/stack-control.js';
 import { readStackState } from '../../stack/state.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES } from '../../errors.js';
+import { ERROR_CODES } from '../../base/errors.js';
 import { cacheDir } from '../state.js';
 import { runToCompletion } from './run-command.js';
 import { assertTools, checkJava, checkMaven, checkPrometheus, checkPythonVenv } from './tools.js';

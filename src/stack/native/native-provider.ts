@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
-import type { StackEndpoints } from '../endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
+import type { StackEndpoints } from '../../base/endpoints.js';
 import { healthTimeoutMs, probeHttp, probeKafka, probeMoto, waitUntilHealthy, type ProbeResult } from '../health.js';
 import { assertPortsFree, stackPorts, type StackPorts } from '../ports.js';
 import { readStackState, removeStackState, stateDir, writeStackState, type ManagedProcess, type StackState } from '../state.js';

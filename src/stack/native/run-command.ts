@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { ERROR_CODES, StreamproofError, type ErrorCode } from '../../errors.js';
+import { ERROR_CODES, StreamproofError, type ErrorCode } from '../../base/errors.js';
 
 /**
  * Runs a short-lived command (mvn, pip, StorageTool, apt-get) to completion with its output in

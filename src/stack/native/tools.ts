@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
+import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 
 /**
  * Checks for the host tools the native stack needs, so a missing one is one clear message

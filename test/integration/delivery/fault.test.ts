@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsEndpoints } from '../../../src/stack/endpoints.js';
+import type { AwsEndpoints } from '../../../src/base/endpoints.js';
 import { loadStackEndpoints } from '../../../src/stack/state.js';
 import { MotoProcess } from './moto-process.js';
 import { checkCopies, runSinkThroughOutage } from './outage.js';

@@ -2,8 +2,8 @@ import { Producer, stringSerializers } from '@platformatic/kafka';
 import { randomBytes } from 'node:crypto';
 import { withKafkaAdmin } from '../../../src/kafka/admin.js';
 import { BatchingProducer } from '../../../src/kafka/producer.js';
-import type { KafkaEndpoints, StackEndpoints } from '../../../src/stack/endpoints.js';
-import type { Topology } from '../../../src/stack/topology.js';
+import type { KafkaEndpoints, StackEndpoints } from '../../../src/base/endpoints.js';
+import type { Topology } from '../../../src/contract/topology.js';
 
 /**
  * Shared by the Kafka → S3 delivery tests: window-result-like records in processed-events,

@@ -5,7 +5,7 @@ import { provisionDelivery, type DeliveryTarget } from '../../../src/aws/provisi
 import { S3DeliveryReader } from '../../../src/aws/s3-reader.js';
 import { DeliverySink } from '../../../src/pipeline/delivery/sink.js';
 import type { DeliveryStats } from '../../../src/pipeline/delivery/stats.js';
-import type { AwsEndpoints } from '../../../src/stack/endpoints.js';
+import type { AwsEndpoints } from '../../../src/base/endpoints.js';
 import { InMemoryResultSource, abortableSleep, byteKey, readDelivered, seededRandom, systemClock, type S3Contents } from './support.js';
 
 /**

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAwsClients, type AwsClients } from '../../../src/aws/clients.js';
 import { DELIVERY_CONFIG, provisionDelivery } from '../../../src/aws/provision.js';
 import { deleteDelivery } from '../../../src/aws/teardown.js';
-import { ERROR_CODES, StreamproofError } from '../../../src/errors.js';
-import type { AwsEndpoints } from '../../../src/stack/endpoints.js';
+import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
+import type { AwsEndpoints } from '../../../src/base/endpoints.js';
 import { loadStackEndpoints } from '../../../src/stack/state.js';
 import { freshTarget } from './support.js';
 

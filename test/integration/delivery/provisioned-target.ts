@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildAwsClients, type AwsClients } from '../../../src/aws/clients.js';
 import { provisionDelivery, type DeliveryTarget } from '../../../src/aws/provision.js';
 import { deleteDelivery } from '../../../src/aws/teardown.js';
-import type { AwsEndpoints } from '../../../src/stack/endpoints.js';
+import type { AwsEndpoints } from '../../../src/base/endpoints.js';
 import { loadStackEndpoints } from '../../../src/stack/state.js';
 import { freshTarget } from './support.js';
 

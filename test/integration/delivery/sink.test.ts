@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFirehosePut } from '../../../src/aws/firehose-put.js';
 import { S3DeliveryReader } from '../../../src/aws/s3-reader.js';
 import { describeObservedDelivery, type ObservedObject } from '../../../src/pipeline/delivery/buffering-model.js';
-import type { SourceRecord } from '../../../src/pipeline/delivery/ports.js';
+import type { SourceRecord } from '../../../src/base/delivery-ports.js';
 import { DeliverySink } from '../../../src/pipeline/delivery/sink.js';
 import { useProvisionedTarget } from './provisioned-target.js';
 import {

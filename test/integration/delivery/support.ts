@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DeliveryTarget } from '../../../src/aws/provision.js';
 import type { S3DeliveryReader } from '../../../src/aws/s3-reader.js';
-import type { DeliveryClock, ResultSource, Sleep, SourceRecord } from '../../../src/pipeline/delivery/ports.js';
+import type { DeliveryClock, ResultSource, Sleep, SourceRecord } from '../../../src/base/delivery-ports.js';
 
 /** Shared by the delivery integration tests. Names are fresh per test; cleanup is registered by each test. */
 

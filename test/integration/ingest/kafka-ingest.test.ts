@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSystemClock } from '../../../src/metrics/clock.js';
+import { createSystemClock } from '../../../src/base/clock.js';
 import { createMetricsRegistry } from '../../../src/metrics/registry.js';
 import { checkIngest } from '../../../src/pipeline/ingest/ingest-check.js';
 import { runKafkaIngest } from '../../../src/pipeline/ingest/kafka-ingest.js';

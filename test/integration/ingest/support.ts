@@ -1,6 +1,6 @@
-import type { StackEndpoints } from '../../../src/stack/endpoints.js';
+import type { StackEndpoints } from '../../../src/base/endpoints.js';
 import { provisionTopology } from '../../../src/stack/provision.js';
-import type { Topology } from '../../../src/stack/topology.js';
+import type { Topology } from '../../../src/contract/topology.js';
 import { freshTopology } from '../support.js';
 
 /**

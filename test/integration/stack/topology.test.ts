@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deleteDelivery } from '../../../src/aws/teardown.js';
 import { withKafkaAdmin } from '../../../src/kafka/admin.js';
 import { provisionTopology } from '../../../src/stack/provision.js';
-import { buildTopology } from '../../../src/stack/topology.js';
+import { buildTopology } from '../../../src/contract/topology.js';
 import { deleteTopics, endpoints, freshPrefix } from '../support.js';
 
 const stack = await endpoints();

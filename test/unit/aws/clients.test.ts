@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildAwsClients, describeAwsTarget, isEmulator } from '../../../src/aws/clients.js';
-import type { AwsEndpoints } from '../../../src/stack/endpoints.js';
+import type { AwsEndpoints } from '../../../src/base/endpoints.js';
 
 const moto: AwsEndpoints = { endpoint: 'http://127.0.0.1:14566', region: 'us-east-1', forcePathStyle: true, firehoseBehaviour: 'emulator-immediate' };
 const real: AwsEndpoints = { region: 'eu-west-1', forcePathStyle: false, firehoseBehaviour: 'aws-buffered' };

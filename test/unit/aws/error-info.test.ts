@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { awsRequestError, callErrorInfo, isUnreachable } from '../../../src/aws/error-info.js';
-import { ERROR_CODES } from '../../../src/errors.js';
+import { ERROR_CODES } from '../../../src/base/errors.js';
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', $metadata: { attempts: 1 } });
 const serviceError = (name: string, status: number) =>

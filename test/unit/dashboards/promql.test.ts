@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamproofError } from '../../../src/errors.js';
+import { StreamproofError } from '../../../src/base/errors.js';
 import { METRICS } from '../../../src/metrics/catalog.js';
 import {
   catalogSeriesNames,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamproofError } from '../../../src/errors.js';
+import { StreamproofError } from '../../../src/base/errors.js';
 import { buildDashboards } from '../../../src/dashboards/build.js';
 import { flatPanels } from '../../../src/dashboards/lint.js';
 import { catalogSeriesNames } from '../../../src/dashboards/promql.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, StreamproofError } from '../../../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
 import { LatencyHistogram } from '../../../src/metrics/histogram.js';
 
 /** 1 µs, 2 µs, ... 1000 µs: below 2048 µs every value has its own bucket, so percentiles are exact. */

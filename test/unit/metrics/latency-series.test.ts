@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, StreamproofError } from '../../../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
 import { LatencySeries } from '../../../src/metrics/latency-series.js';
 
 const T0 = 1_700_000_000_000; // an epoch ms on a second boundary

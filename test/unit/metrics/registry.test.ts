@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, StreamproofError } from '../../../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
 import { METRICS } from '../../../src/metrics/catalog.js';
 import { createMetricsRegistry } from '../../../src/metrics/registry.js';
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ERROR_CODES, StreamproofError } from '../../../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
 import { createMetricsRegistry } from '../../../src/metrics/registry.js';
 import { startMetricsServer, type MetricsServer } from '../../../src/metrics/server.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, StreamproofError } from '../../../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
 import { evaluateGate, evaluateGates, parseGate, parseGates, type GateSubject } from '../../../src/report/gates.js';
 import { completedResultFixture, incompleteResultFixture, stageFixture } from '../../fixtures/report/result-fixture.js';
 

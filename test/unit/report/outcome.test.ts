@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../../src/cli/exit-codes.js';
+import { EXIT } from '../../../src/base/exit-codes.js';
 import { overallOutcome } from '../../../src/report/outcome.js';
 import type { CompletedResult } from '../../../src/report/result-schema.js';
 import { completedResultFixture, failedResultFixture, incompleteResultFixture } from '../../fixtures/report/result-fixture.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, StreamproofError } from '../../../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
 import { parseResult, readResult } from '../../../src/report/result-schema.js';
 import { completedResultFixture, failedResultFixture, incompleteResultFixture } from '../../fixtures/report/result-fixture.js';
 

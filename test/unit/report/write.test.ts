@@ -2,7 +2,7 @@ import { lstat, mkdtemp, readFile, readlink, readdir, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StreamproofError } from '../../../src/errors.js';
+import { StreamproofError } from '../../../src/base/errors.js';
 import { readResult } from '../../../src/report/result-schema.js';
 import { resultDirName, writeResultFiles } from '../../../src/report/write.js';
 import { completedResultFixture } from '../../fixtures/report/result-fixture.js';

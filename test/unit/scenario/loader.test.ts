@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../../src/errors.js';
+import { ERROR_CODES } from '../../../src/base/errors.js';
 import { findScenarioFile, listScenarios, renderScenarioList, resolveScenario, scenarioNames, SCENARIOS_DIR } from '../../../src/scenario/loader.js';
 import { parseScenarioArgs } from '../../../src/scenario/overrides.js';
 import { scheduleDurationMs } from '../../../src/scenario/load-shape.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../../src/errors.js';
+import { ERROR_CODES } from '../../../src/base/errors.js';
 import { applyOverrides, parseScenarioArgs, type FlagSpec } from '../../../src/scenario/overrides.js';
 import { validateScenario } from '../../../src/scenario/validate.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../../src/errors.js';
+import { ERROR_CODES } from '../../../src/base/errors.js';
 import { APPEND, parsePath, parseSetValue, setAtPath } from '../../../src/scenario/set-path.js';
 
 function set(root: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {

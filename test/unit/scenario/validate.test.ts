@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, StreamproofError } from '../../../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
 import { formatProblem } from '../../../src/scenario/problems.js';
 import { checkScenario, validateScenario } from '../../../src/scenario/validate.js';
 

@@ -4,7 +4,7 @@ import { advanceWatermarkValue } from '../../../src/pipeline/processor/control.j
 import { encodeLateValue } from '../../../src/pipeline/processor/outputs.js';
 import { windowKey, windowStartMs } from '../../../src/pipeline/processor/windows.js';
 import { Fingerprint } from '../../../src/verify/fingerprint.js';
-import { SequenceLedger } from '../../../src/verify/sequence-ledger.js';
+import { SequenceLedger } from '../../../src/base/sequence-ledger.js';
 import { T0, makeEvent } from '../pipeline/processor/fixtures.js';
 import { WINDOW_MS, buildWorld, copyWorld, deliver, invariant, processInto, verifyWorld, violationsOf, type World } from './world.js';
 

@@ -3,7 +3,7 @@ import { ProcessorCore } from '../../../src/pipeline/processor/core.js';
 import { encodeDlqValue, encodeLateValue, type SourceRecord } from '../../../src/pipeline/processor/outputs.js';
 import type { AnalyticsEvent } from '../../../src/workload/event.js';
 import type { IngestEvidence } from '../../../src/verify/invariants.js';
-import { SequenceLedger } from '../../../src/verify/sequence-ledger.js';
+import { SequenceLedger } from '../../../src/base/sequence-ledger.js';
 import type { VerifierVerdict } from '../../../src/verify/verdict.js';
 import { Verification, type DeliveredObjectInput } from '../../../src/verify/verification.js';
 import { T0, makeEvent, partitionOf } from '../pipeline/processor/fixtures.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, StreamproofError } from '../../../src/errors.js';
+import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
 import { EVENT_TYPES, validateEvent, type EventType } from '../../../src/workload/event.js';
 import {
   createGenerator,

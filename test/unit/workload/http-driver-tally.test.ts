@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../src/metrics/clock.js';
+import { FakeClock } from '../../../src/base/clock.js';
 import type { AnalyticsEvent } from '../../../src/workload/event.js';
 import type { MalformedRef, PlannedRequest } from '../../../src/workload/http-driver-plan.js';
 import { type UnackedReason, createTally } from '../../../src/workload/http-driver-tally.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamproofError } from '../../../src/errors.js';
+import { StreamproofError } from '../../../src/base/errors.js';
 import { createKeySampler } from '../../../src/workload/key-distribution.js';
 import { createRandom } from '../../../src/workload/random.js';
 

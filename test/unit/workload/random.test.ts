@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamproofError } from '../../../src/errors.js';
+import { StreamproofError } from '../../../src/base/errors.js';
 import { createRandom, deriveSeed32, hash32 } from '../../../src/workload/random.js';
 
 const draw = (seed: number | string, n: number): number[] => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamproofError } from '../../../src/errors.js';
+import { StreamproofError } from '../../../src/base/errors.js';
 import type { GeneratedRecord } from '../../../src/workload/generator.js';
 import { createGenerator } from '../../../src/workload/generator.js';
 import { constantSchedule, type Schedule } from '../../../src/workload/schedule.js';

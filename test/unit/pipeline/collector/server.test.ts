@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../../../src/errors.js';
+import { ERROR_CODES } from '../../../../src/base/errors.js';
 import { createCollectorCounters } from '../../../../src/pipeline/collector/ports.js';
 import { type RunningCollector, startCollector } from '../../../../src/pipeline/collector/server.js';
 import { InMemorySink, validEvent } from './fixtures.js';

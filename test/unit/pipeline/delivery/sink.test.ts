@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, StreamproofError } from '../../../../src/errors.js';
-import type { EntryOutcome, FirehosePutPort, PutBatchOutcome, SourceRecord } from '../../../../src/pipeline/delivery/ports.js';
+import { ERROR_CODES, StreamproofError } from '../../../../src/base/errors.js';
+import type { EntryOutcome, FirehosePutPort, PutBatchOutcome, SourceRecord } from '../../../../src/base/delivery-ports.js';
 import { DeliverySink, type DeliverySinkOptions } from '../../../../src/pipeline/delivery/sink.js';
 import type { DeliveryRecorder } from '../../../../src/pipeline/delivery/stats.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkIngest } from '../../../../src/pipeline/ingest/ingest-check.js';
 import { IngestLedger } from '../../../../src/pipeline/ingest/ingest-ledger.js';
-import { DuplicateLedger } from '../../../../src/verify/sequence-ledger.js';
+import { DuplicateLedger } from '../../../../src/base/sequence-ledger.js';
 
 function ledgerOf(): IngestLedger {
   const ledger = new IngestLedger();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamproofError } from '../../../../src/errors.js';
+import { StreamproofError } from '../../../../src/base/errors.js';
 import { ShardedProducer, shardOf } from '../../../../src/pipeline/ingest/producer-pool.js';
 import type { RecordProducer } from '../../../../src/pipeline/ingest/producer-ports.js';
 

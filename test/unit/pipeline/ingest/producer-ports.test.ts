@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamproofError } from '../../../../src/errors.js';
+import { StreamproofError } from '../../../../src/base/errors.js';
 import { producerEventPort, producerSinkPort, type RecordProducer } from '../../../../src/pipeline/ingest/producer-ports.js';
 
 /** Holds every send until the test settles it; pendingRecords counts unsettled ones. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamproofError } from '../../../../src/errors.js';
+import { StreamproofError } from '../../../../src/base/errors.js';
 import type { RecordProducer } from '../../../../src/pipeline/ingest/producer-ports.js';
 import { saturate } from '../../../../src/pipeline/ingest/saturate.js';
 import { World } from './world.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../src/metrics/clock.js';
+import type { Clock } from '../../../../src/base/clock.js';
 import type { SleepUntil } from '../../../../src/workload/sender.js';
 
 export const EPOCH_MS = 1_700_000_000_000;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Assignment, InputRecord, OutputMessage, TransactionFence } from '../../../../src/kafka/processor-io.js';
-import { FakeClock } from '../../../../src/metrics/clock.js';
+import { FakeClock } from '../../../../src/base/clock.js';
 import type { ChangelogRecord } from '../../../../src/pipeline/processor/changelog.js';
 import { advanceWatermarkValue, CONTROL_KEY } from '../../../../src/pipeline/processor/control.js';
 import type { ProcessorInput, ProcessorStateStore } from '../../../../src/pipeline/processor/kafka-ports.js';

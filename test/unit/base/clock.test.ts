@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StreamproofError } from '../../../src/errors.js';
-import { FakeClock, createSystemClock, systemClock } from '../../../src/metrics/clock.js';
+import { StreamproofError } from '../../../src/base/errors.js';
+import { FakeClock, createSystemClock, systemClock } from '../../../src/base/clock.js';
 
 describe('FakeClock', () => {
   it('moves only when told, mono and epoch together', () => {

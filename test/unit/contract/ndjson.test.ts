@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { isGzip, splitNdjson } from '../../../../src/pipeline/delivery/ndjson.js';
+import { isGzip, splitNdjson } from '../../../src/contract/ndjson.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const texts = (records: Uint8Array[]) => records.map((r) => new TextDecoder().decode(r));

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { ERROR_CODES, StreamproofError } from '../../errors.js';
-import type { KafkaEndpoints } from '../../stack/endpoints.js';
-import { externalEndpointsFromEnv } from '../../stack/external.js';
-import { loadStackEndpoints } from '../../stack/state.js';
-import { processorCoreConfigSchema } from './config.js';
-import { processorProcessConfigSchema, type ProcessorProcessConfig } from './process-config.js';
-import { processorRuntimeConfigSchema } from './runtime-config.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
+import { externalEndpointsFromEnv } from '../stack/external.js';
+import { loadStackEndpoints } from '../stack/state.js';
+import { processorCoreConfigSchema } from '../pipeline/processor/config.js';
+import { processorProcessConfigSchema, type ProcessorProcessConfig } from '../pipeline/processor/process-config.js';
+import { processorRuntimeConfigSchema } from '../pipeline/processor/runtime-config.js';
 
 /**
  * Flags of `npm run processor`: each sets one field of the process config (process-config.ts),
@@ -124,4 +124,4 @@ export async function resolveProcessorEndpoints(config: ProcessorProcessConfig, 
   return withTargets(stack.kafka, config.prometheus?.targetsDir ?? stack.prometheus?.targetsDir, config.prometheus?.targetHost ?? stack.prometheus?.targetHost);
 }
 
-export { writeScrapeTarget } from '../../metrics/scrape-target.js';
+export { writeScrapeTarget } from '../metrics/scrape-target.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, StreamproofError, formatError } from '../../src/errors.js';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { ERROR_CODES, StreamproofError, formatError } from '../../../src/base/errors.js';
+import { EXIT } from '../../../src/base/exit-codes.js';
 
 describe('errors module', () => {
   it('keeps every error code unique and prefixed', () => {

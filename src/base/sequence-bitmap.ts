@@ -1,4 +1,4 @@
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from './errors.js';
 
 /**
  * Growable bitmap over non-negative integer sequence numbers: one bit per seq, Uint32Array words,

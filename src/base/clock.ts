@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ERROR_CODES, StreamproofError } from '../errors.js';
+import { ERROR_CODES, StreamproofError } from './errors.js';
 
 /**
  * The one time source of a process (DESIGN.md §3). Everything that measures or schedules takes a

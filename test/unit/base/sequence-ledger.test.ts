@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DuplicateLedger, SequenceLedger } from '../../../src/verify/sequence-ledger.js';
+import { DuplicateLedger, SequenceLedger } from '../../../src/base/sequence-ledger.js';
 
 function ledgerOf(entries: [string, number][]): SequenceLedger {
   const ledger = new SequenceLedger();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SequenceBitmap, isTrackableSeq } from '../../../src/verify/sequence-bitmap.js';
+import { SequenceBitmap, isTrackableSeq } from '../../../src/base/sequence-bitmap.js';
 
 describe('SequenceBitmap', () => {
   it('sets, tests and clears seqs, counting each once', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopology, checkExistingTopic } from '../../../src/stack/topology.js';
+import { buildTopology, checkExistingTopic } from '../../../src/contract/topology.js';
 
 describe('buildTopology', () => {
   it('follows the production seed with 3 brokers and warns about nothing', () => {
