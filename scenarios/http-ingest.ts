@@ -6,7 +6,7 @@ export default defineScenario({
   name: 'http-ingest',
   description: 'Events POSTed to the HTTP collector at 2k ev/s for 2m (16 connections, 50 events per request); HTTP and end-to-end latency',
   stack: { brokers: 3 },
-  ingest: { mode: 'http', http: { connections: 16, batchSize: 50 } },
+  ingest: { kind: 'http', connections: 16, batchSize: 50 },
   workload: {
     seed: 1,
     users: 50_000,

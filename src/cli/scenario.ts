@@ -5,7 +5,8 @@ import { overallOutcome } from '../report/outcome.js';
 import { renderHelp } from '../scenario/help.js';
 import { listScenarios, renderScenarioList, resolveScenario } from '../scenario/loader.js';
 import { parseScenarioArgs, type FlagSpec } from '../scenario/overrides.js';
-import { runScenario } from '../scenario/runner/run-scenario.js';
+import { assertFaultsInjectable } from '../drivers/fault/index.js';
+import { runScenario } from '../runner/run-scenario.js';
 
 const COMMAND_FLAGS: FlagSpec[] = [
   { name: 'list', value: undefined, description: 'list the shipped scenarios with their descriptions' },
@@ -39,13 +40,7 @@ runCli(async () => {
   for (const warning of resolved.warnings) log(`warning: ${typeof warning === 'string' ? warning : JSON.stringify(warning)}`);
   for (const note of resolved.notes) log(note);
   log(resolved.summary);
-  if (resolved.scenario.faults.length > 0) {
-    // The schema already describes faults so scenarios can be written; the runner cannot inject
-    // them yet, and running without them would silently measure a different experiment.
-    throw new StreamproofError(ERROR_CODES.INVALID_SCENARIO, `faults: ${resolved.scenario.faults.length} fault(s) declared, but this version of the runner cannot inject faults yet`, {
-      hint: 'remove `faults` (or `--set faults=null`) to run the scenario without them',
-    });
-  }
+  assertFaultsInjectable(resolved.scenario.faults);
   if (flags['dry-run']) {
     process.stdout.write(`${JSON.stringify(resolved.scenario, null, 2)}\n`);
     return EXIT.OK;
@@ -66,11 +61,9 @@ runCli(async () => {
   process.on('SIGTERM', onSignal);
   const { result, written } = await runScenario({
     scenario: resolved.scenario,
-    summaryLine: resolved.summary,
     keepStack: Boolean(flags['keep-stack']),
     keepData: Boolean(flags['keep-data']),
     ...(typeof flags['results-dir'] === 'string' ? { resultsDir: flags['results-dir'] } : {}),
-    processorMode: 'child',
     signal: controller.signal,
     log,
   });

@@ -1,5 +1,5 @@
 /**
- * The pipeline's topology (pure): topics of DESIGN.md §1 plus the harness's own, and the
+ * The pipeline's topology (pure): the production topics (docs/stack.md) plus the harness's own, and the
  * delivery stream. Replication is min(3, brokers); when that clamps the production value a
  * warning says so, because durability numbers from a 1-broker run do not transfer.
  */
@@ -30,6 +30,9 @@ export interface TopologyOptions {
   /** Prefix for every topic name: isolates tests (a fresh topology per test) and parallel runs. */
   prefix?: string;
   retentionMs?: number;
+  /** Base names of the S3 bucket and Firehose stream; the prefix is appended, so runs never share them. */
+  bucketBase?: string;
+  streamBase?: string;
 }
 
 export interface DeliverySpec {
@@ -49,6 +52,8 @@ export interface Topology {
 }
 
 export const PRODUCTION_REPLICATION_FACTOR = 3;
+export const DEFAULT_BUCKET_BASE = 'streamproof-analytics';
+export const DEFAULT_STREAM_BASE = 'streamproof-delivery';
 
 export function buildTopology(options: TopologyOptions): Topology {
   const prefix = options.prefix ?? '';
@@ -85,8 +90,9 @@ export function buildTopology(options: TopologyOptions): Topology {
     topics,
     names,
     delivery: {
-      bucket: `streamproof-analytics${bucketSuffix}`.slice(0, 63),
-      streamName: `streamproof-delivery${bucketSuffix}`.slice(0, 64),
+      // Trimmed to the services' limits with no trailing '-' or '.', which S3 refuses.
+      bucket: `${options.bucketBase ?? DEFAULT_BUCKET_BASE}${bucketSuffix}`.slice(0, 63).replace(/[-.]+$/, ''),
+      streamName: `${options.streamBase ?? DEFAULT_STREAM_BASE}${bucketSuffix}`.slice(0, 64),
       prefix: 'raw-data/',
       bufferingSizeMiB: 5,
       bufferingIntervalS: 300,

@@ -129,3 +129,17 @@ export function evaluateGate(gate: Gate, subject: GateSubject, options: GateEval
 export function evaluateGates(gates: readonly Gate[], subject: GateSubject, options: GateEvaluationOptions = {}): GateOutcome[] {
   return gates.map((gate) => evaluateGate(gate, subject, options));
 }
+
+/**
+ * The first abortOnFail gate that fails on the figures so far, or null. A gate whose metric is
+ * not measured yet (no verdict before verification, a stage with no samples) cannot abort: it is
+ * evaluated at the end like any other. Pure, so the live check is the same code as the final one.
+ */
+export function firstAbortingGate(gates: readonly Gate[], subject: GateSubject, options: GateEvaluationOptions = {}): GateOutcome | null {
+  for (const gate of gates) {
+    if (!gate.abortOnFail) continue;
+    const outcome = evaluateGate(gate, subject, options);
+    if (!outcome.pass && outcome.actual !== null && outcome.threshold !== null) return outcome;
+  }
+  return null;
+}

@@ -41,7 +41,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 6px; p
 .banner { padding: 14px 18px; border-radius: 6px; font-weight: 600; font-size: 16px; margin: 8px 0 4px; color: #fff; }
 .banner ul { margin: 6px 0 0; font-weight: 400; font-size: 14px; }
 .status-PASS { background: var(--ok); } .status-FAIL { background: var(--bad); }
-.status-INCOMPLETE { background: var(--warn); } .status-FAILED { background: #6e1a1a; }
+.status-INCOMPLETE { background: var(--warn); } .status-FAILED, .status-ABORTED { background: #6e1a1a; }
 .meta { color: var(--muted); } .muted { color: var(--muted); }
 .ok { color: var(--ok); font-weight: 600; } .bad { color: var(--bad); font-weight: 700; }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; }

@@ -8,9 +8,10 @@ import type { RunResult } from './result-schema.js';
  *  - PASS        completed, every invariant holds, every gate passes          → exit 0
  *  - FAIL        completed, but an invariant or a gate failed (or none ran)    → exit 1
  *  - INCOMPLETE  interrupted or cut short: nothing is proven                   → exit 130
+ *  - ABORTED     an abortOnFail gate failed during the run; stopped early      → exit 1
  *  - FAILED      the harness or the stack broke: nothing is proven             → exit 2
  */
-export type OverallStatus = 'PASS' | 'FAIL' | 'INCOMPLETE' | 'FAILED';
+export type OverallStatus = 'PASS' | 'FAIL' | 'INCOMPLETE' | 'FAILED' | 'ABORTED';
 
 export interface Overall {
   status: OverallStatus;
@@ -36,6 +37,14 @@ export function overallOutcome(result: RunResult): Overall {
       status: 'INCOMPLETE',
       exitCode: EXIT.INTERRUPTED,
       headline: 'INCOMPLETE — partial run, NOT a pass',
+      reasons: [result.reason, ...errorLines],
+    };
+  }
+  if (result.state === 'aborted') {
+    return {
+      status: 'ABORTED',
+      exitCode: EXIT.GATE_FAILED,
+      headline: `ABORTED — gate \`${result.abortedBy}\` failed during the run (abortOnFail); stopped early, NOT a pass`,
       reasons: [result.reason, ...errorLines],
     };
   }

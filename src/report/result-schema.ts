@@ -7,12 +7,12 @@ import { ERROR_CODES, StreamproofError } from '../base/errors.js';
  * Documented field by field in docs/results.md (keep the two in step).
  *
  * A result is a union told apart by `state`, so a partial or broken run can never be read as
- * a pass: only 'completed' carries a full verdict; 'incomplete' (Ctrl-C, a deadline) and
- * 'failed' (harness or stack error) carry a `reason`.
+ * a pass: only 'completed' carries a full verdict; 'incomplete' (Ctrl-C, a deadline),
+ * 'failed' (harness or stack error) and 'aborted' (an abortOnFail gate) carry a `reason`.
  */
 export const RESULT_SCHEMA_VERSION = 1 as const;
 
-/** Latency stages, each its own HdrHistogram (DESIGN.md §3). */
+/** Latency stages, each its own HdrHistogram (docs/results.md, measurement model). */
 export const STAGE_NAMES = [
   'l1_produce',
   'l2_ingest',
@@ -166,6 +166,17 @@ export type GateOutcome = z.infer<typeof gateOutcomeSchema>;
 
 const opaqueObject = z.record(z.string(), z.unknown());
 
+/** One dated event of the run's timeline (src/base/timeline.ts): a span, or an instant when endEpochMs is null. */
+export const timelineEventSchema = z
+  .object({
+    kind: z.enum(['setup', 'warm-up', 'load', 'phase', 'fault', 'probe', 'drain', 'verify', 'gate', 'abort', 'teardown']),
+    label: z.string(),
+    startEpochMs: z.int().nonnegative(),
+    endEpochMs: z.int().nonnegative().nullable(),
+  })
+  .strict();
+export type TimelineEventRecord = z.infer<typeof timelineEventSchema>;
+
 const baseShape = {
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   runId: z.string().min(1),
@@ -187,6 +198,8 @@ const baseShape = {
   markers: z.array(markerSchema),
   delivery: z.object({ observed: opaqueObject.nullable(), modelled: opaqueObject.nullable() }).strict(),
   gates: z.array(gateOutcomeSchema),
+  /** Setup, warm-up, phases, faults, drain, verification, teardown: when each began and ended. Absent in results written before it existed. */
+  timeline: z.array(timelineEventSchema).default([]),
   errors: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).strict()),
 };
 
@@ -198,7 +211,12 @@ export const failedResultSchema = z
   .object({ ...baseShape, state: z.literal('failed'), reason: z.string(), verdict: z.null() })
   .strict();
 
-export const runResultSchema = z.discriminatedUnion('state', [completedResultSchema, incompleteResultSchema, failedResultSchema]);
+/** Stopped early by a gate marked abortOnFail that failed on live figures; nothing was verified. */
+export const abortedResultSchema = z
+  .object({ ...baseShape, state: z.literal('aborted'), reason: z.string(), abortedBy: z.string(), verdict: z.null() })
+  .strict();
+
+export const runResultSchema = z.discriminatedUnion('state', [completedResultSchema, incompleteResultSchema, failedResultSchema, abortedResultSchema]);
 export type RunResult = z.infer<typeof runResultSchema>;
 export type CompletedResult = z.infer<typeof completedResultSchema>;
 export type RunState = RunResult['state'];

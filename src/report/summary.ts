@@ -4,7 +4,7 @@ import { STAGE_NAMES, type RunResult } from './result-schema.js';
 
 /**
  * summary.md: what a person reads first. The state banner comes before anything else, so an
- * INCOMPLETE or FAILED run cannot be skimmed as a pass.
+ * INCOMPLETE, ABORTED or FAILED run cannot be skimmed as a pass.
  */
 
 const ALERT: Record<ReturnType<typeof overallOutcome>['status'], string> = {
@@ -12,12 +12,13 @@ const ALERT: Record<ReturnType<typeof overallOutcome>['status'], string> = {
   FAIL: 'CAUTION',
   INCOMPLETE: 'WARNING',
   FAILED: 'CAUTION',
+  ABORTED: 'CAUTION',
 };
 
 function banner(result: RunResult): string[] {
   const overall = overallOutcome(result);
   const lines = [`> [!${ALERT[overall.status]}]`, `> **${overall.headline}**`];
-  if (overall.status === 'INCOMPLETE' || overall.status === 'FAILED') {
+  if (overall.status === 'INCOMPLETE' || overall.status === 'FAILED' || overall.status === 'ABORTED') {
     lines.push('>', `> **This run is ${overall.status}: nothing below is a pass. Numbers cover only what was measured before it stopped.**`);
   }
   for (const reason of overall.reasons) lines.push(`> - ${reason.replace(/\r?\n/g, ' ')}`);

@@ -1,6 +1,9 @@
 import { isStreamproofError } from '../base/errors.js';
+import { INGEST_DRIVERS } from '../drivers/ingest/index.js';
+import { PROCESSOR_DRIVERS } from '../drivers/processor/index.js';
+import { driverFor } from '../drivers/registry.js';
 import { parseGate, type Gate } from '../report/gates.js';
-import { formatDurationMs } from './duration.js';
+import { formatDurationMs } from '../base/duration.js';
 import { scheduleDurationMs } from './load-shape.js';
 import type { ScenarioProblem } from './problems.js';
 import type { ParsedScenario } from './schema.js';
@@ -52,10 +55,11 @@ export function crossFieldChecks(s: Sections): CrossCheckResult {
   if (stack && topology?.replicationFactor !== undefined && topology.replicationFactor > stack.brokers) {
     errors.push({ path: 'topology.replicationFactor', message: `${topology.replicationFactor} exceeds the ${stack.brokers} broker(s) of the stack` });
   }
-  if (processor && topology && processor.instances > topology.rawEventsPartitions) {
+  const parallelism = processor ? driverFor(PROCESSOR_DRIVERS, processor.kind, 'processor').parallelism(processor as never) : undefined;
+  if (processor && topology && parallelism !== undefined && parallelism > topology.rawEventsPartitions) {
     errors.push({
       path: 'processor.instances',
-      message: `${processor.instances} instances exceed the ${topology.rawEventsPartitions} partitions of raw-events (the extra ones would sit idle)`,
+      message: `${parallelism} instances exceed the ${topology.rawEventsPartitions} partitions of raw-events (the extra ones would sit idle)`,
     });
   }
 
@@ -107,8 +111,8 @@ export function crossFieldChecks(s: Sections): CrossCheckResult {
       }
       if (stack.brokers === 1) warnings.push({ path: `${at}.kind`, message: 'with 1 broker, stopping it stops Kafka altogether (an outage, not a failover)' });
     }
-    if (fault.kind === 'kill-processor' && processor && fault.instance !== undefined && fault.instance >= processor.instances) {
-      errors.push({ path: `${at}.instance`, message: `instance ${fault.instance} does not exist (${processor.instances} instances, numbered from 0)` });
+    if (fault.kind === 'kill-processor' && processor && parallelism !== undefined && fault.instance !== undefined && fault.instance >= parallelism) {
+      errors.push({ path: `${at}.instance`, message: `instance ${fault.instance} does not exist (${parallelism} instances, numbered from 0)` });
     }
   });
 
@@ -118,8 +122,10 @@ export function crossFieldChecks(s: Sections): CrossCheckResult {
     if (delivery && !delivery.enabled && (stage === 'l4_delivery' || counter === 's3Missing' || counter === 's3Duplicates')) {
       errors.push({ path: `thresholds.${index}`, message: `"${gate.expression}" measures delivery, which delivery.enabled = false turns off` });
     }
-    if (ingest && ingest.mode !== 'http' && (stage === 'http_ingest' || counter === 'httpErrors')) {
-      errors.push({ path: `thresholds.${index}`, message: `"${gate.expression}" measures HTTP ingest, but ingest.mode is ${ingest.mode}` });
+    const ingestOnly = [stage, counter].find((m) => m !== undefined && INGEST_DRIVERS.some((d) => d.measures.includes(m)));
+    if (ingest && ingestOnly && !driverFor(INGEST_DRIVERS, ingest.kind, 'ingest').measures.includes(ingestOnly)) {
+      const kinds = INGEST_DRIVERS.filter((d) => d.measures.includes(ingestOnly)).map((d) => d.kind);
+      errors.push({ path: `thresholds.${index}`, message: `"${gate.expression}" reads ${ingestOnly}, which ingest kind ${ingest.kind} does not measure (measured by: ${kinds.join(', ')})` });
     }
   }
   return { errors, warnings };

@@ -1,5 +1,8 @@
+import { INGEST_DRIVERS } from '../drivers/ingest/index.js';
+import { PROCESSOR_DRIVERS } from '../drivers/processor/index.js';
+import { driverFor } from '../drivers/registry.js';
 import type { Phase, PhaseSequence } from '../workload/schedule.js';
-import { formatDurationMs } from './duration.js';
+import { formatDurationMs } from '../base/duration.js';
 import { peakRateEventsPerS, scheduleDurationMs, sequencesOf } from './load-shape.js';
 import type { Scenario } from './schema.js';
 
@@ -55,11 +58,11 @@ export function describeLoad(load: Scenario['load']): string {
 
 export function describeScenario(scenario: Scenario): string {
   const { stack, ingest, processor, delivery } = scenario;
-  const ingestText =
-    ingest.mode === 'http' ? `http ingest (${plural(ingest.http.connections, 'connection')}, ${ingest.http.batchSize} ev/request)` : 'kafka ingest';
+  const ingestDriver = driverFor(INGEST_DRIVERS, ingest.kind, 'ingest');
+  const processorDriver = driverFor(PROCESSOR_DRIVERS, processor.kind, 'processor');
   const tail = [
-    ingestText,
-    plural(processor.instances, 'processor'),
+    ingestDriver.describe(ingest as never),
+    processorDriver.describe(processor as never),
     `${d(processor.windowMs)} windows`,
     `delivery ${delivery.enabled ? 'on' : 'off'}`,
     plural(scenario.thresholds.length, 'gate'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatDurationMs } from './duration.js';
+import { formatDurationMs } from '../base/duration.js';
 import { scenarioSchema } from './schema.js';
 
 /**
@@ -106,7 +106,9 @@ function walkUnion(walker: Walker, options: JsonNode[], path: string): void {
   const kinds = options.map((o) => String(o.properties?.kind?.const ?? '?'));
   const described = options.filter((o) => o.description !== undefined).length > 0;
   const explained = described ? options.map((o, i) => `${kinds[i]}: ${o.description ?? ''}`).join('; ') : 'which variant';
-  addRow(rows, { path: `${path}.kind`, type: kinds.join(' | '), defaultText: undefined, required: true, description: explained, kinds: undefined });
+  // The default kind's literal carries a default (src/drivers/registry.ts): then `kind` may be omitted.
+  const defaultKind = options.map((o) => o.properties?.kind?.default).find((d) => d !== undefined);
+  addRow(rows, { path: `${path}.kind`, type: kinds.join(' | '), defaultText: defaultKind === undefined ? undefined : String(defaultKind), required: defaultKind === undefined, description: explained, kinds: undefined });
   const before = rows.length;
   options.forEach((option, i) => {
     for (const [key, child] of Object.entries(option.properties ?? {})) {

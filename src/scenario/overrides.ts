@@ -1,6 +1,6 @@
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { Schedule } from '../workload/schedule.js';
-import { formatDurationMs, parseDurationText, toDurationMs } from './duration.js';
+import { formatDurationMs, parseDurationText, toDurationMs } from '../base/duration.js';
 import { peakRateEventsPerS, scaleDurations, scaleRates, scheduleDurationMs } from './load-shape.js';
 import { loadSchema } from './schema-load.js';
 import { parsePath, parseSetValue, setAtPath, type PathSegment } from './set-path.js';

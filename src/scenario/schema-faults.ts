@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from './duration.js';
+import { durationMs } from '../base/duration.js';
 
 /**
  * Fault injection, minimal for now (a later issue fills in the behaviour): what to break, when,

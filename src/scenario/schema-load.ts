@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { constantPhaseSchema, rampPhaseSchema, spikePhaseSchema, stepPhaseSchema, type Schedule } from '../workload/schedule.js';
-import { durationMs } from './duration.js';
+import { durationMs } from '../base/duration.js';
 
 /**
  * The scenario's `load` section: the workload schedule of src/workload/schedule-config.ts, field

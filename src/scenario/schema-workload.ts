@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { generatorConfigSchema, MAX_SHIFT_MS } from '../workload/generator-config.js';
-import { durationMs } from './duration.js';
+import { durationMs } from '../base/duration.js';
 
 /**
  * The scenario's `workload` section: the generator config of src/workload/generator-config.ts

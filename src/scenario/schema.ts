@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { isStreamproofError } from '../base/errors.js';
 import { parseGate } from '../report/gates.js';
-import { durationMs } from './duration.js';
+import { durationMs } from '../base/duration.js';
+import { INGEST_DRIVERS } from '../drivers/ingest/index.js';
+import { PROCESSOR_DRIVERS } from '../drivers/processor/index.js';
+import { windowSettingsShape } from '../drivers/processor/window-settings.js';
 import { faultSchema } from './schema-faults.js';
 import { loadSchema } from './schema-load.js';
 import { workloadSchema } from './schema-workload.js';
@@ -40,21 +43,14 @@ const topologySchema = z
   .prefault({})
   .describe('topic overrides (production: 12 partitions, replication 3, 7 days)');
 
-const ingestSchema = z
-  .object({
-    mode: z.enum(['kafka', 'http']).default('kafka').describe('kafka: the load generator produces straight to raw-events; http: it POSTs to the collector, which produces'),
-    http: z
-      .object({
-        connections: z.number().int().min(1).max(1024).default(10).describe('concurrent HTTP connections to the collector'),
-        batchSize: z.number().int().min(1).max(10_000).default(100).describe('events per request (NDJSON body)'),
-      })
-      .strict()
-      .prefault({})
-      .describe('HTTP load settings, used when mode is http'),
-  })
-  .strict()
+/** One section per registered kind: validation, --help and docs cover every kind (src/drivers/registry.ts). */
+function kindUnion<T extends readonly [z.ZodObject, ...z.ZodObject[]]>(options: T) {
+  return z.discriminatedUnion('kind', options as unknown as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<z.output<T[number]>, z.input<T[number]>>;
+}
+
+const ingestSchema = kindUnion(INGEST_DRIVERS.map((d) => d.schema) as unknown as [(typeof INGEST_DRIVERS)[number]['schema']])
   .prefault({})
-  .describe('how events enter the pipeline');
+  .describe('how events enter the pipeline, by kind');
 
 const producerSchema = z
   .object({
@@ -73,31 +69,27 @@ const producerSchema = z
   .prefault({})
   .describe('Kafka producer settings (load generator and HTTP collector)');
 
-const processorSchema = z
-  .object({
-    instances: z.number().int().min(1).max(8).default(2).describe('processor instances (each a transactional consumer-producer); ≤ raw-events partitions'),
-    windowMs: durationMs({ minMs: 1_000 }).prefault('60s').describe('tumbling event-time window length'),
-    outOfOrdernessMs: durationMs().prefault('5s').describe('watermark delay: how far behind the newest event time a window may still receive events'),
-    allowedLatenessMs: durationMs().prefault(0).describe('extra time after the watermark passes a window end before events for it are late'),
-    idleTimeoutMs: durationMs({ minMs: 100 }).prefault('10s').describe('a partition with no events for this long stops holding the watermark back'),
-  })
-  .strict()
+function withWindowSettings<S extends (typeof PROCESSOR_DRIVERS)[number]['schema']>(schema: S) {
+  return schema.extend(windowSettingsShape).describe(schema.description ?? '');
+}
+
+const processorSchema = kindUnion(PROCESSOR_DRIVERS.map((d) => withWindowSettings(d.schema)) as unknown as [ReturnType<typeof withWindowSettings<(typeof PROCESSOR_DRIVERS)[number]['schema']>>])
   .prefault({})
-  .describe('the windowed exactly-once processor');
+  .describe('the windowed exactly-once processor, by kind; the window settings are common to every kind (docs/contract.md)');
 
 const deliverySchema = z
   .object({
     enabled: z.boolean().default(true).describe('run the Firehose → S3 delivery stage and check it (I3)'),
     bucket: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, dots, hyphens')
+      .regex(/^[a-z0-9][a-z0-9.-]{1,38}[a-z0-9]$/, 'an S3 bucket base name: 3-40 lowercase letters, digits, dots, hyphens (the run id is appended, up to the 63 S3 allows)')
       .default('streamproof-analytics')
-      .describe('S3 bucket the delivery stream writes to'),
+      .describe('base name of the S3 bucket the delivery stream writes to; each run appends its short id, so runs never share a bucket'),
     streamName: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a Firehose stream name: 1-64 letters, digits, _ . -')
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'a Firehose stream base name: 1-40 letters, digits, _ . - (the run id is appended, up to the 64 Firehose allows)')
       .default('streamproof-delivery')
-      .describe('Firehose delivery stream name'),
+      .describe('base name of the Firehose delivery stream; each run appends its short id'),
   })
   .strict()
   .prefault({})

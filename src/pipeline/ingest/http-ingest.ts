@@ -41,6 +41,8 @@ export interface HttpIngestOptions {
   requestTimeoutMs?: number;
   startEpochMs?: number;
   clientId?: string;
+  /** Recorders owned by the caller, to read the run's figures while it goes on; default: fresh ones. */
+  recording?: { ledger: IngestLedger; ingestLatency: LatencyHistogram; sendLag: LatencyHistogram };
 }
 
 export interface HttpIngestSummary {
@@ -63,6 +65,8 @@ export interface HttpIngestSummary {
     handling: LatencyHistogram;
   };
   ledger: IngestLedger;
+  /** Events answered 2xx per epoch second (when the answer arrived). */
+  acceptedPerSecond: Array<{ epochS: number; events: number }>;
   producerTuning: ProducerTuning;
 }
 
@@ -109,9 +113,11 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
   const { endpoints, topic, clock, metrics } = options;
   const tuning: ProducerTuning = { ...DEFAULT_PRODUCER_TUNING, ...options.producerTuning };
   const generator = createGenerator(options.generatorConfig);
-  const ledger = new IngestLedger();
-  const ingestLatency = new LatencyHistogram();
-  const sendLag = new LatencyHistogram();
+  const ledger = options.recording?.ledger ?? new IngestLedger();
+  const ingestLatency = options.recording?.ingestLatency ?? new LatencyHistogram();
+  const sendLag = options.recording?.sendLag ?? new LatencyHistogram();
+  const acceptedBySecond = new Map<number, number>();
+  const ledgerCallbacks = httpLedgerCallbacks(ledger);
   const handling = new LatencyHistogram();
   const counters = createCollectorCounters();
 
@@ -151,7 +157,12 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
           },
         },
         sendLag: { record: (ms) => sendLag.recordMs(ms) },
-        ...httpLedgerCallbacks(ledger),
+        ...ledgerCallbacks,
+        onAccepted: (events) => {
+          ledgerCallbacks.onAccepted(events);
+          const second = Math.floor(clock.epochMs() / 1000);
+          acceptedBySecond.set(second, (acceptedBySecond.get(second) ?? 0) + events.length);
+        },
       });
       driverSummary = await driver.done;
     } finally {
@@ -168,6 +179,7 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
       collector: counters.snapshot(),
       histograms: { ingestLatency, sendLag, handling },
       ledger,
+      acceptedPerSecond: [...acceptedBySecond].map(([epochS, events]) => ({ epochS, events })).sort((a, b) => a.epochS - b.epochS),
       producerTuning: tuning,
     };
   } finally {

@@ -47,6 +47,9 @@ export interface IngestRecorderOptions {
   schedule: Schedule;
   metrics?: ProducerMetrics;
   ledger?: IngestLedger;
+  /** Histograms owned by the caller, which reads them while the run goes on (live gates). */
+  ackLatency?: LatencyHistogram;
+  scheduleLag?: LatencyHistogram;
 }
 
 const MAX_FAILURE_KINDS = 16;
@@ -55,8 +58,8 @@ const OTHER_FAILURES = 'other';
 export function createIngestRecorder(options: IngestRecorderOptions): IngestRecorder {
   const { clock, monoBaseMs, metrics } = options;
   const ledger = options.ledger ?? new IngestLedger();
-  const ackLatency = new LatencyHistogram();
-  const scheduleLag = new LatencyHistogram();
+  const ackLatency = options.ackLatency ?? new LatencyHistogram();
+  const scheduleLag = options.scheduleLag ?? new LatencyHistogram();
   const rate = new RateSeries(options.schedule);
   const failuresByMessage = new Map<string, number>();
 

@@ -30,6 +30,8 @@ export interface IngestRunOptions {
   drainTimeoutMs?: number;
   lagWarningThresholdMs?: number;
   onLagWarning?: (warning: LagWarning) => void;
+  /** Recorders owned by the caller, to read the run's figures while it goes on; default: fresh ones. */
+  recording?: { ledger: IngestLedger; ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram };
   /** How often the scheduled-events counter catches up with the schedule; default 250 ms. */
   scheduledTickMs?: number;
 }
@@ -72,7 +74,7 @@ export async function runIngest(options: IngestRunOptions): Promise<IngestRunSum
   const startEpochMs = options.startEpochMs ?? epochNow;
   // Same anchoring as the sender: monotonic time of schedule offset 0.
   const monoBaseMs = clock.monoMs() + (startEpochMs - epochNow);
-  const recorder = createIngestRecorder({ clock, monoBaseMs, schedule, ...(metrics ? { metrics } : {}) });
+  const recorder = createIngestRecorder({ clock, monoBaseMs, schedule, ...(metrics ? { metrics } : {}), ...(options.recording ?? {}) });
 
   const sender = createSender({
     schedule,

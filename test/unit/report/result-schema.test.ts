@@ -38,7 +38,7 @@ describe('parseResult', () => {
   });
 
   it('rejects an unknown state, unknown keys and unsafe scenario names', () => {
-    expect(message(() => parseResult({ ...completedResultFixture(), state: 'aborted' }))).toBe("result is not a valid result: state: Invalid discriminator value. Expected 'completed' | 'incomplete' | 'failed'");
+    expect(message(() => parseResult({ ...completedResultFixture(), state: 'paused' }))).toBe("result is not a valid result: state: Invalid discriminator value. Expected 'completed' | 'incomplete' | 'failed' | 'aborted'");
     expect(message(() => parseResult({ ...completedResultFixture(), extra: 1 }))).toContain('Unrecognized key: "extra"');
     expect(message(() => parseResult({ ...completedResultFixture(), scenario: { name: '../etc', resolved: {} } }))).toContain('scenario.name:');
   });

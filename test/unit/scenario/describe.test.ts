@@ -44,7 +44,7 @@ describe('describeScenario', () => {
       name: 'demo',
       description: 'demo',
       stack: { brokers: 1 },
-      ingest: { mode: 'http', http: { connections: 1, batchSize: 20 } },
+      ingest: { kind: 'http', connections: 1, batchSize: 20 },
       load: { phases: [{ kind: 'constant', rateEventsPerS: 1_500, durationMs: '2m' }] },
       processor: { instances: 1, windowMs: '10s' },
       delivery: { enabled: false },

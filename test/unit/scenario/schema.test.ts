@@ -14,9 +14,9 @@ describe('scenarioSchema', () => {
     const parsed = scenarioSchema.parse(minimal);
     expect(parsed.stack).toEqual({ provider: 'native', brokers: 3 });
     expect(parsed.topology).toEqual({ rawEventsPartitions: 12, processedEventsPartitions: 12, retentionMs: 604_800_000 });
-    expect(parsed.processor).toEqual({ instances: 2, windowMs: 60_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
+    expect(parsed.processor).toEqual({ kind: 'builtin', instances: 2, windowMs: 60_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
     expect(parsed.producer).toEqual({ acks: 'all', idempotent: true, retries: 3, lingerMs: 5, batchMaxRecords: 2_000, compression: 'none', maxInFlight: 1 });
-    expect(parsed.ingest).toEqual({ mode: 'kafka', http: { connections: 10, batchSize: 100 } });
+    expect(parsed.ingest).toEqual({ kind: 'kafka' });
     expect(parsed.delivery).toEqual({ enabled: true, bucket: 'streamproof-analytics', streamName: 'streamproof-delivery' });
     expect(parsed.run).toEqual({ warmUpMs: 10_000, drainTimeoutMs: 60_000 });
     expect(parsed.workload.seed).toBe(1);
@@ -26,9 +26,9 @@ describe('scenarioSchema', () => {
   });
 
   it('merges a partial section with that section’s defaults', () => {
-    const parsed = scenarioSchema.parse({ ...minimal, processor: { windowMs: '10s' }, ingest: { http: { connections: 4 } } });
-    expect(parsed.processor).toEqual({ instances: 2, windowMs: 10_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
-    expect(parsed.ingest.http).toEqual({ connections: 4, batchSize: 100 });
+    const parsed = scenarioSchema.parse({ ...minimal, processor: { windowMs: '10s' }, ingest: { kind: 'http', connections: 4 } });
+    expect(parsed.processor).toEqual({ kind: 'builtin', instances: 2, windowMs: 10_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
+    expect(parsed.ingest).toEqual({ kind: 'http', connections: 4, batchSize: 100 });
   });
 
   it('turns human durations in phases and faults into ms', () => {

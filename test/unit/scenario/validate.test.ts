@@ -90,7 +90,7 @@ describe('checkScenario', () => {
       'faults.0.broker: broker 1 does not exist (the stack has 1, numbered from 0)',
       'faults.1.instance: instance 6 does not exist (6 instances, numbered from 0)',
       'thresholds.0: "p99(l4) < 5s" measures delivery, which delivery.enabled = false turns off',
-      'thresholds.1: "httpErrors == 0" measures HTTP ingest, but ingest.mode is kafka',
+      'thresholds.1: "httpErrors == 0" reads httpErrors, which ingest kind kafka does not measure (measured by: http)',
     ]);
   });
 

@@ -1,5 +1,5 @@
-import { writeScrapeTarget } from '../../metrics/scrape-target.js';
-import type { StackEndpoints } from '../../base/endpoints.js';
+import { writeScrapeTarget } from '../metrics/scrape-target.js';
+import type { StackEndpoints } from '../base/endpoints.js';
 
 /** Registers the runner's /metrics with the stack's Prometheus; a stack without one makes this a no-op. */
 export async function registerScrapeTarget(endpoints: StackEndpoints, name: string, port: number): Promise<() => Promise<void>> {

@@ -1,13 +1,13 @@
-import { modelFirehoseBuffering, type BufferingModel } from '../../pipeline/delivery/buffering-model.js';
-import type { DeliveryStats } from '../../pipeline/delivery/stats.js';
-import type { IngestLedger } from '../../pipeline/ingest/ingest-ledger.js';
-import type { MetricsRegistry } from '../../metrics/registry.js';
-import type { Verdict } from '../../report/result-schema.js';
-import type { StackEndpoints } from '../../base/endpoints.js';
-import type { Topology } from '../../contract/topology.js';
-import { verifyRun } from '../../verify/verifier.js';
-import type { IngestEvidence } from '../../verify/invariants.js';
-import type { Scenario } from '../schema.js';
+import { modelFirehoseBuffering, type BufferingModel } from '../pipeline/delivery/buffering-model.js';
+import type { DeliveryStats } from '../pipeline/delivery/stats.js';
+import type { IngestLedger } from '../pipeline/ingest/ingest-ledger.js';
+import type { MetricsRegistry } from '../metrics/registry.js';
+import type { Verdict } from '../report/result-schema.js';
+import type { StackEndpoints } from '../base/endpoints.js';
+import type { Topology } from '../contract/topology.js';
+import { verifyRun } from '../verify/verifier.js';
+import type { IngestEvidence } from '../verify/invariants.js';
+import type { Scenario } from '../scenario/schema.js';
 import type { DeliveryObservation } from './delivery-observation.js';
 
 /**

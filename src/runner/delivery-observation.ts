@@ -1,9 +1,9 @@
-import type { MetricsRegistry } from '../../metrics/registry.js';
-import { LatencySeries } from '../../metrics/latency-series.js';
-import type { KafkaSourceRecord } from '../../kafka/result-source.js';
-import type { DeliveredRecordSample } from '../../pipeline/delivery/buffering-model.js';
-import type { DeliveryRecorder } from '../../pipeline/delivery/stats.js';
-import type { S3WatchOptions } from '../../pipeline/delivery/run-sink.js';
+import type { MetricsRegistry } from '../metrics/registry.js';
+import { LatencySeries } from '../metrics/latency-series.js';
+import type { KafkaSourceRecord } from '../kafka/result-source.js';
+import type { DeliveredRecordSample } from '../pipeline/delivery/buffering-model.js';
+import type { DeliveryRecorder } from '../pipeline/delivery/stats.js';
+import type { S3WatchOptions } from '../pipeline/delivery/run-sink.js';
 
 /**
  * What the runner observes of the delivery stage while it runs: Prometheus metrics of every

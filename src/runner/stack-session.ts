@@ -1,9 +1,9 @@
-import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
-import type { StackEndpoints } from '../../base/endpoints.js';
-import { externalEndpointsFromEnv } from '../../stack/external.js';
-import { stackDown, stackUp } from '../../stack/stack-control.js';
-import { readStackState } from '../../stack/state.js';
-import type { Scenario } from '../schema.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import type { StackEndpoints } from '../base/endpoints.js';
+import { externalEndpointsFromEnv } from '../stack/external.js';
+import { stackDown, stackUp } from '../stack/stack-control.js';
+import { readStackState } from '../stack/state.js';
+import type { Scenario } from '../scenario/schema.js';
 
 /**
  * The stack a run uses: the external one from the environment, the one already up (reused as

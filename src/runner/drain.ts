@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchingProducer } from '../../kafka/producer.js';
-import type { RunningDeliverySink } from '../../pipeline/delivery/run-sink.js';
-import type { StackEndpoints } from '../../base/endpoints.js';
-import type { Topology } from '../../contract/topology.js';
-import type { Scenario } from '../schema.js';
+import { BatchingProducer } from '../kafka/producer.js';
+import type { RunningDeliverySink } from '../pipeline/delivery/run-sink.js';
+import type { StackEndpoints } from '../base/endpoints.js';
+import type { Topology } from '../contract/topology.js';
+import type { Scenario } from '../scenario/schema.js';
 import type { LagSampler } from './lag-sampler.js';
-import type { ProcessorFleet } from './processors.js';
+import type { ProcessorFleet } from '../drivers/registry.js';
 
 /**
  * End of a run. Event time stops when the load stops, so the watermark would never pass the

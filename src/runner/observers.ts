@@ -1,7 +1,7 @@
-import { tailTopic, type TopicTail } from '../../kafka/topic-tail.js';
-import { LatencySeries } from '../../metrics/latency-series.js';
-import type { CatalogMetrics } from '../../metrics/registry.js';
-import type { KafkaEndpoints } from '../../base/endpoints.js';
+import { tailTopic, type TopicTail } from '../kafka/topic-tail.js';
+import { LatencySeries } from '../metrics/latency-series.js';
+import type { CatalogMetrics } from '../metrics/registry.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
 
 /**
  * Live latency observers for the stages only a reader can see (DESIGN.md §3):

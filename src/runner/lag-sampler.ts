@@ -1,5 +1,5 @@
-import { KafkaAdmin } from '../../kafka/admin.js';
-import type { KafkaEndpoints } from '../../base/endpoints.js';
+import { KafkaAdmin } from '../kafka/admin.js';
+import type { KafkaEndpoints } from '../base/endpoints.js';
 
 /**
  * Samples the processor group's consumer lag on raw-events once a second: end offsets minus

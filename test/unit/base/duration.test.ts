@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs, formatDurationMs, parseDurationText, toDurationMs } from '../../../src/scenario/duration.js';
+import { durationMs, formatDurationMs, parseDurationText, toDurationMs } from '../../../src/base/duration.js';
 
 describe('parseDurationText', () => {
   it('reads every unit and compound forms', () => {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
-import type { Environment } from '../../report/result-schema.js';
-import type { StackEndpoints } from '../../base/endpoints.js';
-import { KAFKA_VERSION, repoRoot } from '../../stack/native/install.js';
+import type { Environment } from '../report/result-schema.js';
+import type { StackEndpoints } from '../base/endpoints.js';
+import { KAFKA_VERSION, repoRoot } from '../stack/native/install.js';
 
 /**
  * The environment fingerprint written into every result: what a reader needs to judge whether

@@ -1,7 +1,7 @@
-import { deleteDelivery } from '../../aws/teardown.js';
-import { withKafkaAdmin } from '../../kafka/admin.js';
-import type { StackEndpoints } from '../../base/endpoints.js';
-import type { Topology } from '../../contract/topology.js';
+import { deleteDelivery } from '../aws/teardown.js';
+import { withKafkaAdmin } from '../kafka/admin.js';
+import type { StackEndpoints } from '../base/endpoints.js';
+import type { Topology } from '../contract/topology.js';
 
 /** Removes a run's topics, bucket and delivery stream (unless --keep-data). */
 export async function cleanupRunData(endpoints: StackEndpoints, topology: Topology, delivery: boolean): Promise<void> {

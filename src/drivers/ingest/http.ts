@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { LatencyHistogram } from '../../metrics/histogram.js';
+import { IngestLedger } from '../../pipeline/ingest/ingest-ledger.js';
+import { runHttpIngest, type HttpIngestSummary } from '../../pipeline/ingest/http-ingest.js';
+import type { IngestDriver } from '../registry.js';
+
+/**
+ * HTTP ingest: the generator POSTs NDJSON batches to the collector on 127.0.0.1, which produces
+ * to raw-events and answers 2xx only after the brokers acked. HTTP ingest latency and send lag
+ * are its stages; the per-second rate counts 2xx-answered events.
+ */
+const schema = z
+  .object({
+    kind: z.literal('http'),
+    connections: z.number().int().min(1).max(1024).default(10).describe('concurrent HTTP connections to the collector'),
+    batchSize: z.number().int().min(1).max(10_000).default(100).describe('events per request (NDJSON body)'),
+  })
+  .strict()
+  .describe('the load generator POSTs to the HTTP collector, which produces to raw-events');
+
+type HttpConfig = z.output<typeof schema>;
+
+/** 400s for the deliberately malformed requests are the expected answer; a 400 for valid events (`rejected`) is an error. */
+export function httpCounters(summary: HttpIngestSummary, config: HttpConfig): Record<string, number> {
+  const ledger = summary.ledger.counts();
+  const d = summary.driver;
+  return {
+    scheduled: d.events.sent + d.events.unacknowledged['not-sent'] + d.events.ungenerated,
+    sent: ledger.sent,
+    acked: ledger.acked,
+    failed: ledger.failed + ledger.unresolved,
+    malformed: ledger.malformed,
+    refused: ledger.refused,
+    httpErrors: d.requests.status5xx + d.requests.statusOther + d.requests.noResponse + Math.ceil(d.events.unacknowledged.rejected / Math.max(1, config.batchSize)),
+    httpMalformedRejected: d.events.rejectedMalformed,
+  };
+}
+
+export const httpIngest: IngestDriver<'http', typeof schema> = {
+  kind: 'http',
+  schema,
+  measures: ['http_ingest', 'schedule_lag', 'httpErrors'],
+  describe: (config) => `http ingest (${config.connections} connection${config.connections === 1 ? '' : 's'}, ${config.batchSize} ev/request)`,
+  start(ctx, config, load) {
+    const recording = { ledger: new IngestLedger(), ingestLatency: new LatencyHistogram(), sendLag: new LatencyHistogram() };
+    const live = () => {
+      const c = recording.ledger.counts();
+      return { latencies: { http_ingest: recording.ingestLatency, schedule_lag: recording.sendLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed } };
+    };
+    const done = runHttpIngest({
+      endpoints: ctx.endpoints,
+      topic: ctx.topology.names.raw,
+      schedule: load.schedule,
+      generatorConfig: { ...load.workload, generatorId: load.generatorId },
+      clock: ctx.clock,
+      signal: ctx.signal,
+      startEpochMs: load.startEpochMs,
+      metrics: ctx.registry.metrics,
+      producerTuning: load.producerTuning,
+      batchSize: config.batchSize,
+      connections: config.connections,
+      clientId: `${ctx.shortId}.collector`,
+      recording,
+    }).then((summary) => ({
+      stage: 'ingest' as const,
+      kind: 'http',
+      latencies: { http_ingest: summary.histograms.ingestLatency, schedule_lag: summary.histograms.sendLag },
+      counters: httpCounters(summary, config),
+      ratePerSecond: summary.acceptedPerSecond,
+      ledger: summary.ledger,
+    }));
+    return { done, live };
+  },
+};

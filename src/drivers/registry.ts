@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+import type { ProducerTuning } from '../kafka/producer.js';
+import type { GeneratorConfigInput } from '../workload/generator.js';
+import type { Schedule } from '../workload/schedule.js';
+import type { DriverContext } from './context.js';
+import type { LiveFigures, StageReport } from './stage-report.js';
+
+/**
+ * Stages plug in by kind, as k6's executors do: a kind is a `kind` string, the slice of the
+ * scenario schema it accepts (a zod object whose `kind` is that literal; the scenario schema is
+ * the discriminated union of all registered slices, so validation, --help and docs cover every
+ * kind; the default kind's literal carries `.default()`, so a section may omit `kind`), and a start function over the run context. The runner looks a kind up here and never
+ * branches on it. Adding a kind = a new file in its folder plus one line in that folder's index.
+ */
+export type KindSchema<K extends string> = z.ZodObject<{ kind: z.ZodLiteral<K> | z.ZodDefault<z.ZodLiteral<K>> } & z.ZodRawShape>;
+
+interface DriverBase<K extends string, S extends KindSchema<K>> {
+  kind: K;
+  schema: S;
+  /** One line for the run summary: what this kind does with its settings. */
+  describe(config: z.output<S>): string;
+}
+
+/** What the load step hands an ingest driver for one generator run (warm-up or main load). */
+export interface IngestLoad {
+  generatorId: string;
+  schedule: Schedule;
+  /** Epoch ms of schedule offset 0. */
+  startEpochMs: number;
+  workload: Omit<GeneratorConfigInput, 'generatorId'>;
+  producerTuning: ProducerTuning;
+}
+
+export interface IngestRun {
+  /** Resolves when every event of the schedule was sent and answered (or the run was aborted). */
+  done: Promise<StageReport>;
+  /** The figures so far (live view, abortOnFail gates). */
+  live(): LiveFigures;
+}
+
+export interface IngestDriver<K extends string = string, S extends KindSchema<K> = KindSchema<K>> extends DriverBase<K, S> {
+  /** Result stages and counters only this kind measures, so a gate on another kind's is refused up front. */
+  measures: readonly string[];
+  start(ctx: DriverContext, config: z.output<S>, load: IngestLoad): IngestRun;
+}
+
+/** The window semantics every processor kind implements (docs/contract.md). */
+export interface WindowSettings {
+  windowMs: number;
+  outOfOrdernessMs: number;
+  allowedLatenessMs: number;
+  idleTimeoutMs: number;
+}
+
+/** A started set of processor instances, whatever runs them. */
+export interface ProcessorFleet {
+  readonly instances: number;
+  /** The consumer group on raw-events, whose lag says how far behind the processors are. */
+  readonly groupId: string;
+  /** Throws a StreamproofError when an instance died without being asked to. */
+  assertHealthy(): void;
+  /** SIGKILL one instance (a fault); restart() brings it back. */
+  kill(instance: number): void;
+  restart(instance: number): Promise<void>;
+  /** Graceful stop of every instance. */
+  stop(): Promise<void>;
+  report(): StageReport;
+}
+
+export interface ProcessorDriver<K extends string = string, S extends KindSchema<K> = KindSchema<K>> extends DriverBase<K, S> {
+  /** Consumers this config runs on raw-events: it may not exceed the partitions. */
+  parallelism(config: z.output<S>): number;
+  start(ctx: DriverContext, config: z.output<S> & WindowSettings): Promise<ProcessorFleet>;
+}
+
+/** An injected fault: heal() undoes it (restart, resume, remove the toxic). */
+export interface InjectedFault {
+  target: string;
+  heal(): Promise<void>;
+}
+
+/** What a fault injector may act on: the run's own processes and services, never others. */
+export interface FaultTargets {
+  processors: ProcessorFleet;
+}
+
+export interface FaultInjector<K extends string = string, S extends KindSchema<K> = KindSchema<K>> extends DriverBase<K, S> {
+  inject(ctx: DriverContext, config: z.output<S>, targets: FaultTargets): Promise<InjectedFault>;
+}
+
+/** Looks a kind up in a registry; the schema has already refused unknown kinds. */
+export function driverFor<D extends { kind: string }>(registry: readonly D[], kind: string, what: string): D {
+  const driver = registry.find((d) => d.kind === kind);
+  if (!driver) throw new Error(`no ${what} driver registered for kind "${kind}" (registered: ${registry.map((d) => d.kind).join(', ') || 'none'})`);
+  return driver;
+}

@@ -1,0 +1,51 @@
+import type { LatencyHistogram } from '../metrics/histogram.js';
+import { firstAbortingGate, parseGates, type Gate, type GateSubject } from '../report/gates.js';
+import type { StageName, StageStats } from '../report/result-schema.js';
+import type { RunContext } from './context.js';
+
+/**
+ * abortOnFail gates, checked once a second on the figures so far (k6's abortOnFail): the first
+ * one that fails on measured data stops the run, which then writes an `aborted` result naming
+ * it. Gates that cannot be evaluated yet (the verdict, a stage with no samples) wait for the end.
+ */
+export interface LiveSnapshot {
+  latencies: Partial<Record<StageName, LatencyHistogram>>;
+  counters: Record<string, number>;
+  elapsedS: number;
+  scheduledSoFar: number;
+}
+
+/** The live figures as a gate subject; stage histograms are read in place, not encoded. */
+export function liveSubject(snapshot: LiveSnapshot): { subject: GateSubject; percentileMs: (key: string, p: number) => number } {
+  const stages: Partial<Record<StageName, StageStats>> = {};
+  for (const [stage, histogram] of Object.entries(snapshot.latencies) as Array<[StageName, LatencyHistogram]>) {
+    if (histogram.count > 0) stages[stage] = { histogram: stage, ...histogram.summary() };
+  }
+  const elapsedS = Math.max(1, snapshot.elapsedS);
+  return {
+    subject: {
+      state: 'incomplete',
+      stages,
+      counters: snapshot.counters,
+      rates: { targetEventsPerS: snapshot.scheduledSoFar / elapsedS, achievedEventsPerS: (snapshot.counters.acked ?? 0) / elapsedS },
+      verdict: null,
+    },
+    percentileMs: (key, p) => snapshot.latencies[key as StageName]!.percentileMs(p),
+  };
+}
+
+export function watchAbortGates(ctx: RunContext, snapshot: () => LiveSnapshot | null, intervalMs = 1_000): { stop(): void } {
+  const gates: Gate[] = parseGates(ctx.scenario.thresholds).filter((g) => g.abortOnFail);
+  if (gates.length === 0) return { stop: () => undefined };
+  const timer = setInterval(() => {
+    const now = snapshot();
+    if (!now || ctx.aborted) return;
+    const { subject, percentileMs } = liveSubject(now);
+    const failed = firstAbortingGate(gates, subject, { percentileMs });
+    if (failed) {
+      ctx.log(`gate \`${failed.expression}\` failed during the run (abortOnFail): ${failed.message}; stopping`);
+      ctx.abortForGate(failed);
+    }
+  }, intervalMs);
+  return { stop: () => clearInterval(timer) };
+}
