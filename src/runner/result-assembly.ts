@@ -97,7 +97,7 @@ function timeSeries(input: AssembleInput): TimeSeriesRow[] {
   for (let t = startS; t <= lastS; t += 1) {
     const offsetMs = (t - startS) * 1000;
     const inSchedule = offsetMs < durationMs;
-    const atMs = startS * 1000 + offsetMs;
+    const atMs = Math.max(t * 1000, load.startEpochMs);
     const phase = phases.find((p) => p.startEpochMs <= atMs && (p.endEpochMs === null || atMs < p.endEpochMs));
     rows.push({
       tEpochS: t,

@@ -11,20 +11,27 @@ import { onlyResultDir, runScenarioCli } from './scenario-cli.js';
 
 /**
  * The product as users meet it: `npm run scenario -- smoke` end to end on the real stack
- * (the README's first command), then the same scenario with an impossible gate, then every
- * Grafana panel query against the real Prometheus that scraped those runs.
+ * (the README's first command), then the same scenario with an impossible gate and with an
+ * abortOnFail gate, then every Grafana panel query against the real Prometheus that scraped
+ * those runs.
+ *
+ * Tests assert correctness only. The smoke run keeps its correctness gates (loss, duplicates,
+ * violations, S3, late and DLQ paths exercised) and drops its latency and rate gates: on a
+ * shared 2-core machine a p99 threshold measures the neighbours, not the code. Speed targets
+ * live in the benchmarks (`npm run bench:*`).
  */
+const CORRECTNESS_GATES = ['lost == 0', 'duplicated == 0', 'violations == 0', 's3Missing == 0', 'late > 0', 'dlq > 0'];
 const resultsDir = await mkdtemp(join(tmpdir(), 'streamproof-e2e-'));
 let smoke: Awaited<ReturnType<typeof runScenarioCli>>;
 let smokeDir = '';
 
 beforeAll(async () => {
-  smoke = await runScenarioCli(['smoke', '--results-dir', resultsDir], { timeoutMs: 240_000 });
+  smoke = await runScenarioCli(['smoke', '--set', `thresholds=${JSON.stringify(CORRECTNESS_GATES)}`, '--results-dir', resultsDir], { timeoutMs: 240_000 });
   if (smoke.code === 0) smokeDir = await onlyResultDir(resultsDir, 'smoke');
 }, 260_000);
 
 describe('npm run scenario -- smoke', () => {
-  it('runs end to end, passes its gates and exits 0', () => {
+  it('runs end to end, passes its correctness gates and exits 0', () => {
     expect(smoke.stderr + smoke.stdout).toContain('PASS');
     expect(smoke.code).toBe(0);
   });
@@ -36,8 +43,15 @@ describe('npm run scenario -- smoke', () => {
     expect(result.verdict?.invariants.map((i) => [i.id, i.pass])).toEqual([['I1', true], ['I2', true], ['I3', true]]);
     expect(result.counters.acked).toBeGreaterThan(10_000);
     expect(result.counters.lost).toBe(0);
-    expect(result.gates.length).toBeGreaterThan(0);
+    expect(result.gates.map((g) => g.expression)).toEqual(CORRECTNESS_GATES);
     expect(result.gates.every((g) => g.pass)).toBe(true);
+    // The timeline tells the run's story in order: setup, warm-up, load with its phases, drain, verify, teardown.
+    const kinds = result.timeline.map((e) => e.kind);
+    for (const kind of ['setup', 'warm-up', 'load', 'phase', 'drain', 'verify', 'teardown'] as const) expect(kinds).toContain(kind);
+    expect(result.timeline.filter((e) => e.kind === 'phase').map((e) => e.label)).toEqual(['ramp-up', 'steady']);
+    for (const event of result.timeline) if (event.endEpochMs !== null) expect(event.endEpochMs).toBeGreaterThanOrEqual(event.startEpochMs);
+    // Per-second achieved rate is recorded for the load (every ingest kind reports one).
+    expect(result.timeSeries.some((row) => row.achievedEventsPerS > 0)).toBe(true);
     for (const stage of ['l1_produce', 'l2_ingest', 'l3_window', 'l4_delivery'] as const) expect(result.stages[stage]?.count ?? 0).toBeGreaterThan(0);
     expect((await stat(join(smokeDir, 'summary.md'))).size).toBeGreaterThan(500);
     const html = await readFile(join(smokeDir, 'report.html'), 'utf8');
@@ -99,6 +113,28 @@ describe('a gate that cannot pass', () => {
   });
 });
 
+describe('an abortOnFail gate', () => {
+  it('stops the run early, exits 1 and writes an aborted result naming the gate', async () => {
+    const gate = 'p99(l1) < 0.001ms';
+    const dir = await mkdtemp(join(tmpdir(), 'streamproof-e2e-abort-'));
+    const run = await runScenarioCli(['smoke', '--duration', '40s', '--set', 'run.warmUpMs=0', '--set', `thresholds[]=${JSON.stringify({ threshold: gate, abortOnFail: true })}`, '--results-dir', dir], { timeoutMs: 180_000 });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('ABORTED');
+    expect(run.stdout).toContain(gate);
+    const result = await readResult(join(await onlyResultDir(dir, 'smoke'), 'result.json'));
+    expect(result.state).toBe('aborted');
+    if (result.state !== 'aborted') return;
+    expect(result.abortedBy).toBe(gate);
+    expect(result.verdict).toBeNull();
+    expect(result.timeline.some((e) => e.kind === 'abort' && e.label.includes(gate))).toBe(true);
+    // Stopped early: the load span ended well before the 40 s schedule would have.
+    const load = result.timeline.find((e) => e.kind === 'load');
+    expect(load?.endEpochMs).not.toBeNull();
+    expect(load!.endEpochMs! - load!.startEpochMs).toBeLessThan(30_000);
+    expect(result.timeline.some((e) => e.kind === 'drain' || e.kind === 'verify')).toBe(false);
+  });
+});
+
 describe('a bad scenario', () => {
   it('is rejected before anything starts, naming the field and the reason (exit 2)', async () => {
     const run = await runScenarioCli(['smoke', '--set', 'processor.windowMs=10', '--set', 'workload.lateFraction=2'], { timeoutMs: 60_000 });
@@ -110,10 +146,11 @@ describe('a bad scenario', () => {
 });
 
 describe('a scenario with faults', () => {
-  it('is refused before anything starts: the runner cannot inject faults yet (exit 2)', async () => {
+  it('is refused before anything starts when no injector is registered for its kind (exit 2)', async () => {
     const run = await runScenarioCli(['smoke', '--set', 'faults[]={"kind":"kill-processor","atMs":5000}'], { timeoutMs: 60_000 });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('cannot inject faults yet');
+    expect(run.stderr).toContain('faults.0.kind: the runner cannot inject kill-processor faults yet');
+    expect(run.stderr).not.toContain('starting');
   });
 });
 
