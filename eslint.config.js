@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
  * Two kinds of rules keep the structure of docs/architecture.md:
  *
  * 1. Ownership: one module owns each external system (the Kafka client, the AWS SDK,
- *    prom-client, HdrHistogram); nothing else imports it.
+ *    prom-client, HdrHistogram, child processes); nothing else imports it.
  * 2. Layers, one way: base → adapters → stages → harness → cli. A folder may import its own
  *    layer and the layers below, never above. Beside the layers, the checker's independence:
  *    the verifier never imports the pipeline or the workload it checks (docs/contract.md).
@@ -14,6 +14,8 @@ const owned = [
   { name: '@platformatic/kafka', owner: 'kafka' },
   { name: 'prom-client', owner: 'metrics' },
   { name: 'hdr-histogram-js', owner: 'metrics' },
+  { name: 'node:child_process', owner: 'process' },
+  { name: 'child_process', owner: 'process' },
 ];
 const ownedPatterns = [{ group: ['@aws-sdk/*'], owner: 'aws', message: 'only src/aws/ may import the AWS SDK' }];
 

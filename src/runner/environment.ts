@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import type { Environment } from '../report/result-schema.js';
 import type { StackEndpoints } from '../base/endpoints.js';
+import { runCommandSync } from '../process/run-sync.js';
 import { KAFKA_VERSION, repoRoot } from '../stack/native/install.js';
 
 /**
@@ -10,8 +10,8 @@ import { KAFKA_VERSION, repoRoot } from '../stack/native/install.js';
  * two runs are comparable (versions, CPU, commit, seed, provider, Firehose behaviour).
  */
 function git(args: string[]): string | null {
-  const result = spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8', timeout: 5_000 });
-  return result.status === 0 ? result.stdout.trim() : null;
+  const result = runCommandSync('git', args, { cwd: repoRoot, timeoutMs: 5_000 });
+  return result.ok ? result.stdout.trim() : null;
 }
 
 export function environmentFingerprint(endpoints: StackEndpoints, seed: number | string): Environment {

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { DEFAULT_PORTS, type StackEndpoints } from '../base/endpoints.js';
+import { runCommand } from '../process/run.js';
 import { repoRoot } from './native/install.js';
 import { assertTools, checkDockerCompose } from './native/tools.js';
 import { removeStackState, writeStackState, type StackState } from './state.js';
@@ -13,27 +13,18 @@ import { removeStackState, writeStackState, type StackState } from './state.js';
  */
 export const COMPOSE_PROJECT = 'streamproof';
 
-function docker(args: string[], log: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', ['compose', '-p', COMPOSE_PROJECT, '-f', join(repoRoot, 'docker-compose.yml'), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const forward = (d: Buffer) => {
-      output += d.toString();
-      for (const line of d.toString().split('\n')) if (line.trim()) log(`  ${line.trim()}`);
-    };
-    child.stdout.on('data', forward);
-    child.stderr.on('data', forward);
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `docker compose ${args[0]} failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`, {
-            hint: 'is the Docker engine running (`docker info`)? or use `--provider native`',
-          })),
-    );
+async function docker(args: string[], log: (line: string) => void): Promise<void> {
+  const result = await runCommand('docker', ['compose', '-p', COMPOSE_PROJECT, '-f', join(repoRoot, 'docker-compose.yml'), ...args], {
+    onOutput: (chunk) => {
+      for (const line of chunk.split('\n')) if (line.trim()) log(`  ${line.trim()}`);
+    },
   });
+  if (result.spawnError) throw result.spawnError;
+  if (!result.ok) {
+    throw new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `docker compose ${args[0]} failed (exit ${result.code}):\n${result.output.trim().split('\n').slice(-15).join('\n')}`, {
+      hint: 'is the Docker engine running (`docker info`)? or use `--provider native`',
+    });
+  }
 }
 
 export function composeEndpoints(): StackEndpoints {

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,9 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
+import { ProcessRegistry } from '../../process/registry.js';
+import { signalProcess } from '../../process/signal.js';
+import { spawnChild, type ChildExit, type ChildHandle } from '../../process/spawn-child.js';
 import { parseProcessorLine, parseProcessorProcessConfig, type ProcessorLine, type ProcessorProcessConfigInput } from './process-config.js';
 import { processorNames } from './runtime-config.js';
 import type { ProcessorStatus } from './runtime-status.js';
@@ -13,8 +15,9 @@ import type { ProcessorStatus } from './runtime-status.js';
 /**
  * Processor instances as child processes (`node --import tsx src/cli/processor.ts`), one per
  * instance index, all with the same config. The supervisor knows its children only by the PIDs it
- * spawned: kill() and stop() signal exactly those, never anything found by name. Children report
- * on stdout in JSON lines (process-config.ts ProcessorLine); their stderr goes to a log file.
+ * spawned (with their start time, src/process/): kill() and stop() signal exactly those, never
+ * anything found by name. Children report on stdout in JSON lines (process-config.ts
+ * ProcessorLine); their stderr goes to a log file.
  */
 export interface StartProcessorsOptions {
   count: number;
@@ -30,10 +33,7 @@ export interface StartProcessorsOptions {
   readyTimeoutMs?: number;
 }
 
-export interface ChildExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type { ChildExit };
 
 export interface ProcessorFleet {
   readonly count: number;
@@ -63,8 +63,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const CLI = join(REPO_ROOT, 'src', 'cli', 'processor.ts');
 
 interface Child {
-  process: ChildProcess;
-  exit: Promise<ChildExit>;
+  handle: ChildHandle;
   exited: ChildExit | null;
   expectedExit: boolean;
   status: ProcessorStatus | null;
@@ -84,26 +83,27 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
   const listeners = new Set<(index: number, line: ProcessorLine) => void>();
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   let stopping = false;
+  // Every child this fleet started, under one stage: stop() ends them together.
+  const started = new ProcessRegistry();
 
   const configFiles = new Array<string>(options.count).fill(configFile);
-  const spawnChild = (index: number): Child => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--config', configFiles[index] as string, '--instance', String(index)], {
+  const spawnInstance = (index: number): Child => {
+    const handle = spawnChild({
+      command: process.execPath,
+      args: ['--import', 'tsx', CLI, '--config', configFiles[index] as string, '--instance', String(index)],
       cwd: REPO_ROOT,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.env ? { env: options.env } : {}),
     });
+    started.add({ name: `processor-${index}`, identity: handle.identity, stage: 'processors' });
     const log = createWriteStream(join(logDir, `processor-${index}.log`), { flags: 'a' });
-    child.stderr?.pipe(log, { end: false });
-    const entry: Child = { process: child, exited: null, expectedExit: false, status: null, log, exit: Promise.resolve({ code: null, signal: null }) };
-    entry.exit = new Promise<ChildExit>((resolveExit) => {
-      // 'close' (not 'exit'): stdio is drained too, so nothing writes to the log after it ends.
-      child.once('close', (code, signal) => {
-        entry.exited = { code, signal };
-        log.write(`--- exited: code ${code} signal ${signal}\n`);
-        resolveExit(entry.exited);
-      });
+    handle.stderr.pipe(log, { end: false });
+    const entry: Child = { handle, exited: null, expectedExit: false, status: null, log };
+    // The handle's exit comes after stdio is drained, so nothing writes to the log after this line.
+    void handle.exit.then((exit) => {
+      entry.exited = exit;
+      log.write(`--- exited: code ${exit.code} signal ${exit.signal}\n`);
     });
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
+    createInterface({ input: handle.stdout }).on('line', (text) => {
       const line = parseProcessorLine(text);
       if (!line) {
         log.write(`${text}\n`);
@@ -123,6 +123,7 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
         reject(new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `processor ${index} is not running`, { hint: 'restart() it first' }));
         return;
       }
+      let settled = false;
       const listener = (from: number, line: ProcessorLine) => {
         if (from !== index || !match(line)) return;
         done();
@@ -132,39 +133,39 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
         done();
         reject(new StreamproofError(ERROR_CODES.TIMEOUT, `processor ${index} printed no matching line within ${timeoutMs} ms`, { hint: `see ${join(logDir, `processor-${index}.log`)}` }));
       }, timeoutMs);
-      const onExit = () => {
-        done();
-        reject(new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `processor ${index} exited (${JSON.stringify(child.exited)}) while waited for`, { hint: `see ${join(logDir, `processor-${index}.log`)}` }));
-      };
       const done = () => {
+        settled = true;
         clearTimeout(timer);
         listeners.delete(listener);
-        child.process.off('close', onExit);
       };
       listeners.add(listener);
-      child.process.once('close', onExit);
+      void child.handle.exit.then((exit) => {
+        if (settled) return;
+        done();
+        reject(new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `processor ${index} exited (${JSON.stringify(exit)}) while waited for`, { hint: `see ${join(logDir, `processor-${index}.log`)}` }));
+      });
     });
 
   const startChild = async (index: number): Promise<void> => {
-    children[index] = spawnChild(index);
+    children[index] = spawnInstance(index);
     await waitForLine(index, (line) => line.type === 'ready', readyTimeoutMs);
   };
 
   const kill = (index: number, signal: NodeJS.Signals = 'SIGKILL'): void => {
     const child = children[index];
-    if (!child || child.exited || child.process.pid === undefined) return;
+    if (!child || child.exited) return;
     child.expectedExit = true;
-    child.process.kill(signal); // signals exactly the PID we spawned
+    signalProcess(child.handle.identity, signal); // exactly the PID we spawned, if it still is that process
   };
 
   const fleet: ProcessorFleet = {
     count: options.count,
     groupId: processorNames(config.processor).groupId,
     logDir,
-    pid: (index) => (children[index] && !children[index]?.exited ? (children[index]?.process.pid ?? null) : null),
+    pid: (index) => (children[index] && !children[index]?.exited ? (children[index]?.handle.identity.pid ?? null) : null),
     status: (index) => children[index]?.status ?? null,
     kill,
-    exited: async (index) => (children[index] ? children[index]!.exit : null),
+    exited: async (index) => (children[index] ? children[index]!.handle.exit : null),
     restart: async (index, restartOptions = {}) => {
       if (restartOptions.config) {
         parseProcessorProcessConfig(restartOptions.config);
@@ -174,7 +175,7 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
       const child = children[index];
       if (child && !child.exited) {
         kill(index, 'SIGKILL');
-        await child.exit;
+        await child.handle.exit;
       }
       child?.log.end();
       await startChild(index);
@@ -191,14 +192,9 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
     },
     stop: async (timeoutMs = 20_000) => {
       stopping = true;
-      const running = children.filter((c): c is Child => c !== null && !c.exited);
-      for (const child of running) {
-        child.expectedExit = true;
-        child.process.kill('SIGTERM');
-      }
-      const timer = setTimeout(() => running.forEach((c) => !c.exited && c.process.kill('SIGKILL')), timeoutMs);
-      await Promise.all(running.map((c) => c.exit));
-      clearTimeout(timer);
+      for (const child of children) if (child) child.expectedExit = true;
+      await started.stopAll({ graceMs: timeoutMs });
+      await Promise.all(children.map((c) => c?.handle.exit));
       for (const child of children) child?.log.end();
       if (!options.logDir) await rm(workDir, { recursive: true, force: true });
       else await Promise.all([...new Set(configFiles)].map((file) => rm(file, { force: true })));

@@ -8,8 +8,8 @@ import { assertPortsFree, stackPorts, type StackPorts } from '../ports.js';
 import { readStackState, removeStackState, stateDir, writeStackState, type ManagedProcess, type StackState } from '../state.js';
 import { ensureNativeInstall, KAFKA_VERSION, type NativeInstall } from './install.js';
 import { makeClusterId, renderKafkaLog4j2Yaml, renderKafkaServerProperties } from './kafka-config.js';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive, killProcess, lastLogLines, startService, stopProcess, type ServiceCommand } from './processes.js';
+import { waitUntilExited } from '../../process/wait.js';
+import { identityOf, isAlive, killProcess, lastLogLines, stackRegistry, startService, stopProcess, type ServiceCommand } from './processes.js';
 import { renderPrometheusConfig } from './prometheus-config.js';
 import { runToCompletion } from './run-command.js';
 
@@ -183,17 +183,14 @@ export async function nativeUp(options: NativeUpOptions): Promise<{ state: Stack
 }
 
 export async function nativeDown(state: StackState, log: (line: string) => void): Promise<void> {
-  // Prometheus and moto first (fast), then all Kafka nodes together so none waits on a dead quorum.
-  const others = state.processes.filter((p) => !p.service.startsWith('kafka-'));
-  const kafka = state.processes.filter((p) => p.service.startsWith('kafka-'));
-  for (const group of [others, kafka]) {
-    await Promise.all(
-      group.map(async (proc) => {
-        const how = await stopProcess(proc);
-        if (how !== 'not-running') log(`stopped ${proc.service} (pid ${proc.pid}, ${how})`);
-      }),
-    );
-  }
+  // Latest first (Prometheus, moto), then all Kafka nodes together: see stackRegistry.
+  await stackRegistry(state.processes).stopAll({
+    graceMs: 15_000,
+    onStopped: ({ name, pid, outcome }) => {
+      if (outcome === 'not-ours') log(`${name}: pid ${pid} now belongs to another process (start time differs); left alone`);
+      else if (outcome !== 'not-running') log(`stopped ${name} (pid ${pid}, ${outcome})`);
+    },
+  });
   await rm(state.runDir, { recursive: true, force: true });
   await removeStackState();
 }
@@ -224,7 +221,7 @@ export async function nativeStopService(state: StackState, service: string, how:
   }
   if (how === 'kill') {
     killProcess(proc);
-    for (let i = 0; i < 100 && isAlive(proc); i += 1) await sleep(50);
+    await waitUntilExited(identityOf(proc), 5_000, 50);
   } else {
     await stopProcess(proc);
   }

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
+import { runCommandSync } from '../../process/run-sync.js';
 
 /**
  * Checks for the host tools the native stack needs, so a missing one is one clear message
@@ -13,9 +13,10 @@ export interface ToolCheck {
 }
 
 function run(command: string, args: string[]): { ok: boolean; output: string } {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 20_000 });
-  if (result.error) return { ok: false, output: result.error.message };
-  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+  const result = runCommandSync(command, args, { timeoutMs: 20_000 });
+  if (result.spawnError) return { ok: false, output: result.spawnError.message };
+  if (result.timedOut) return { ok: false, output: `${command} ${args.join(' ')} did not answer within 20 s` };
+  return { ok: result.ok, output: result.output };
 }
 
 export function javaMajorVersion(versionOutput: string): number | null {
