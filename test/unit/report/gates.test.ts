@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
-import { evaluateGate, evaluateGates, parseGate, parseGates, type GateSubject } from '../../../src/report/gates.js';
+import { evaluateGate, evaluateGates, firstAbortingGate, parseGate, parseGates, type GateSubject } from '../../../src/report/gates.js';
 import { completedResultFixture, incompleteResultFixture, stageFixture } from '../../fixtures/report/result-fixture.js';
 
 function subject(overrides: Partial<GateSubject> = {}): GateSubject {
@@ -191,5 +191,30 @@ describe('decimal thresholds', () => {
     expect(parseGate('p99(l1) <= 1.1s').threshold).toEqual({ kind: 'absolute', value: 1100 });
     const s = subject({ rates: { targetEventsPerS: 1000, achievedEventsPerS: 979 } });
     expect(evaluateGate(parseGate('achievedRate >= 97.9%'), s)).toMatchObject({ pass: true, threshold: 979 });
+  });
+});
+
+describe('firstAbortingGate (abortOnFail on live figures)', () => {
+  const live = (overrides: Partial<GateSubject> = {}) => subject({ state: 'incomplete', verdict: null, ...overrides });
+
+  it('returns the first failing abortOnFail gate, measured', () => {
+    const gates = parseGates(['p99(l3) < 1ms', { threshold: 'p99(l1) < 1ms', abortOnFail: true }, 'lost == 0 abortOnFail']);
+    const failed = firstAbortingGate(gates, live());
+    expect(failed?.expression).toBe('p99(l1) < 1ms');
+    expect(failed?.pass).toBe(false);
+    expect(failed?.actual).toBeGreaterThan(1);
+  });
+
+  it('ignores gates without abortOnFail, passing gates, and gates not measurable yet', () => {
+    const gates = parseGates(['p99(l1) < 1ms', 'p99(l1) < 3600s abortOnFail', 'violations == 0 abortOnFail', 'p99(http) < 1ms abortOnFail']);
+    // No verdict before verification, no http stage in a Kafka run: neither can abort.
+    const { http_ingest: _http, ...kafkaStages } = live().stages;
+    expect(firstAbortingGate(gates, live({ stages: kafkaStages }))).toBeNull();
+  });
+
+  it('reads the same evaluator as the final gates', () => {
+    const [gate] = parseGates(['achievedRate >= 0.98 * target abortOnFail']);
+    const slow = live({ rates: { targetEventsPerS: 1000, achievedEventsPerS: 900 } });
+    expect(firstAbortingGate([gate!], slow)).toEqual(evaluateGate(gate!, slow));
   });
 });

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { FAULT_INJECTORS, assertFaultsInjectable } from '../../../src/drivers/fault/index.js';
+import { INGEST_DRIVERS } from '../../../src/drivers/ingest/index.js';
+import { PROCESSOR_DRIVERS } from '../../../src/drivers/processor/index.js';
+import { driverFor } from '../../../src/drivers/registry.js';
+import { checkScenario } from '../../../src/scenario/validate.js';
+
+const minimal = { name: 'kinds', description: 'driver kinds', load: { phases: [{ kind: 'constant', rateEventsPerS: 10, durationMs: '1m' }] } };
+
+describe('driver registries', () => {
+  it('give every kind a unique name and a schema whose kind is that literal', () => {
+    for (const registry of [INGEST_DRIVERS, PROCESSOR_DRIVERS, FAULT_INJECTORS]) {
+      const kinds = registry.map((d) => d.kind);
+      expect(new Set(kinds).size).toBe(kinds.length);
+      for (const driver of registry) expect(driver.schema.parse({ kind: driver.kind }).kind).toBe(driver.kind);
+    }
+  });
+
+  it('default a section to the first kind, so a scenario may leave kind out', () => {
+    const check = checkScenario(minimal);
+    expect(check.ok).toBe(true);
+    if (!check.ok) return;
+    expect(check.scenario.ingest).toEqual({ kind: 'kafka' });
+    expect(check.scenario.processor.kind).toBe('builtin');
+  });
+
+  it('refuse an unknown kind, naming the ones there are', () => {
+    const check = checkScenario({ ...minimal, ingest: { kind: 'grpc' }, processor: { kind: 'flink' } });
+    expect(check.ok).toBe(false);
+    if (check.ok) return;
+    const text = check.problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+    expect(text).toMatch(/ingest\.kind.*kafka.*http/);
+    expect(text).toMatch(/processor\.kind.*builtin/);
+  });
+
+  it('keep each kind’s settings to its own kind', () => {
+    const check = checkScenario({ ...minimal, ingest: { kind: 'kafka', connections: 4 } });
+    expect(check.ok).toBe(false);
+  });
+
+  it('look kinds up, and say which exist when one is missing', () => {
+    expect(driverFor(INGEST_DRIVERS, 'http', 'ingest').kind).toBe('http');
+    expect(() => driverFor(INGEST_DRIVERS, 'grpc', 'ingest')).toThrow('no ingest driver registered for kind "grpc" (registered: kafka, http)');
+  });
+
+  it('refuse faults of a kind no injector is registered for, all at once', () => {
+    expect(() => assertFaultsInjectable([])).not.toThrow();
+    expect(() => assertFaultsInjectable([{ kind: 'kill-processor' }, { kind: 'stop-broker' }])).toThrow(
+      /faults\.0\.kind: the runner cannot inject kill-processor faults yet[\s\S]*faults\.1\.kind: the runner cannot inject stop-broker faults yet/,
+    );
+  });
+});

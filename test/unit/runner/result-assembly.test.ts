@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { Timeline } from '../../../src/base/timeline.js';
+import type { StageReport } from '../../../src/drivers/stage-report.js';
+import { LatencyHistogram } from '../../../src/metrics/histogram.js';
+import { assembleResult, type AssembleInput } from '../../../src/runner/result-assembly.js';
+import { validateScenario } from '../../../src/scenario/validate.js';
+import type { Schedule } from '../../../src/workload/schedule.js';
+
+/**
+ * Result assembly merges stage reports without asking which kind produced them: a Kafka and an
+ * HTTP ingest report of the same shape give the same figures, and the state follows the abort.
+ */
+const START = 1_800_000_000_000;
+const { scenario } = validateScenario({
+  name: 'unit',
+  description: 'assembly',
+  load: { phases: [{ kind: 'constant', name: 'steady', rateEventsPerS: 100, durationMs: '3s' }] },
+  run: { warmUpMs: 0 },
+  thresholds: ['lost == 0', { threshold: 'p99(l1) < 1ms', abortOnFail: true }],
+});
+
+function histogram(...ms: number[]): LatencyHistogram {
+  const h = new LatencyHistogram();
+  for (const v of ms) h.recordMs(v);
+  return h;
+}
+
+function ingestReport(kind: string, stage: 'l1_produce' | 'http_ingest'): StageReport {
+  return {
+    stage: 'ingest',
+    kind,
+    latencies: { [stage]: histogram(5, 10, 20), schedule_lag: histogram(1, 2) },
+    counters: { scheduled: 300, sent: 300, acked: 300, failed: 0 },
+    ratePerSecond: [{ epochS: START / 1000, events: 100 }, { epochS: START / 1000 + 1, events: 120 }, { epochS: START / 1000 + 2, events: 80 }],
+    ledger: null,
+  };
+}
+
+function input(overrides: Partial<AssembleInput>): AssembleInput {
+  const timeline = new Timeline(() => START);
+  timeline.add('load', 'load', START, START + 3_000);
+  timeline.add('phase', 'steady', START, START + 3_000);
+  return {
+    runId: 'run-1',
+    scenario,
+    startedAt: new Date(START - 10_000),
+    endedAt: new Date(START + 10_000),
+    endpoints: null,
+    abort: null,
+    failure: null,
+    load: { schedule: scenario.load as Schedule, startEpochMs: START },
+    reports: [],
+    observers: null,
+    l4: null,
+    lagSamples: [],
+    drain: null,
+    verification: null,
+    timeline: timeline.events(),
+    errors: [],
+    ...overrides,
+  };
+}
+
+describe('assembleResult', () => {
+  it('takes stages, counters and the per-second rate from any ingest kind alike', () => {
+    const kafka = assembleResult(input({ reports: [ingestReport('kafka', 'l1_produce')] }));
+    const http = assembleResult(input({ reports: [ingestReport('http', 'http_ingest')] }));
+    expect(kafka.stages.l1_produce?.count).toBe(3);
+    expect(http.stages.http_ingest?.count).toBe(3);
+    for (const r of [kafka, http]) {
+      expect(r.counters).toMatchObject({ scheduled: 300, acked: 300 });
+      expect(r.rates).toEqual({ targetEventsPerS: 100, achievedEventsPerS: 100 });
+      expect(r.timeSeries.map((row) => row.achievedEventsPerS)).toEqual([100, 120, 80, 0]);
+      expect(r.timeSeries.map((row) => row.phase)).toEqual(['steady', 'steady', 'steady', 'drain']);
+      expect(r.markers).toEqual([{ tEpochMs: START, kind: 'phase', label: 'steady' }]);
+      expect(r.timeline.map((e) => e.kind)).toEqual(['load', 'phase']);
+    }
+  });
+
+  it('writes an aborted result naming the gate when an abortOnFail gate stopped the run', () => {
+    const outcome = { expression: 'p99(l1) < 1ms', pass: false, actual: 20, threshold: 1, unit: 'ms', abortOnFail: true, message: 'FAIL p99(l1_produce) = 20 ms, expected < 1 ms' };
+    const result = assembleResult(input({ reports: [ingestReport('kafka', 'l1_produce')], abort: { kind: 'gate', outcome } }));
+    expect(result.state).toBe('aborted');
+    if (result.state !== 'aborted') return;
+    expect(result.abortedBy).toBe('p99(l1) < 1ms');
+    expect(result.reason).toContain('abortOnFail');
+    expect(result.verdict).toBeNull();
+    expect(result.gates.find((g) => g.expression === 'p99(l1) < 1ms')?.pass).toBe(false);
+  });
+
+  it('marks a run interrupted by the user incomplete, and one that never verified failed', () => {
+    expect(assembleResult(input({ abort: { kind: 'interrupted' } })).state).toBe('incomplete');
+    const failed = assembleResult(input({ failure: new Error('broker down') }));
+    expect(failed.state).toBe('failed');
+    expect(failed.state === 'failed' && failed.reason).toBe('broker down');
+  });
+});
