@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   console.log(`generator: ${rate(events, generateMs)} events/s (${events} events, ${(bytes / events).toFixed(0)} B each, ${rate(bytes / 1e6, generateMs)} MB/s)`);
 
   // The sender with a no-op port and a schedule already due in full: the most it can push.
-  const clock = { nowMs: () => performance.now(), epochMs: () => Date.now() };
+  const clock = { monoMs: () => performance.now(), epochMs: () => Date.now() };
   const noop = { recordScheduleLagMs() {}, recordAckLatencyMs() {}, onAcked() {}, onFailed() {} };
   const sender = createSender({
     schedule: constantSchedule(1_000_000, events / 1000),

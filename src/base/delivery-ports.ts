@@ -49,11 +49,6 @@ export interface FirehosePutPort {
   putBatch(streamName: string, records: readonly Uint8Array[]): Promise<PutBatchOutcome>;
 }
 
-/** Time sources, injected: epoch ms for put timestamps (joined with S3 times), monotonic ms for durations. */
-export interface DeliveryClock {
-  epochMs(): number;
-  monotonicMs(): number;
-}
 
 /** Waits ms; resolves early (without throwing) when the signal aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;

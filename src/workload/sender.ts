@@ -1,3 +1,4 @@
+import type { Clock } from '../base/clock.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { EventGenerator, GeneratedRecord } from './generator.js';
 import { dueCount, intendedOffsetsMs, totalEvents, type Schedule } from './schedule.js';
@@ -19,12 +20,8 @@ export interface EventPort {
   send(key: string, value: string): Promise<void>;
 }
 
-export interface SenderClock {
-  /** Monotonic, high resolution (performance.now()-like). */
-  nowMs(): number;
-  /** Wall clock, epoch ms: only to stamp intendedAt. */
-  epochMs(): number;
-}
+/** The sender's time: monotonic for schedule and latencies, epoch only to stamp intendedAt. */
+export type SenderClock = Clock;
 
 /** Resolves at (or after) monotonic time `monoMs`, at once if it has passed, early when `signal` aborts. */
 export type SleepUntil = (monoMs: number, signal: AbortSignal) => Promise<void>;
@@ -150,7 +147,7 @@ export function createSender(options: SenderOptions): Sender {
     const record = generator.next(intendedAtEpochMs);
     const seq = record.kind === 'event' ? record.event.seq : record.seq;
     const key = record.key;
-    const lagMs = clock.nowMs() - dueMono;
+    const lagMs = clock.monoMs() - dueMono;
     sent += 1;
     if (record.kind === 'malformed') malformed += 1;
     inFlight += 1;
@@ -164,7 +161,7 @@ export function createSender(options: SenderOptions): Sender {
       () => {
         inFlight -= 1;
         acked += 1;
-        recorder.recordAckLatencyMs(clock.nowMs() - dueMono);
+        recorder.recordAckLatencyMs(clock.monoMs() - dueMono);
         recorder.onAcked(generatorId, seq, key);
         wake();
       },
@@ -189,7 +186,7 @@ export function createSender(options: SenderOptions): Sender {
     if (inFlight === 0) return;
     const drainController = new AbortController();
     let timedOut = false;
-    void sleepUntil(clock.nowMs() + drainTimeoutMs, drainController.signal).then(() => {
+    void sleepUntil(clock.monoMs() + drainTimeoutMs, drainController.signal).then(() => {
       timedOut = true;
       wake();
     });
@@ -206,7 +203,7 @@ export function createSender(options: SenderOptions): Sender {
     if (options.signal?.aborted) stop();
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const monoAtRun = clock.nowMs();
+    const monoAtRun = clock.monoMs();
     const epochAtRun = clock.epochMs();
     const startEpochMs = options.startEpochMs ?? epochAtRun;
     // Monotonic time of schedule offset 0: due times never depend on wall-clock jumps.
@@ -217,7 +214,7 @@ export function createSender(options: SenderOptions): Sender {
     try {
       for (const offsetMs of intendedOffsetsMs(schedule)) {
         const dueMono = monoBase + offsetMs;
-        while (!stopped && clock.nowMs() < dueMono) {
+        while (!stopped && clock.monoMs() < dueMono) {
           batch = 0;
           await sleepUntil(dueMono, stopController.signal);
         }
@@ -225,14 +222,14 @@ export function createSender(options: SenderOptions): Sender {
         if (!stopped && batch >= maxBatchEvents) {
           // Far behind schedule: let acks and other I/O run before the next burst.
           batch = 0;
-          await sleepUntil(clock.nowMs(), stopController.signal);
+          await sleepUntil(clock.monoMs(), stopController.signal);
         }
         if (stopped) break;
         sendOne(offsetMs, dueMono, startEpochMs);
         batch += 1;
       }
       allSent = !stopped;
-      stopMono = clock.nowMs();
+      stopMono = clock.monoMs();
       await drain();
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
@@ -245,7 +242,7 @@ export function createSender(options: SenderOptions): Sender {
       ...counters(),
       unresolved: inFlight,
       startEpochMs,
-      elapsedMs: clock.nowMs() - monoBase,
+      elapsedMs: clock.monoMs() - monoBase,
       lagWarned,
     };
   }

@@ -1,3 +1,4 @@
+import type { Clock } from '../base/clock.js';
 import type { SleepUntil } from './sender.js';
 
 /**
@@ -6,14 +7,14 @@ import type { SleepUntil } from './sender.js';
  * by the sender as schedule lag. A target already in the past yields one event-loop turn
  * (setImmediate) so acks and other I/O can run between bursts.
  */
-export function createTimerSleepUntil(clock: { nowMs(): number }): SleepUntil {
+export function createTimerSleepUntil(clock: Pick<Clock, 'monoMs'>): SleepUntil {
   return (monoMs, signal) =>
     new Promise<void>((resolve) => {
       if (signal.aborted) {
         resolve();
         return;
       }
-      const delayMs = monoMs - clock.nowMs();
+      const delayMs = monoMs - clock.monoMs();
       const finish = (): void => {
         signal.removeEventListener('abort', onAbort);
         resolve();

@@ -1,3 +1,4 @@
+import type { Clock } from '../../base/clock.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { buildAwsClients, isEmulator, type AwsClientOptions, type AwsClients } from '../../aws/clients.js';
 import { createFirehosePut } from '../../aws/firehose-put.js';
@@ -9,7 +10,7 @@ import { KafkaResultSource, type KafkaSourceRecord } from '../../kafka/result-so
 import type { StackEndpoints } from '../../base/endpoints.js';
 import type { Topology } from '../../contract/topology.js';
 import { L4Join, type L4Sample, type L4Summary } from './l4.js';
-import type { DeliveryClock, DlqPort, Sleep } from '../../base/delivery-ports.js';
+import type { DlqPort, Sleep } from '../../base/delivery-ports.js';
 import type { RetryPolicy } from './retry.js';
 import { DeliverySink } from './sink.js';
 import type { DeliveryRecorder, DeliveryStats } from './stats.js';
@@ -39,7 +40,7 @@ export interface StartDeliverySinkOptions {
   pollMaxRecords?: number;
   pollTimeoutMs?: number;
   aws?: Pick<AwsClientOptions, 'connectionTimeoutMs' | 'requestTimeoutMs'>;
-  clock?: DeliveryClock;
+  clock?: Clock;
   /** Uniform [0, 1) for backoff jitter. Default Math.random. */
   random?: () => number;
   /** Watch the bucket for new objects and join them with accepted results (L4). Off by default. */
@@ -84,7 +85,7 @@ export interface RunningDeliverySink {
 }
 
 const abortableSleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
-const systemClock: DeliveryClock = { epochMs: () => Date.now(), monotonicMs: () => performance.now() };
+const systemClock: Clock = { epochMs: () => Date.now(), monoMs: () => performance.now() };
 
 export async function startDeliverySink(options: StartDeliverySinkOptions): Promise<RunningDeliverySink> {
   const { endpoints, topology } = options;
@@ -116,7 +117,7 @@ interface Parts {
   dlqProducer: BatchingProducer;
   groupId: string;
   target: DeliveryTarget;
-  clock: DeliveryClock;
+  clock: Clock;
 }
 
 function runComposed(options: StartDeliverySinkOptions, parts: Parts): RunningDeliverySink {

@@ -1,6 +1,7 @@
+import type { Clock } from '../../base/clock.js';
 import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { FIREHOSE_LIMITS, planPutBatches, type FirehoseLimits, type FramedRecord, type PlannedCall } from './batching.js';
-import type { DeliveryClock, DlqPort, FirehosePutPort, ResultSource, Sleep, SourceRecord } from '../../base/delivery-ports.js';
+import type { DlqPort, FirehosePutPort, ResultSource, Sleep, SourceRecord } from '../../base/delivery-ports.js';
 import {
   DEFAULT_RETRY_POLICY,
   classifyCallError,
@@ -27,7 +28,7 @@ export interface DeliverySinkOptions<R extends SourceRecord> {
   source: ResultSource<R>;
   firehose: FirehosePutPort;
   dlq: DlqPort<R>;
-  clock: DeliveryClock;
+  clock: Clock;
   sleep: Sleep;
   /** Uniform in [0, 1): backoff jitter. */
   random: () => number;
@@ -104,19 +105,19 @@ export class DeliverySink<R extends SourceRecord = SourceRecord> {
 
   private async putUntilAccepted(call: PlannedCall<R>, signal: AbortSignal | undefined): Promise<void> {
     const { clock, recorder } = this.options;
-    const startedMs = clock.monotonicMs();
+    const startedMs = clock.monoMs();
     let pending: FramedRecord<R>[] = call.entries;
     let attempt = 0;
     for (;;) {
       if (signal?.aborted) throw new Interrupted();
       attempt += 1;
       const bytes = pending.reduce((sum, entry) => sum + entry.payload.length, 0);
-      const sentAtMs = clock.monotonicMs();
+      const sentAtMs = clock.monoMs();
       const outcome = await this.options.firehose.putBatch(
         this.options.streamName,
         pending.map((entry) => entry.payload),
       );
-      const latencyMs = clock.monotonicMs() - sentAtMs;
+      const latencyMs = clock.monoMs() - sentAtMs;
       this.countCall(pending.length, bytes, latencyMs);
 
       let failed: FramedRecord<R>[];
@@ -166,7 +167,7 @@ export class DeliverySink<R extends SourceRecord = SourceRecord> {
         await this.options.onStreamMissing(this.options.streamName);
         this.counters.streamRecoveries += 1;
       }
-      const delayMs = nextRetryDelayMs(attempt, clock.monotonicMs() - startedMs, this.policy, this.options.random);
+      const delayMs = nextRetryDelayMs(attempt, clock.monoMs() - startedMs, this.policy, this.options.random);
       if (delayMs === null) {
         throw this.fatal(`still failing after ${attempt} calls (${verdict.failure}): ${detail}`, verdict, attempt);
       }

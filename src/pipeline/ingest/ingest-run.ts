@@ -69,7 +69,6 @@ export interface IngestRunSummary {
 export async function runIngest(options: IngestRunOptions): Promise<IngestRunSummary> {
   const { clock, schedule, metrics } = options;
   const generator = createGenerator(options.generatorConfig);
-  const senderClock = { nowMs: () => clock.monoMs(), epochMs: () => clock.epochMs() };
   const epochNow = clock.epochMs();
   const startEpochMs = options.startEpochMs ?? epochNow;
   // Same anchoring as the sender: monotonic time of schedule offset 0.
@@ -80,8 +79,8 @@ export async function runIngest(options: IngestRunOptions): Promise<IngestRunSum
     schedule,
     generator,
     port: options.port,
-    clock: senderClock,
-    sleepUntil: options.sleepUntil ?? createTimerSleepUntil(senderClock),
+    clock: clock,
+    sleepUntil: options.sleepUntil ?? createTimerSleepUntil(clock),
     recorder,
     startEpochMs,
     maxInFlight: options.maxInFlightEvents,

@@ -1,8 +1,9 @@
+import type { Clock } from '../../../src/base/clock.js';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DeliveryTarget } from '../../../src/aws/provision.js';
 import type { S3DeliveryReader } from '../../../src/aws/s3-reader.js';
-import type { DeliveryClock, ResultSource, Sleep, SourceRecord } from '../../../src/base/delivery-ports.js';
+import type { ResultSource, Sleep, SourceRecord } from '../../../src/base/delivery-ports.js';
 
 /** Shared by the delivery integration tests. Names are fresh per test; cleanup is registered by each test. */
 
@@ -11,7 +12,7 @@ export function freshTarget(name: string): DeliveryTarget {
   return { bucket: `it-${name}-${id}`, streamName: `it-${name}-${id}` };
 }
 
-export const systemClock: DeliveryClock = { epochMs: () => Date.now(), monotonicMs: () => performance.now() };
+export const systemClock: Clock = { epochMs: () => Date.now(), monoMs: () => performance.now() };
 
 export const abortableSleep: Sleep = (ms, signal) =>
   delay(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);

@@ -20,7 +20,7 @@ class World {
   /** Extra virtual time every sleep oversleeps by (models a coarse timer). */
   oversleepMs = 0;
 
-  readonly clock = { nowMs: () => this.now, epochMs: () => EPOCH_MS + this.now };
+  readonly clock = { monoMs: () => this.now, epochMs: () => EPOCH_MS + this.now };
 
   readonly sleepUntil: SleepUntil = (monoMs, signal) =>
     new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@ import { createTimerSleepUntil } from '../../../src/workload/sleep-until.js';
 
 // Fake Node timers and a pinned monotonic clock: no real time passes.
 describe('createTimerSleepUntil', () => {
-  const clock = { now: 100, nowMs: () => clock.now };
+  const clock = { now: 100, monoMs: () => clock.now };
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
     clock.now = 100;

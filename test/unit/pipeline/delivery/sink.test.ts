@@ -40,7 +40,7 @@ function harness(script: ((records: readonly Uint8Array[]) => PutBatchOutcome)[]
     source: { poll: async () => [], commit: async (records) => void committed.push(records.map((r) => text(r.value))) },
     firehose: firehose.port,
     dlq: { send: async (r, reason) => void dlq.push([text(r.value), reason]) },
-    clock: { epochMs: () => nowMs, monotonicMs: () => nowMs },
+    clock: { epochMs: () => nowMs, monoMs: () => nowMs },
     sleep: async (ms) => {
       sleeps.push(ms);
       nowMs += ms;
@@ -163,7 +163,7 @@ describe('DeliverySink.run', () => {
       },
       firehose: scriptedFirehose([refused]).port,
       dlq: { send: async () => undefined },
-      clock: { epochMs: () => 0, monotonicMs: () => 0 },
+      clock: { epochMs: () => 0, monoMs: () => 0 },
       sleep: async () => controller.abort(),
       random: () => 0,
     });
