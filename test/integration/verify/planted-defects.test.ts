@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WindowResult } from '../../../src/pipeline/processor/aggregate.js';
-import { encodeLateValue, parseLateValue } from '../../../src/pipeline/processor/outputs.js';
+import { encodeLateValue } from '../../../src/pipeline/processor/outputs.js';
+import { parseLateValue } from '../../../src/verify/records.js';
 import { windowKey, windowStartMs } from '../../../src/pipeline/processor/windows.js';
 import type { StackEndpoints } from '../../../src/base/endpoints.js';
 import type { Topology } from '../../../src/contract/topology.js';
