@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaAdmin, withKafkaAdmin } from '../src/kafka/admin.js';
 import { BatchingProducer } from '../src/kafka/producer.js';
 import { readTopicToEnd } from '../src/kafka/topic-reader.js';
-import { advanceWatermarkValue, CONTROL_KEY } from '../src/pipeline/processor/control.js';
+import { CONTROL_KEY, formatEndOfInput } from '../src/contract/control.js';
 import { startProcessors } from '../src/pipeline/processor/supervisor.js';
 import type { ProcessorStatus } from '../src/pipeline/processor/runtime-status.js';
 import type { StackEndpoints } from '../src/base/endpoints.js';
@@ -71,7 +71,7 @@ async function preload(stack: StackEndpoints, topic: string): Promise<number> {
       }
     }
     const endMs = startEpochMs + EVENTS + CORE.windowMs + CORE.outOfOrdernessMs + 1_000;
-    for (let p = 0; p < PARTITIONS; p += 1) acks.push(producer.sendToPartition(topic, p, CONTROL_KEY, advanceWatermarkValue(endMs)));
+    for (let p = 0; p < PARTITIONS; p += 1) acks.push(producer.sendToPartition(topic, p, CONTROL_KEY, formatEndOfInput(endMs)));
     await Promise.all(acks);
   } finally {
     await producer.close();

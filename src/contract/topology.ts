@@ -1,5 +1,5 @@
 /**
- * The pipeline's topology (pure): the production topics (docs/stack.md) plus the harness's own, and the
+ * The pipeline's topology (pure): the topics of docs/contract.md ("Topics") plus the harness's own, and the
  * delivery stream. Replication is min(3, brokers); when that clamps the production value a
  * warning says so, because durability numbers from a 1-broker run do not transfer.
  */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchingProducer } from '../kafka/producer.js';
 import type { RunningDeliverySink } from '../pipeline/delivery/run-sink.js';
 import type { StackEndpoints } from '../base/endpoints.js';
+import { CONTROL_KEY, formatEndOfInput } from '../contract/control.js';
 import type { Topology } from '../contract/topology.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { LagSampler } from './lag-sampler.js';
@@ -14,13 +15,9 @@ import type { ProcessorFleet } from '../drivers/registry.js';
  * processors treat it as a watermark observation only (no result, late or DLQ entry; the
  * verifier skips it). Then the run waits, bounded by run.drainTimeoutMs, until the processors
  * have committed every raw-events offset (their last transaction carries the final windows)
- * and the delivery sink has delivered every committed result.
+ * and the delivery sink has delivered every committed result. The record's format is the
+ * contract's (src/contract/control.ts, docs/contract.md "End of input").
  */
-export const CONTROL_KEY = '__control';
-
-export function endOfInputValue(eventTimeMs: number): string {
-  return JSON.stringify({ streamproofControl: 'advance-watermark', eventTimeMs });
-}
 
 export async function sendEndOfInput(endpoints: StackEndpoints, topology: Topology, scenario: Scenario, nowEpochMs = Date.now()): Promise<void> {
   const { windowMs, outOfOrdernessMs, allowedLatenessMs } = scenario.processor;
@@ -30,7 +27,7 @@ export async function sendEndOfInput(endpoints: StackEndpoints, topology: Topolo
     await producer.connect();
     const partitions = scenario.topology.rawEventsPartitions;
     await Promise.all(
-      Array.from({ length: partitions }, (_, partition) => producer.sendToPartition(topology.names.raw, partition, CONTROL_KEY, endOfInputValue(eventTimeMs))),
+      Array.from({ length: partitions }, (_, partition) => producer.sendToPartition(topology.names.raw, partition, CONTROL_KEY, formatEndOfInput(eventTimeMs))),
     );
   } finally {
     await producer.close();

@@ -1,7 +1,7 @@
-import type { AnalyticsEvent } from '../workload/event.js';
-import { windowKey, windowStartMs } from '../pipeline/processor/windows.js';
+import type { AnalyticsEvent } from '../contract/event.js';
 import { Fingerprint } from './fingerprint.js';
 import type { Recomputation, WindowComparison } from './recompute.js';
+import { eventWindowKey } from './windows.js';
 
 /**
  * Where did each raw-events record end up? I2 holds when every record is in exactly one of: a
@@ -128,7 +128,7 @@ export function classifyEvents(recomputation: Recomputation, comparison: WindowC
     const { generatorId, seq } = event;
     const inLate = ledgers.late.has(generatorId, seq);
     const inDlq = ledgers.dlq.has(generatorId, seq);
-    const key = windowKey(event.userId, windowStartMs(event.eventTime, recomputation.windowMs));
+    const key = eventWindowKey(event.userId, event.eventTime, recomputation.windowMs);
     if (inLate && inDlq) return 'multiple';
     if (inLate || inDlq) {
       const twice = (inLate ? ledgers.late : ledgers.dlq).isRepeated(generatorId, seq) && !ledgers.raw.isRepeated(generatorId, seq);

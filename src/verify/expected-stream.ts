@@ -1,14 +1,15 @@
-import { validateEvent, type AnalyticsEvent } from '../workload/event.js';
-import { isControlRecord } from '../pipeline/processor/control.js';
-import { fastValidate } from '../pipeline/processor/decode.js';
-import { assertWindowMs, windowKey, windowStartMs } from '../pipeline/processor/windows.js';
+import type { AnalyticsEvent } from '../contract/event.js';
+import { DLQ_NOT_AN_EVENT_CODES, type DlqReasonCode } from '../contract/side-outputs.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import { isEndOfInput } from './control.js';
+import { checkEvent } from './event-check.js';
 import { ExampleList, positionText } from './examples.js';
 import { Fingerprint } from './fingerprint.js';
 import { extractIdentity, type EventIdentity } from './identity.js';
 import type { Recomputation, SinkRecordInput } from './recompute.js';
 import { isTrackableSeq } from '../base/sequence-bitmap.js';
-import { DuplicateLedger } from '../base/sequence-ledger.js';
+import { DuplicateLedger, SequenceLedger } from '../base/sequence-ledger.js';
+import { assertWindowLength, windowKeyOf, windowStartOf } from './windows.js';
 
 /**
  * recomputeExpected (recompute.ts) as a streaming accumulator, for topics read record by record
@@ -18,13 +19,16 @@ import { DuplicateLedger } from '../base/sequence-ledger.js';
  *
  * Memory: sequence bitmaps plus one Fingerprint per window; no raw value is kept.
  * Differences from recomputeExpected, all about raw-events records that are not events:
- *  - control records are skipped and counted apart, by the processor's own rule
- *    (src/pipeline/processor/control.ts: a look-alike is an ordinary record, which the processor
- *    sends to the DLQ), so they are never "unaccounted";
+ *  - end-of-input control records are skipped and counted apart, by the contract's rule
+ *    (control.ts, docs/contract.md "End of input": a look-alike is an ordinary record, which the
+ *    processor must send to the DLQ), so they are never "unaccounted";
  *  - the I1 figures ride along: records without a trackable identity (`unidentified`), valid
- *    events whose seq no bitmap can hold (`untrackable`), and an example of each duplicate.
- * Validation is the processor's own (fastValidate, then the zod schema when it declines), about
- * 20 times cheaper than parsing every record with zod.
+ *    events whose seq no bitmap can hold (`untrackable`), and an example of each duplicate;
+ *  - DLQ reason codes are checked against the verifier's own judgment of the raw record
+ *    (`unjustifiedDlq`): a valid event sent to the DLQ as "not an event", a key-mismatch whose key
+ *    is the userId, an invalid record sent as a valid event that could not be counted.
+ * Validation is the verifier's own (event-check.ts, written from docs/contract.md), not the
+ * processor's decoder.
  */
 
 export interface RawRecord {
@@ -50,7 +54,7 @@ interface Decoded {
   identity: EventIdentity | null;
 }
 
-/** The processor's validation: fastValidate, and the zod schema for what it declines. */
+/** A raw-events value judged by the verifier's own event check, with its best-effort identity. */
 export function decodeRawValue(value: string): Decoded {
   let decoded: unknown;
   try {
@@ -58,14 +62,12 @@ export function decodeRawValue(value: string): Decoded {
   } catch {
     return { event: null, identity: extractIdentity(value) };
   }
-  let event = fastValidate(decoded);
-  if (!event) {
-    const checked = validateEvent(decoded);
-    if (checked.ok) event = checked.event;
-  }
-  if (event) return { event, identity: { generatorId: event.generatorId, seq: event.seq } };
+  const checked = checkEvent(decoded);
+  if (checked.ok) return { event: checked.event, identity: { generatorId: checked.event.generatorId, seq: checked.event.seq } };
   return { event: null, identity: extractIdentity(value, decoded) };
 }
+
+const NOT_AN_EVENT = new Set<DlqReasonCode>(DLQ_NOT_AN_EVENT_CODES);
 
 function positionOf(partition: number | undefined, offset: bigint | number | string | undefined): string | null {
   return partition === undefined || offset === undefined ? null : `${partition}:${String(offset)}`;
@@ -77,6 +79,10 @@ export class ExpectedAccumulator {
   readonly duplicateExamples: ExampleList;
   /** raw-events records without a trackable identity, by position. */
   readonly unidentifiedExamples: ExampleList;
+  /** DLQ records whose reason code contradicts the verifier's judgment of their raw record. */
+  readonly unjustifiedDlq: ExampleList;
+  /** DLQ identities by what their reason code claims: not an event / a valid event with a foreign key. */
+  private readonly dlqClaims = { notEvent: new SequenceLedger(), keyMismatch: new SequenceLedger(), divertedEvent: new SequenceLedger() };
   private readonly state: Recomputation;
   /** userId → its most recent window (the same Fingerprint object as in state.expected). */
   private readonly currentWindow = new Map<string, { startMs: number; fingerprint: Fingerprint }>();
@@ -84,10 +90,11 @@ export class ExpectedAccumulator {
   private rawStarted = false;
 
   constructor(options: { windowMs: number; exampleLimit?: number }) {
-    assertWindowMs(options.windowMs);
+    assertWindowLength(options.windowMs);
     this.sampleLimit = options.exampleLimit ?? 5;
     this.duplicateExamples = new ExampleList(this.sampleLimit);
     this.unidentifiedExamples = new ExampleList(this.sampleLimit);
+    this.unjustifiedDlq = new ExampleList(this.sampleLimit);
     this.state = {
       windowMs: options.windowMs,
       expected: new Map(),
@@ -124,6 +131,11 @@ export class ExpectedAccumulator {
     const { generatorId, seq } = record;
     if (generatorId !== null && seq !== null && isTrackableSeq(seq)) {
       this.state.ledgers.dlq.add(generatorId, seq);
+      const code = record.reasonCode;
+      if (code !== undefined) {
+        const claims = this.dlqClaims;
+        (NOT_AN_EVENT.has(code) ? claims.notEvent : code === 'key-mismatch' ? claims.keyMismatch : claims.divertedEvent).add(generatorId, seq);
+      }
       return;
     }
     const position = positionOf(record.sourcePartition ?? record.partition, record.sourceOffset ?? record.offset);
@@ -133,7 +145,7 @@ export class ExpectedAccumulator {
 
   addRaw(record: RawRecord): void {
     this.rawStarted = true;
-    if (isControlRecord(record.key, record.value)) {
+    if (isEndOfInput(record.key, record.value)) {
       this.stats.control += 1;
       return;
     }
@@ -144,13 +156,24 @@ export class ExpectedAccumulator {
     }
   }
 
-  /** A raw-events record that is already a decoded, valid event: the same accounting, no parsing. */
+  /** A raw-events record that is already a decoded, valid event keyed by its userId: the same accounting, no parsing. */
   addEvent(event: AnalyticsEvent, position: { partition: number; offset: bigint | number | string }): void {
     this.rawStarted = true;
-    this.account(event, event, position);
+    this.account(event, event, { ...position, key: event.userId });
   }
 
-  private account(event: AnalyticsEvent | null, identity: EventIdentity | null, record: { partition: number; offset: bigint | number | string }): void {
+  /** Whether the DLQ's reason code for this identity contradicts what the raw record is. */
+  private checkDlqClaim(event: AnalyticsEvent | null, identity: EventIdentity, record: { key: string | null; partition: number; offset: bigint | number | string }): void {
+    const { generatorId, seq } = identity;
+    const claims = this.dlqClaims;
+    let wrong: string | null = null;
+    if (event && claims.notEvent.has(generatorId, seq)) wrong = 'is a valid event, but the DLQ says it is not one';
+    else if (event && record.key === event.userId && claims.keyMismatch.has(generatorId, seq)) wrong = 'is keyed by its userId, but the DLQ says the key does not match';
+    else if (!event && (claims.keyMismatch.has(generatorId, seq) || claims.divertedEvent.has(generatorId, seq))) wrong = 'is not a valid event, but the DLQ treats it as one';
+    if (wrong) this.unjustifiedDlq.add(() => `${generatorId}:${seq} (${positionText(record.partition, record.offset)}) ${wrong}`);
+  }
+
+  private account(event: AnalyticsEvent | null, identity: EventIdentity | null, record: { key: string | null; partition: number; offset: bigint | number | string }): void {
     const state = this.state;
     const counts = state.occurrences;
     counts.records += 1;
@@ -177,7 +200,10 @@ export class ExpectedAccumulator {
     if (inLate && inDlq) counts.multiple += 1;
     else if (inLate || inDlq) {
       if (inLate) counts.late += 1;
-      else counts.dlq += 1;
+      else {
+        counts.dlq += 1;
+        this.checkDlqClaim(event, identity, record);
+      }
       if (event) this.addDiverted(event, inLate);
     } else if (event) this.addExpected(event);
     else this.none(`${generatorId}:${seq} (${positionText(record.partition, record.offset)})`);
@@ -195,10 +221,10 @@ export class ExpectedAccumulator {
    * string key is built only when a user's window changes (or for an out-of-order event).
    */
   private expectedFor(event: AnalyticsEvent): Fingerprint {
-    const startMs = windowStartMs(event.eventTime, this.state.windowMs);
+    const startMs = windowStartOf(event.eventTime, this.state.windowMs);
     const current = this.currentWindow.get(event.userId);
     if (current !== undefined && current.startMs === startMs) return current.fingerprint;
-    const key = windowKey(event.userId, startMs);
+    const key = windowKeyOf(event.userId, startMs);
     let fingerprint = this.state.expected.get(key);
     if (!fingerprint) {
       fingerprint = new Fingerprint();
@@ -218,7 +244,7 @@ export class ExpectedAccumulator {
   }
 
   private addDiverted(event: AnalyticsEvent, late: boolean): void {
-    const key = windowKey(event.userId, windowStartMs(event.eventTime, this.state.windowMs));
+    const key = windowKeyOf(event.userId, windowStartOf(event.eventTime, this.state.windowMs));
     let diverted = this.state.diverted.get(key);
     if (!diverted) {
       diverted = { fingerprint: new Fingerprint(), late: 0, dlq: 0 };

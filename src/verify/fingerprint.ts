@@ -1,29 +1,23 @@
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import type { FingerprintJson } from '../contract/fingerprint.js';
 
 /**
- * Order-free fingerprint of a multiset of event ids: `count` and `hashSum`, the sum mod 2^64 of a
- * 64-bit hash of every id. Adding is commutative and associative, so the processor (which sees
- * events in arrival order, across batches and restarts) and the verifier (which recomputes from
- * raw-events) get the same value for the same multiset. Two different multisets collide with
- * probability ~2^-64 per comparison.
+ * The verifier's implementation of the window fingerprint (src/contract/fingerprint.ts,
+ * docs/contract.md "Fingerprint"): `count` and `hashSum`, the sum mod 2^64 of
+ * h(id) = fmix64(fnv1a64(utf8(id))) over a multiset of event ids. Adding is commutative and
+ * associative, so the processor (which sees events in arrival order, across batches and
+ * restarts) and the verifier (which recomputes from raw-events) get the same value for the same
+ * multiset. Two different multisets collide with probability ~2^-64 per comparison.
  *
- * Hash: FNV-1a-64 over the id's UTF-8 bytes, then MurmurHash3's fmix64 finalizer (FNV alone
- * leaves its low bits weakly mixed, and the low bits carry into everything in a sum).
- * Wire form: `{ count, hashSum }` with hashSum as 16 lowercase hex digits.
- *
- * All 64-bit arithmetic runs in two unsigned 32-bit lanes (hi, lo) with Math.imul and exact
- * double products: no BigInt on the hot path.
+ * Written independently of the processor's implementation (which works in two 32-bit lanes with
+ * Math.imul): here a 64-bit value is four 16-bit limbs, multiplied schoolbook-style in exact
+ * double arithmetic (every partial sum stays below 2^53). The contract's test vectors hold both
+ * to the same values. The sum itself is kept in two unsigned 32-bit halves.
  */
 
+export type { FingerprintJson };
+
 const TWO_POW_32 = 4294967296;
-const FNV_OFFSET_HI = 0xcbf29ce4;
-const FNV_OFFSET_LO = 0x84222325;
-/** FNV-64 prime 0x100000001b3 = 2^40 + 0x1b3. */
-const FNV_PRIME_LO = 0x1b3;
-const FMIX_C1_HI = 0xff51afd7;
-const FMIX_C1_LO = 0xed558ccd;
-const FMIX_C2_HI = 0xc4ceb9fe;
-const FMIX_C2_LO = 0x1a85ec53;
 const HEX_16 = /^[0-9a-f]{16}$/;
 
 /** A 64-bit value as two unsigned 32-bit halves. */
@@ -32,96 +26,112 @@ export interface Hash64 {
   lo: number;
 }
 
-/** JSON form of a fingerprint, as written in window results and the changelog. */
-export interface FingerprintJson {
-  /** How many event ids were added. */
-  count: number;
-  /** Sum mod 2^64 of the ids' 64-bit hashes, 16 lowercase hex digits. */
-  hashSum: string;
+/** 64-bit constants as 16-bit limbs, least significant first. */
+type Limbs = [number, number, number, number];
+const FNV_OFFSET: Limbs = [0x2325, 0x8422, 0x9ce4, 0xcbf2]; // 0xcbf29ce484222325
+const FMIX_C1: Limbs = [0x8ccd, 0xed55, 0xafd7, 0xff51]; // 0xff51afd7ed558ccd
+const FMIX_C2: Limbs = [0xec53, 0x1a85, 0xb9fe, 0xc4ce]; // 0xc4ceb9fe1a85ec53
+const LIMB = 65536;
+
+// The hash state; module scope so that the hot path allocates nothing.
+const k: Limbs = [0, 0, 0, 0];
+
+/**
+ * k = k · c mod 2^64. Each r_i sums at most four products < 2^32 plus a carry, so it is an exact
+ * integer below 2^35; `& 0xffff` takes its low limb (ToInt32 is modular) and the rest carries.
+ */
+function multiply(c: Limbs): void {
+  const k0 = k[0];
+  const k1 = k[1];
+  const k2 = k[2];
+  const k3 = k[3];
+  const r0 = k0 * c[0];
+  const l0 = r0 & 0xffff;
+  const r1 = k0 * c[1] + k1 * c[0] + (r0 - l0) / LIMB;
+  const l1 = r1 & 0xffff;
+  const r2 = k0 * c[2] + k1 * c[1] + k2 * c[0] + (r1 - l1) / LIMB;
+  const l2 = r2 & 0xffff;
+  const r3 = k0 * c[3] + k1 * c[2] + k2 * c[1] + k3 * c[0] + (r2 - l2) / LIMB;
+  k[0] = l0;
+  k[1] = l1;
+  k[2] = l2;
+  k[3] = r3 & 0xffff;
 }
 
-// Output lanes of the last hash; module scope so that the hot path allocates nothing.
-let outHi = 0;
-let outLo = 0;
-
-/** High 32 bits of the unsigned 64-bit product a*b (a, b unsigned 32-bit), via 16-bit limbs. */
-function mulHigh32(a: number, b: number): number {
-  const a0 = a & 0xffff;
-  const a1 = a >>> 16;
-  const b0 = b & 0xffff;
-  const b1 = b >>> 16;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) >>> 0;
-}
-
-/** High 32 bits of (x as unsigned) * 0x1b3: both 16-bit limb products stay below 2^25. */
-function carryOfPrimeLo(x: number): number {
-  return ((x >>> 16) * FNV_PRIME_LO + (((x & 0xffff) * FNV_PRIME_LO) >>> 16)) >>> 16;
-}
-
-/** MurmurHash3 fmix64 on (hi, lo); writes outHi/outLo. */
-function fmix64(hi: number, lo: number): void {
-  lo = (lo ^ (hi >>> 1)) >>> 0; // k ^= k >>> 33 (the high half of k >>> 33 is zero)
-  let nextHi = (Math.imul(hi, FMIX_C1_LO) + Math.imul(lo, FMIX_C1_HI) + mulHigh32(lo, FMIX_C1_LO)) >>> 0;
-  lo = Math.imul(lo, FMIX_C1_LO) >>> 0;
-  hi = nextHi;
-  lo = (lo ^ (hi >>> 1)) >>> 0;
-  nextHi = (Math.imul(hi, FMIX_C2_LO) + Math.imul(lo, FMIX_C2_HI) + mulHigh32(lo, FMIX_C2_LO)) >>> 0;
-  lo = Math.imul(lo, FMIX_C2_LO) >>> 0;
-  hi = nextHi;
-  outLo = (lo ^ (hi >>> 1)) >>> 0;
-  outHi = hi;
+/** k ^= k >>> 33: bits 33..63 land on bits 0..30, i.e. limbs 2..3 shifted right by one bit. */
+function xorShift33(): void {
+  k[0] ^= (k[2] >>> 1) | ((k[3] & 1) << 15);
+  k[1] ^= k[3] >>> 1;
 }
 
 const encoder = new TextEncoder();
 
-/** Slow path for ids with non-ASCII characters: hash the UTF-8 bytes (TextEncoder semantics). */
-function hashBytesInto(bytes: Uint8Array): void {
-  let hi = FNV_OFFSET_HI | 0;
-  let lo = FNV_OFFSET_LO | 0;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const x = lo ^ (bytes[i] as number);
-    hi = (Math.imul(hi, FNV_PRIME_LO) + (x << 8) + carryOfPrimeLo(x)) | 0;
-    lo = Math.imul(x, FNV_PRIME_LO);
-  }
-  fmix64(hi >>> 0, lo >>> 0);
-}
-
-/** Hashes `id` into outHi/outLo. ASCII (every generated event id) never leaves the fast loop. */
-function hashInto(id: string): void {
-  // Lanes stay int32 inside the loop (V8 keeps them in registers); reinterpreted as unsigned at the end.
-  let hi = FNV_OFFSET_HI | 0;
-  let lo = FNV_OFFSET_LO | 0;
+/**
+ * FNV-1a-64 of `id`'s UTF-8 bytes into k. The prime 2^40 + 0x1b3 has limbs (0x1b3, 0, 0x100, 0),
+ * so every partial sum stays below 2^28 and the loop can use 32-bit operations.
+ */
+function fnv1a64(id: string): void {
+  let k0 = FNV_OFFSET[0];
+  let k1 = FNV_OFFSET[1];
+  let k2 = FNV_OFFSET[2];
+  let k3 = FNV_OFFSET[3];
+  let bytes: Uint8Array | null = null;
   for (let i = 0; i < id.length; i += 1) {
-    const c = id.charCodeAt(i);
-    if (c >= 0x80) {
-      hashBytesInto(encoder.encode(id));
-      return;
+    if (id.charCodeAt(i) >= 0x80) {
+      bytes = encoder.encode(id);
+      break;
     }
-    // (hi, lo) *= 2^40 + 0x1b3 (mod 2^64): hi gets hi*0x1b3, lo*2^40>>32 = lo<<8, and the carry of lo*0x1b3.
-    const x = lo ^ c;
-    hi = (Math.imul(hi, FNV_PRIME_LO) + (x << 8) + carryOfPrimeLo(x)) | 0;
-    lo = Math.imul(x, FNV_PRIME_LO);
   }
-  fmix64(hi >>> 0, lo >>> 0);
+  const length = bytes ? bytes.length : id.length;
+  for (let i = 0; i < length; i += 1) {
+    k0 ^= bytes ? (bytes[i] as number) : id.charCodeAt(i);
+    const r0 = k0 * 0x1b3;
+    const r1 = k1 * 0x1b3 + (r0 >>> 16);
+    const r2 = k0 * 0x100 + k2 * 0x1b3 + (r1 >>> 16);
+    const r3 = k1 * 0x100 + k3 * 0x1b3 + (r2 >>> 16);
+    k0 = r0 & 0xffff;
+    k1 = r1 & 0xffff;
+    k2 = r2 & 0xffff;
+    k3 = r3 & 0xffff;
+  }
+  k[0] = k0;
+  k[1] = k1;
+  k[2] = k2;
+  k[3] = k3;
 }
 
-/** The 64-bit hash of an event id. */
+/** h(id) = fmix64(fnv1a64(utf8(id))) into k. */
+function hashInto(id: string): void {
+  fnv1a64(id);
+  xorShift33();
+  multiply(FMIX_C1);
+  xorShift33();
+  multiply(FMIX_C2);
+  xorShift33();
+}
+
+function hashHi(): number {
+  return k[3] * LIMB + k[2];
+}
+
+function hashLo(): number {
+  return k[1] * LIMB + k[0];
+}
+
+/** The 64-bit hash of an event id (or of any text: result-ledger.ts hashes whole result values). */
 export function hashEventId(id: string): Hash64 {
   hashInto(id);
-  return { hi: outHi, lo: outLo };
-}
-
-function hex32(value: number): string {
-  return value.toString(16).padStart(8, '0');
+  return { hi: hashHi(), lo: hashLo() };
 }
 
 /** The 64-bit hash of an event id as 16 lowercase hex digits. */
 export function hashEventIdHex(id: string): string {
   hashInto(id);
-  return hex32(outHi) + hex32(outLo);
+  return hex32(hashHi()) + hex32(hashLo());
+}
+
+function hex32(value: number): string {
+  return value.toString(16).padStart(8, '0');
 }
 
 function invalidFingerprint(message: string): StreamproofError {
@@ -166,7 +176,7 @@ export class Fingerprint {
 
   addEventId(id: string): this {
     hashInto(id);
-    return this.addHash(outHi, outLo);
+    return this.addHash(hashHi(), hashLo());
   }
 
   /** Adds one element whose hash is (hi, lo). */

@@ -1,15 +1,13 @@
 import { isTrackableSeq } from '../base/sequence-bitmap.js';
+import type { EventIdentity } from '../contract/identity.js';
 
 /**
- * Best-effort event identity from a record that may not be a valid event. The processor puts it on
- * DLQ records and the verifier uses it on raw-events values, both through this one function, so
- * a malformed event is matched to its DLQ record by (generatorId, seq) whenever the raw text
- * still carries them.
+ * The verifier's best-effort event identity from a raw-events record that may not be a valid
+ * event (docs/contract.md, "Identities"): a malformed event is matched to its DLQ record by
+ * (generatorId, seq) whenever the raw text still carries them. The processor extracts the
+ * identity it writes on DLQ records with its own implementation of the same rule.
  */
-export interface EventIdentity {
-  generatorId: string;
-  seq: number;
-}
+export type { EventIdentity };
 
 const GENERATOR_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const GENERATOR_FIELD = /"generatorId"\s*:\s*"([A-Za-z0-9_.-]{1,64})"/;

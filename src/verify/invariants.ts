@@ -8,7 +8,7 @@ import { invariantReport, notChecked, type InvariantReport } from './verdict.js'
 import type { WindowAnalysis } from './window-analysis.js';
 
 /**
- * The three invariants of DESIGN.md §4, evaluated (pure) from what the verifier accumulated.
+ * The three invariants of docs/verification.md, evaluated (pure) from what the verifier accumulated.
  * Each report lists counts, the names of the counts that are violations, and up to `limit`
  * examples per violation kind (`<kind>: <event id | window key | position> ...`), followed by
  * examples of informational counts (aborted results, S3 duplicates) which never fail a run.
@@ -16,7 +16,7 @@ import type { WindowAnalysis } from './window-analysis.js';
 
 /**
  * The ingest ledger as the verifier needs it: one SequenceLedger per outcome. IngestLedger
- * (src/pipeline/ingest/ingest-ledger.ts) fits as is; `acked` alone is enough.
+ * (the ingest side's record of acknowledgements) fits as is; `acked` alone is enough.
  */
 export interface IngestEvidence {
   acked: SequenceLedger;
@@ -47,6 +47,7 @@ export const I2_VIOLATIONS = [
   'phantomDlq',
   'unmatchedDlq',
   'invalidSinkRecords',
+  'unjustifiedDlq',
   'emittedMoreThanOnce',
   'revisionConflicts',
   'revisionsUnexplained',
@@ -113,6 +114,8 @@ export interface ProcessingEvidence {
   stats: RawScanStats;
   /** late-events / DLQ values that are not the processor's side-output format. */
   invalidSinkRecords: { count: number; examples: readonly string[] };
+  /** DLQ records whose reason code contradicts the verifier's own judgment of the raw record. */
+  unjustifiedDlq?: { count: number; examples: readonly string[] };
   /** Event ids behind window-level violations, from the second pass (examples only). */
   pinpoint?: PinpointFindings;
 }
@@ -143,6 +146,7 @@ export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): Inv
     phantomDlq: classification.phantom.dlq,
     unmatchedDlq: classification.unmatchedDlq,
     invalidSinkRecords: evidence.invalidSinkRecords.count,
+    unjustifiedDlq: evidence.unjustifiedDlq?.count ?? 0,
     results: results.committedRecords,
     finalResults: results.finalResults,
     emittedMoreThanOnce: results.emittedMoreThanOnce,
@@ -174,6 +178,7 @@ export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): Inv
     ...examplesOf('phantom dlq', limit, () => idsOf(dlq.seen.difference(raw.seen), limit)),
     ...examplesOf('unmatched dlq', limit, () => [...rc.unmatchedDlqPositions].slice(0, limit).map((p) => `DLQ record of raw-events ${p} matches no raw record`)),
     ...examplesOf('invalid sink record', limit, evidence.invalidSinkRecords.examples),
+    ...examplesOf('unjustified dlq', limit, evidence.unjustifiedDlq?.examples ?? []),
     ...examplesOf('emitted twice', limit, results.examples.emittedMoreThanOnce),
     ...examplesOf('revision conflict', limit, results.examples.revisionConflicts),
     ...examplesOf('revision unexplained', limit, results.examples.revisionsUnexplained),

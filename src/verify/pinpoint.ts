@@ -1,10 +1,10 @@
-import { isControlRecord } from '../pipeline/processor/control.js';
-import { parseWindowKey, windowKey, windowStartMs } from '../pipeline/processor/windows.js';
+import { isEndOfInput } from './control.js';
 import { ExampleList, positionText } from './examples.js';
 import { decodeRawValue, type RawRecord } from './expected-stream.js';
 import { Fingerprint, hashEventId } from './fingerprint.js';
 import type { Recomputation } from './recompute.js';
 import type { MismatchedWindow, WindowAnalysis } from './window-analysis.js';
+import { eventWindowKey, splitWindowKey } from './windows.js';
 
 /**
  * Names the events behind window-level I2 violations, for examples only (counts never depend on
@@ -56,14 +56,17 @@ export class Pinpointer {
 
   private target(key: string, target: Target): void {
     this.targets.set(key, target);
-    this.users.add(parseWindowKey(key).userId);
+    // Keys come from the verifier's own recomputation or from parsed results; a key that does not
+    // split names no user whose records could be read.
+    const split = splitWindowKey(key);
+    if (split) this.users.add(split.userId);
   }
 
   addRaw(record: RawRecord): void {
-    if (record.value === null || record.key === null || !this.users.has(record.key) || isControlRecord(record.key, record.value)) return;
+    if (record.value === null || record.key === null || !this.users.has(record.key) || isEndOfInput(record.key, record.value)) return;
     const { event } = decodeRawValue(record.value);
     if (!event) return;
-    const key = windowKey(event.userId, windowStartMs(event.eventTime, this.recomputation.windowMs));
+    const key = eventWindowKey(event.userId, event.eventTime, this.recomputation.windowMs);
     const target = this.targets.get(key);
     if (!target) return;
     const where = `${event.eventId} (${positionText(record.partition, record.offset)})`;

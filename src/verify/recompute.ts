@@ -1,9 +1,11 @@
-import { parseEvent, type AnalyticsEvent } from '../workload/event.js';
-import { assertWindowMs, windowKey, windowStartMs } from '../pipeline/processor/windows.js';
+import type { AnalyticsEvent } from '../contract/event.js';
+import type { DlqReasonCode } from '../contract/side-outputs.js';
+import { checkEventText } from './event-check.js';
 import { Fingerprint, type FingerprintJson } from './fingerprint.js';
 import { extractIdentity, type EventIdentity } from './identity.js';
 import { isTrackableSeq } from '../base/sequence-bitmap.js';
 import { DuplicateLedger } from '../base/sequence-ledger.js';
+import { assertWindowLength, eventWindowKey } from './windows.js';
 
 /**
  * Recomputes, from what was ingested into raw-events and what the processor sent to late-events
@@ -33,6 +35,8 @@ export interface SinkRecordInput {
   sourceOffset?: bigint | number | string;
   partition?: number;
   offset?: bigint | number | string;
+  /** A DLQ record's reason code (docs/contract.md); checked by the streaming accumulator. */
+  reasonCode?: DlqReasonCode;
 }
 
 export interface DivertedWindow {
@@ -98,9 +102,9 @@ function normalizeRaw(input: RawEventInput): NormalizedRaw {
   const value = typeof input === 'string' ? input : input.value;
   const position = typeof input === 'string' ? null : positionOf(input.partition, input.offset);
   if (value === null) return { event: null, identity: null, position };
-  const parsed = parseEvent(value);
-  if (parsed.ok) return { event: parsed.event, identity: { generatorId: parsed.event.generatorId, seq: parsed.event.seq }, position };
-  return { event: null, identity: extractIdentity(value), position };
+  const checked = checkEventText(value);
+  if (checked.ok) return { event: checked.event, identity: { generatorId: checked.event.generatorId, seq: checked.event.seq }, position };
+  return { event: null, identity: extractIdentity(value, checked.decoded), position };
 }
 
 function trackable(identity: EventIdentity | null): identity is EventIdentity {
@@ -108,7 +112,7 @@ function trackable(identity: EventIdentity | null): identity is EventIdentity {
 }
 
 export function recomputeExpected(input: RecomputeInput): Recomputation {
-  assertWindowMs(input.windowMs);
+  assertWindowLength(input.windowMs);
   const sampleLimit = input.sampleLimit ?? 20;
   const ledgers = { raw: new DuplicateLedger(), late: new DuplicateLedger(), dlq: new DuplicateLedger() };
   const unmatchedDlqPositions = new Set<string>();
@@ -172,7 +176,7 @@ export function recomputeExpected(input: RecomputeInput): Recomputation {
 }
 
 function keyOf(result: Recomputation, event: AnalyticsEvent): string {
-  return windowKey(event.userId, windowStartMs(event.eventTime, result.windowMs));
+  return eventWindowKey(event.userId, event.eventTime, result.windowMs);
 }
 
 function addExpected(result: Recomputation, event: AnalyticsEvent): void {

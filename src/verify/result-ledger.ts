@@ -1,4 +1,4 @@
-import { parseWindowResult } from '../pipeline/processor/outputs.js';
+import { parseWindowResult, resultInconsistencies } from './records.js';
 import { ExampleList, positionText } from './examples.js';
 import { Fingerprint, hashEventId } from './fingerprint.js';
 import type { WindowResultLike } from './recompute.js';
@@ -9,7 +9,7 @@ import type { WindowResultLike } from './recompute.js';
  * text: a copy of a result is the same bytes, so the hash de-duplicates exactly (collision odds
  * ~2^-64). Memory is one small entry per distinct result, never per event or per S3 line.
  *
- * Rules (DESIGN.md §4, I2/I3):
+ * Rules (docs/verification.md, I2/I3; the result format is docs/contract.md's):
  *  - a key may appear with revisions 0, 1, 2 ... (allowed lateness): an update, not a duplicate;
  *    the key's final result is its highest committed revision;
  *  - the same key+revision committed more than once is a result emitted more than once;
@@ -17,6 +17,8 @@ import type { WindowResultLike } from './recompute.js';
  *    transaction's output: excluded from everything and counted;
  *  - a higher revision must count more events than a lower one, else the revisions do not explain
  *    the fingerprints;
+ *  - a result must agree with itself (records.ts resultInconsistencies: key, window bounds,
+ *    count = fingerprint count = Σ countsByType, event times inside the window, ...);
  *  - an S3 line is matched to a committed variant by its exact text; copies beyond the first are
  *    duplicates (Firehose is at-least-once), lines that match nothing committed are unexpected.
  */
@@ -32,8 +34,10 @@ interface Variant {
   key: string;
   revision: number;
   fingerprint: Fingerprint;
-  /** The result's own `count` field (must equal fingerprint.count). */
+  /** The result's own `count` field. */
   resultCount: number;
+  /** What is wrong with the result on its own terms (records.ts); empty when consistent. */
+  problems: string[];
   contentHi: number;
   contentLo: number;
   committed: number;
@@ -56,7 +60,7 @@ export interface ResultFindings {
   revisionConflicts: number;
   /** Revisions that do not count more events than a lower revision of the same key. */
   revisionsUnexplained: number;
-  /** Committed results whose `count` differs from their fingerprint's count. */
+  /** Committed results that disagree with themselves (count vs fingerprint, key, bounds, ...). */
   inconsistentResults: number;
   /** Committed values that are not window results. */
   invalidResults: number;
@@ -96,6 +100,7 @@ const utf8 = new TextDecoder();
 export class ResultLedger {
   private readonly byKey = new Map<string, Variant[]>();
   private readonly limit: number;
+  private readonly windowMs: number | undefined;
   private committedRecords = 0;
   private tombstones = 0;
   private committedInvalid = 0;
@@ -107,8 +112,9 @@ export class ResultLedger {
   private unterminated = 0;
   private readonly unexpected: ExampleList;
 
-  constructor(options: { exampleLimit?: number } = {}) {
+  constructor(options: { exampleLimit?: number; windowMs?: number } = {}) {
     this.limit = options.exampleLimit ?? 5;
+    this.windowMs = options.windowMs;
     this.emittedTwice = new ExampleList(this.limit);
     this.invalid = new ExampleList(this.limit);
     this.unexpected = new ExampleList(this.limit);
@@ -187,9 +193,7 @@ export class ResultLedger {
       if (committed.length > 0) finalResults += 1;
       for (const v of variants) {
         for (let i = v.committed; i < v.uncommitted; i += 1) aborted.add(() => `${key} rev ${v.revision} count ${v.resultCount} (${v.position})`);
-        if (v.committed > 0 && v.resultCount !== v.fingerprint.count) {
-          inconsistent.add(() => `${key} rev ${v.revision}: count ${v.resultCount} but fingerprint counts ${v.fingerprint.count}`);
-        }
+        if (v.committed > 0 && v.problems.length > 0) inconsistent.add(() => `${key} rev ${v.revision}: ${v.problems.join('; ')}`);
       }
       let previous: Variant | null = null;
       for (let i = 0; i < committed.length; i += 1) {
@@ -307,6 +311,7 @@ export class ResultLedger {
       revision: result.revision,
       fingerprint: Fingerprint.parse(result.fingerprint),
       resultCount: result.count,
+      problems: resultInconsistencies(result, this.windowMs),
       contentHi: hash.hi,
       contentLo: hash.lo,
       committed: 0,

@@ -1,8 +1,8 @@
-import { parseDlqValue, parseLateValue } from '../pipeline/processor/outputs.js';
 import { DEFAULT_EXAMPLE_LIMIT, ExampleList, positionText } from './examples.js';
 import { ExpectedAccumulator, type RawRecord } from './expected-stream.js';
 import { evaluateDelivery, evaluateIngest, evaluateProcessing, type IngestEvidence } from './invariants.js';
 import { Pinpointer, type PinpointFindings } from './pinpoint.js';
+import { parseDlqValue, parseLateValue } from './records.js';
 import { ResultLedger, type ResultRecord } from './result-ledger.js';
 import { assembleVerdict, type VerifierVerdict } from './verdict.js';
 import { analyseWindows, type WindowAnalysis } from './window-analysis.js';
@@ -45,7 +45,7 @@ export class Verification {
   constructor(options: { windowMs: number; exampleLimit?: number }) {
     this.limit = options.exampleLimit ?? DEFAULT_EXAMPLE_LIMIT;
     this.expected = new ExpectedAccumulator({ windowMs: options.windowMs, exampleLimit: this.limit });
-    this.results = new ResultLedger({ exampleLimit: this.limit });
+    this.results = new ResultLedger({ exampleLimit: this.limit, windowMs: options.windowMs });
     this.invalidSink = new ExampleList(this.limit);
   }
 
@@ -61,7 +61,7 @@ export class Verification {
   addDlq(record: SourceTopicRecord): void {
     try {
       const dlq = parseDlqValue(record.value ?? 'null');
-      this.expected.addDlq({ generatorId: dlq.generatorId, seq: dlq.seq, sourcePartition: dlq.sourcePartition, sourceOffset: dlq.sourceOffset });
+      this.expected.addDlq({ generatorId: dlq.generatorId, seq: dlq.seq, sourcePartition: dlq.sourcePartition, sourceOffset: dlq.sourceOffset, reasonCode: dlq.reasonCode });
     } catch (error) {
       this.invalidSinkRecord('dlq', record, error);
     }
@@ -118,6 +118,7 @@ export class Verification {
           results: this.results.results(),
           stats: this.expected.stats,
           invalidSinkRecords: { count: this.invalidSink.total, examples: this.invalidSink.items },
+          unjustifiedDlq: { count: this.expected.unjustifiedDlq.total, examples: this.expected.unjustifiedDlq.items },
           ...(options.pinpoint ? { pinpoint: options.pinpoint } : {}),
         },
         this.limit,

@@ -1,29 +1,38 @@
 import { z } from 'zod';
+import {
+  DEVICES,
+  EVENT_LIMITS,
+  EVENT_SCHEMA_VERSION,
+  EVENT_TYPES,
+  PURCHASE_TYPE,
+  type AnalyticsEvent,
+} from '../contract/event.js';
+import { EVENT_ID_SEPARATOR } from '../contract/identity.js';
 
 /**
- * The analytics event, version 1. This schema is the contract between the generator, the
- * HTTP collector, the processor (which validates what it reads) and the verifier.
- *
- * Identity: `eventId` is `${generatorId}:${seq}`; `generatorId` and `seq` are also carried as
- * fields so the verifier can index bitmaps by sequence without parsing strings.
+ * The analytics event (src/contract/event.ts, docs/contract.md "Events") as a zod schema, for
+ * the system under test: the generator checks what it builds, the HTTP collector what it
+ * receives, the processor what its fast validator declines. The verifier does not use it: it
+ * checks events with its own reading of the contract.
  */
-export const EVENT_SCHEMA_VERSION = 1 as const;
-
-export const EVENT_TYPES = ['page_view', 'click', 'add_to_cart', 'remove_from_cart', 'checkout', 'purchase'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_SCHEMA_VERSION, EVENT_TYPES, type AnalyticsEvent, type EventType } from '../contract/event.js';
 
 export const eventSchema = z
   .object({
     schemaVersion: z.literal(EVENT_SCHEMA_VERSION),
-    eventId: z.string().min(3).max(128),
-    generatorId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    eventId: z.string().min(EVENT_LIMITS.eventId.min).max(EVENT_LIMITS.eventId.max),
+    generatorId: z
+      .string()
+      .min(EVENT_LIMITS.generatorId.min)
+      .max(EVENT_LIMITS.generatorId.max)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     seq: z.number().int().nonnegative(),
-    userId: z.string().min(1).max(128),
-    sessionId: z.string().min(1).max(128),
+    userId: z.string().min(EVENT_LIMITS.userId.min).max(EVENT_LIMITS.userId.max),
+    sessionId: z.string().min(EVENT_LIMITS.sessionId.min).max(EVENT_LIMITS.sessionId.max),
     type: z.enum(EVENT_TYPES),
-    page: z.string().max(512),
-    device: z.enum(['desktop', 'mobile', 'tablet']),
-    country: z.string().length(2),
+    page: z.string().max(EVENT_LIMITS.page.max),
+    device: z.enum(DEVICES),
+    country: z.string().length(EVENT_LIMITS.country.exactly),
     /** Purchase amount in currency units; null for every other type. */
     value: z.number().nonnegative().nullable(),
     /** Event time, epoch ms: when the user did it (may be earlier than intendedAt: out-of-order/late). */
@@ -34,19 +43,17 @@ export const eventSchema = z
     pad: z.string().optional(),
   })
   .strict()
-  .refine((e) => e.eventId === `${e.generatorId}:${e.seq}`, {
+  .refine((e) => e.eventId === `${e.generatorId}${EVENT_ID_SEPARATOR}${e.seq}`, {
     message: 'eventId must equal `${generatorId}:${seq}`',
     path: ['eventId'],
   })
-  .refine((e) => (e.type === 'purchase') === (e.value !== null), {
+  .refine((e) => (e.type === PURCHASE_TYPE) === (e.value !== null), {
     message: 'value is required for purchase events and must be null otherwise',
     path: ['value'],
-  });
-
-export type AnalyticsEvent = z.infer<typeof eventSchema>;
+  }) satisfies z.ZodType<AnalyticsEvent>;
 
 export function eventIdOf(generatorId: string, seq: number): string {
-  return `${generatorId}:${seq}`;
+  return `${generatorId}${EVENT_ID_SEPARATOR}${seq}`;
 }
 
 export type EventParseResult =

@@ -1,6 +1,6 @@
 import { readTopicToEnd, type TopicRecord } from '../../kafka/topic-reader.js';
 import type { KafkaEndpoints } from '../../base/endpoints.js';
-import { extractIdentity, type EventIdentity } from '../../verify/identity.js';
+import { extractIdentity, type EventIdentity } from '../processor/identity.js';
 import { DuplicateLedger } from '../../base/sequence-ledger.js';
 
 /**

@@ -1,50 +1,16 @@
 import { z } from 'zod';
-import { EVENT_TYPES, type AnalyticsEvent, type EventType } from '../../workload/event.js';
-import { Fingerprint, type FingerprintJson } from '../../verify/fingerprint.js';
+import { EVENT_TYPES, type AnalyticsEvent, type EventType } from '../../contract/event.js';
+import type { FingerprintJson } from '../../contract/fingerprint.js';
+import { WINDOW_RESULT_SCHEMA_VERSION, type WindowResult } from '../../contract/window-result.js';
+import { Fingerprint } from './fingerprint.js';
 
 /**
  * Per-window aggregation: the accumulator the processor keeps for each open window, its
- * changelog form, and the result it emits to processed-events.
+ * changelog form, and the result it emits to processed-events (the contract's WindowResult,
+ * src/contract/window-result.ts; docs/contract.md "Window results").
  */
 
-export const WINDOW_RESULT_SCHEMA_VERSION = 1 as const;
-
-/** Value of a processed-events record (Kafka key = `key`). */
-export interface WindowResult {
-  /** Wire format version of this record. */
-  schemaVersion: typeof WINDOW_RESULT_SCHEMA_VERSION;
-  /** `userId|windowStartMs`; also the Kafka key, so compaction keeps the latest revision. */
-  key: string;
-  userId: string;
-  /** Inclusive window start, epoch ms (a multiple of the window length). */
-  windowStartMs: number;
-  /** Exclusive window end, epoch ms. */
-  windowEndMs: number;
-  /** raw-events partition the window's events came from (all of a user's events share one). */
-  sourcePartition: number;
-  /** Events counted in this window. */
-  count: number;
-  /** Events per type; every type in EVENT_TYPES is present (0 when none). */
-  countsByType: Record<EventType, number>;
-  /** Sum of purchase values in integer cents (each value rounded to cents once: no float drift). */
-  revenueCents: number;
-  /** Number of distinct sessionIds among the counted events. */
-  distinctSessions: number;
-  /** Smallest event time counted, epoch ms. */
-  firstEventTimeMs: number;
-  /** Largest event time counted, epoch ms. */
-  lastEventTimeMs: number;
-  /** Order-free fingerprint of the counted event ids; the verifier recomputes it. */
-  fingerprint: FingerprintJson;
-  /** Newest intendedAt among counted events: freshness = result visible − this. */
-  maxIntendedAtMs: number;
-  /** 0 for the first emission; each re-emission within allowed lateness adds 1. Highest wins. */
-  revision: number;
-  /** windowEndMs + outOfOrdernessMs: the earliest moment the window could close (latency L3). */
-  closeAtMs: number;
-  /** The partition's watermark when this revision was emitted (diagnostics). */
-  watermarkMs: number;
-}
+export type { WindowResult };
 
 /** Changelog value of an open window (Kafka key = window key). */
 export interface WindowState {
@@ -88,28 +54,6 @@ export const windowStateSchema = z
     fingerprint: fingerprintJsonSchema,
     maxIntendedAtMs: epochMs,
     emittedRevisions: z.number().int().nonnegative(),
-  })
-  .strict();
-
-export const windowResultSchema = z
-  .object({
-    schemaVersion: z.literal(WINDOW_RESULT_SCHEMA_VERSION),
-    key: z.string().min(1),
-    userId: z.string().min(1),
-    windowStartMs: epochMs,
-    windowEndMs: epochMs,
-    sourcePartition: z.number().int().nonnegative(),
-    count: z.number().int().positive(),
-    countsByType: z.record(z.enum(EVENT_TYPES), z.number().int().nonnegative()),
-    revenueCents: z.number().int().nonnegative(),
-    distinctSessions: z.number().int().positive(),
-    firstEventTimeMs: epochMs,
-    lastEventTimeMs: epochMs,
-    fingerprint: fingerprintJsonSchema,
-    maxIntendedAtMs: epochMs,
-    revision: z.number().int().nonnegative(),
-    closeAtMs: epochMs,
-    watermarkMs: z.number(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
+import type { DlqReasonCode } from '../../contract/side-outputs.js';
 import { WindowAccumulator, type WindowResult } from './aggregate.js';
 import {
   foldChangelog,
@@ -27,7 +28,7 @@ import { windowKey, windowStartMs } from './windows.js';
  *     each batch that adds late events to it re-emits it with revision + 1; then it is closed
  *     (tombstoned in the changelog);
  *   - records that are not valid events go to the DLQ; the watermark advances after every record.
- *   - a control record (control.ts) only raises its partition's max event time: no output of its own.
+ *   - a control record (control.ts; docs/contract.md "End of input") only raises its partition's max event time: no output of its own.
  * Within a batch results are emitted once per window (the last state) at the end of the batch,
  * and changelog entries are coalesced per key. Bad records never throw; the only throw is for a
  * wiring error (a record of an unassigned partition), which leaves the batch half applied: abort
@@ -189,7 +190,7 @@ export class ProcessorCore {
     const decoded = decodeRecord(record.key, record.value, { maxEventTimeAheadMs: this.config.maxEventTimeAheadMs, nowMs });
     if (!decoded.ok) {
       this.watermarks.touch(partition, nowMs);
-      this.toDlq(record, decoded.reason, decoded.identity);
+      this.toDlq(record, decoded.code, decoded.reason, decoded.identity);
       return;
     }
     const { event } = decoded;
@@ -218,7 +219,7 @@ export class ProcessorCore {
         this.windows.add(window);
       } else if (window.partition !== partition) {
         this.watermarks.touch(partition, nowMs);
-        this.toDlq(record, `window ${key} belongs to partition ${window.partition}: the producer's partitioner changed`, event);
+        this.toDlq(record, 'partition-changed', `window ${key} belongs to partition ${window.partition}: the producer's partitioner changed`, event);
         return;
       }
       window.add(event);
@@ -229,12 +230,13 @@ export class ProcessorCore {
     this.advance(nowMs);
   }
 
-  private toDlq(record: SourceRecord, reason: string, identity: { generatorId: string; seq: number } | null): void {
+  private toDlq(record: SourceRecord, code: DlqReasonCode, reason: string, identity: { generatorId: string; seq: number } | null): void {
     this.dlq.push({
       key: record.key,
       value: record.value,
       partition: record.partition,
       offset: record.offset,
+      code,
       reason,
       generatorId: identity?.generatorId ?? null,
       seq: identity?.seq ?? null,

@@ -1,14 +1,17 @@
-import { EVENT_TYPES, validateEvent, type AnalyticsEvent } from '../../workload/event.js';
-import { extractIdentity, type EventIdentity } from '../../verify/identity.js';
+import { DEVICES, EVENT_FIELDS, EVENT_TYPES, type AnalyticsEvent } from '../../contract/event.js';
+import type { DlqReasonCode } from '../../contract/side-outputs.js';
+import { validateEvent } from '../../workload/event.js';
+import { extractIdentity, type EventIdentity } from './identity.js';
 
 /**
- * Turns a raw-events record into an event, or into the reason it must go to the DLQ. Never throws:
- * a poison record must not stall its partition.
+ * Turns a raw-events record into an event, or into the reason it must go to the DLQ
+ * (docs/contract.md, "Validity" and "Dead-letter queue": the checks run in the order of the
+ * reason codes). Never throws: a poison record must not stall its partition.
  */
 
 export type DecodedRecord =
   | { ok: true; event: AnalyticsEvent }
-  | { ok: false; reason: string; identity: EventIdentity | null };
+  | { ok: false; code: DlqReasonCode; reason: string; identity: EventIdentity | null };
 
 export interface DecodeOptions {
   /** Reject events whose eventTime is more than this ahead of nowMs (null: accept any). */
@@ -17,8 +20,8 @@ export interface DecodeOptions {
 }
 
 const TYPES = new Set<string>(EVENT_TYPES);
-const DEVICES = new Set(['desktop', 'mobile', 'tablet']);
-const FIELDS = new Set(['schemaVersion', 'eventId', 'generatorId', 'seq', 'userId', 'sessionId', 'type', 'page', 'device', 'country', 'value', 'eventTime', 'intendedAt', 'pad']);
+const DEVICE_SET = new Set<string>(DEVICES);
+const FIELDS = new Set<string>(EVENT_FIELDS);
 const GENERATOR_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
 function isCount(value: unknown): value is number {
@@ -43,7 +46,7 @@ export function fastValidate(value: unknown): AnalyticsEvent | null {
   if (typeof e.generatorId !== 'string' || !GENERATOR_ID.test(e.generatorId)) return null;
   if (e.eventId !== `${e.generatorId}:${e.seq}`) return null;
   if (!isText(e.userId, 128) || !isText(e.sessionId, 128)) return null;
-  if (typeof e.type !== 'string' || !TYPES.has(e.type) || typeof e.device !== 'string' || !DEVICES.has(e.device)) return null;
+  if (typeof e.type !== 'string' || !TYPES.has(e.type) || typeof e.device !== 'string' || !DEVICE_SET.has(e.device)) return null;
   if (typeof e.page !== 'string' || e.page.length > 512) return null;
   // Exactly two characters whichever way they are counted: no surrogate halves.
   if (typeof e.country !== 'string' || e.country.length !== 2 || /[\ud800-\udfff]/.test(e.country)) return null;
@@ -55,32 +58,33 @@ export function fastValidate(value: unknown): AnalyticsEvent | null {
 }
 
 export function decodeRecord(key: string | null, value: string | null, options: DecodeOptions): DecodedRecord {
-  if (value === null) return { ok: false, reason: 'record has no value', identity: null };
+  if (value === null) return { ok: false, code: 'no-value', reason: 'record has no value', identity: null };
   let decoded: unknown;
   try {
     decoded = JSON.parse(value);
   } catch (error) {
-    return { ok: false, reason: `not JSON: ${(error as Error).message}`, identity: extractIdentity(value) };
+    return { ok: false, code: 'not-json', reason: `not JSON: ${(error as Error).message}`, identity: extractIdentity(value) };
   }
   const fast = fastValidate(decoded);
   let checked: ReturnType<typeof validateEvent>;
   try {
     checked = fast ? { ok: true, event: fast } : validateEvent(decoded);
   } catch (error) {
-    return { ok: false, reason: `validation failed: ${String(error)}`, identity: extractIdentity(value, decoded) };
+    return { ok: false, code: 'invalid-event', reason: `validation failed: ${String(error)}`, identity: extractIdentity(value, decoded) };
   }
-  if (!checked.ok) return { ok: false, reason: `invalid event: ${checked.reason}`, identity: extractIdentity(value, decoded) };
+  if (!checked.ok) return { ok: false, code: 'invalid-event', reason: `invalid event: ${checked.reason}`, identity: extractIdentity(value, decoded) };
   const event = checked.event;
   const identity = { generatorId: event.generatorId, seq: event.seq };
   // All of a user's windows must live on one partition (the one its key hashes to); an event
   // whose key is not its userId could open a second copy of a window on another partition.
   if (key !== event.userId) {
-    return { ok: false, reason: `record key ${JSON.stringify(key)} does not match userId ${JSON.stringify(event.userId)}`, identity };
+    return { ok: false, code: 'key-mismatch', reason: `record key ${JSON.stringify(key)} does not match userId ${JSON.stringify(event.userId)}`, identity };
   }
   if (options.maxEventTimeAheadMs !== null && event.eventTime > options.nowMs + options.maxEventTimeAheadMs) {
     // One event from the far future would raise the watermark and make every other event late.
     return {
       ok: false,
+      code: 'event-time-ahead',
       reason: `eventTime ${event.eventTime} is more than ${options.maxEventTimeAheadMs} ms ahead of processing time ${options.nowMs}`,
       identity,
     };

@@ -1,10 +1,9 @@
-import { z } from 'zod';
-import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
-import { windowResultSchema, type WindowResult } from './aggregate.js';
+import { SIDE_OUTPUT_SCHEMA_VERSION, type DlqReasonCode, type DlqValue, type LateValue } from '../../contract/side-outputs.js';
 
 /**
- * What goes in and out of the processor core, and the wire format of its side outputs
- * (late-events and the DLQ) so that the verifier can read them back.
+ * What goes in and out of the processor core, and the encoding of its side outputs (late-events
+ * and the DLQ) in the contract's format (src/contract/side-outputs.ts, docs/contract.md). The
+ * verifier parses them with its own schemas.
  */
 
 /** A raw-events record as the Kafka adapter hands it over. */
@@ -41,47 +40,12 @@ export interface DlqRecord {
   value: string | null;
   partition: number;
   offset: bigint;
+  code: DlqReasonCode;
   reason: string;
   /** Best-effort identity from the raw text, so the verifier can account for the event. */
   generatorId: string | null;
   seq: number | null;
 }
-
-export const SIDE_OUTPUT_SCHEMA_VERSION = 1 as const;
-
-const offsetText = z.string().regex(/^\d+$/);
-
-/** Value of a late-events record. */
-export const lateValueSchema = z
-  .object({
-    schemaVersion: z.literal(SIDE_OUTPUT_SCHEMA_VERSION),
-    reason: z.string(),
-    sourcePartition: z.number().int().nonnegative(),
-    sourceOffset: offsetText,
-    eventId: z.string(),
-    generatorId: z.string(),
-    seq: z.number().int().nonnegative(),
-    windowKey: z.string(),
-    windowEndMs: z.number().int(),
-    watermarkMs: z.number(),
-    raw: z.string(),
-  })
-  .strict();
-export type LateValue = z.infer<typeof lateValueSchema>;
-
-/** Value of a DLQ record. */
-export const dlqValueSchema = z
-  .object({
-    schemaVersion: z.literal(SIDE_OUTPUT_SCHEMA_VERSION),
-    reason: z.string(),
-    sourcePartition: z.number().int().nonnegative(),
-    sourceOffset: offsetText,
-    generatorId: z.string().nullable(),
-    seq: z.number().int().nonnegative().nullable(),
-    raw: z.string().nullable(),
-  })
-  .strict();
-export type DlqValue = z.infer<typeof dlqValueSchema>;
 
 export function encodeLateValue(record: LateRecord): string {
   const value: LateValue = {
@@ -103,6 +67,7 @@ export function encodeLateValue(record: LateRecord): string {
 export function encodeDlqValue(record: DlqRecord): string {
   const value: DlqValue = {
     schemaVersion: SIDE_OUTPUT_SCHEMA_VERSION,
+    reasonCode: record.code,
     reason: record.reason,
     sourcePartition: record.partition,
     sourceOffset: record.offset.toString(),
@@ -111,37 +76,4 @@ export function encodeDlqValue(record: DlqRecord): string {
     raw: record.value,
   };
   return JSON.stringify(value);
-}
-
-function parseWith<T>(schema: z.ZodType<T>, text: string, what: string): T {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(text);
-  } catch (error) {
-    throw new StreamproofError(ERROR_CODES.INVALID_RESULT, `${what} is not JSON: ${(error as Error).message}`, {
-      hint: `was this ${what} written by the streamproof processor?`,
-      cause: error,
-    });
-  }
-  const parsed = schema.safeParse(decoded);
-  if (!parsed.success) {
-    const reason = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new StreamproofError(ERROR_CODES.INVALID_RESULT, `invalid ${what}: ${reason}`, {
-      hint: `was this ${what} written by this version of the streamproof processor?`,
-    });
-  }
-  return parsed.data;
-}
-
-/** Parses a processed-events value; throws SP_INVALID_RESULT naming every bad field. */
-export function parseWindowResult(text: string): WindowResult {
-  return parseWith(windowResultSchema, text, 'window result') as WindowResult;
-}
-
-export function parseLateValue(text: string): LateValue {
-  return parseWith(lateValueSchema, text, 'late-events value');
-}
-
-export function parseDlqValue(text: string): DlqValue {
-  return parseWith(dlqValueSchema, text, 'DLQ value');
 }

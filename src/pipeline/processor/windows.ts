@@ -1,8 +1,10 @@
 import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
+import { WINDOW_KEY_SEPARATOR } from '../../contract/windows.js';
 
 /**
- * Tumbling event-time windows: [windowStartMs, windowStartMs + windowMs), aligned to the epoch,
- * so every instance (and the verifier) assigns an event to the same window with no shared state.
+ * The processor's window assignment (docs/contract.md, "Windows"): tumbling event-time windows
+ * [windowStartMs, windowStartMs + windowMs), aligned to the epoch, so every instance assigns an
+ * event to the same window with no shared state. The verifier assigns windows by itself.
  */
 
 export function assertWindowMs(windowMs: number): void {
@@ -30,21 +32,5 @@ export function windowEndMs(startMs: number, windowMs: number): number {
 
 /** The window key, also the Kafka key of the result in processed-events: `userId|windowStartMs`. */
 export function windowKey(userId: string, startMs: number): string {
-  return `${userId}|${startMs}`;
-}
-
-/**
- * Splits a window key at its last `|` (a userId may itself contain `|`; the start never does).
- * Throws SP_INVALID_ARGUMENT when the key is not `userId|integer`.
- */
-export function parseWindowKey(key: string): { userId: string; windowStartMs: number } {
-  const bar = key.lastIndexOf('|');
-  const startText = key.slice(bar + 1);
-  const startMs = Number(startText);
-  if (bar <= 0 || !/^-?\d+$/.test(startText) || !Number.isSafeInteger(startMs)) {
-    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `not a window key: ${JSON.stringify(key)}`, {
-      hint: 'window keys are `userId|windowStartMs`, e.g. `user-42|1700000040000`',
-    });
-  }
-  return { userId: key.slice(0, bar), windowStartMs: startMs };
+  return `${userId}${WINDOW_KEY_SEPARATOR}${startMs}`;
 }

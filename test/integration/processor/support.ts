@@ -5,8 +5,9 @@ import { KafkaAdmin } from '../../../src/kafka/admin.js';
 import '../../../src/kafka/processor-io.js';
 import { BatchingProducer } from '../../../src/kafka/producer.js';
 import { readTopicToEnd } from '../../../src/kafka/topic-reader.js';
-import { advanceWatermarkValue, CONTROL_KEY, isControlRecord } from '../../../src/pipeline/processor/control.js';
-import { parseDlqValue, parseLateValue, parseWindowResult } from '../../../src/pipeline/processor/outputs.js';
+import { CONTROL_KEY, formatEndOfInput } from '../../../src/contract/control.js';
+import { isEndOfInput } from '../../../src/verify/control.js';
+import { parseDlqValue, parseLateValue, parseWindowResult } from '../../../src/verify/records.js';
 import type { StackEndpoints } from '../../../src/base/endpoints.js';
 import { provisionTopology } from '../../../src/stack/provision.js';
 import type { Topology } from '../../../src/contract/topology.js';
@@ -102,7 +103,7 @@ export async function sendEndOfInput(stack: StackEndpoints, topic: string, parti
   const producer = new BatchingProducer(stack.kafka, { clientId: 'it-processor-end' });
   try {
     await producer.connect();
-    await Promise.all(Array.from({ length: partitions }, (_, p) => producer.sendToPartition(topic, p, CONTROL_KEY, advanceWatermarkValue(eventTimeMs))));
+    await Promise.all(Array.from({ length: partitions }, (_, p) => producer.sendToPartition(topic, p, CONTROL_KEY, formatEndOfInput(eventTimeMs))));
   } finally {
     await producer.close();
   }
@@ -157,7 +158,7 @@ export async function checkRun(stack: StackEndpoints, topology: Topology, window
     readCommitted: true,
     onRecord: (r) => {
       // Control records are not events (control.ts); the verifier must skip them.
-      if (isControlRecord(r.key, r.value)) control += 1;
+      if (isEndOfInput(r.key, r.value)) control += 1;
       else raw.push({ value: r.value, partition: r.partition, offset: r.offset });
     },
   });

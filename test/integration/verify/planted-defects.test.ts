@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WindowResult } from '../../../src/pipeline/processor/aggregate.js';
-import { encodeLateValue, parseLateValue } from '../../../src/pipeline/processor/outputs.js';
+import { encodeLateValue } from '../../../src/pipeline/processor/outputs.js';
+import { parseLateValue } from '../../../src/verify/records.js';
 import { windowKey, windowStartMs } from '../../../src/pipeline/processor/windows.js';
 import type { StackEndpoints } from '../../../src/base/endpoints.js';
 import type { Topology } from '../../../src/contract/topology.js';
@@ -126,6 +127,10 @@ describe('planted defects against the real stack', () => {
     const tampered: WindowResult = {
       ...plain.result,
       count: plain.result.count - 1,
+      // The rest of the result agrees with the lower count, so only the fingerprint tells.
+      countsByType: { ...plain.result.countsByType, [dropped.type]: plain.result.countsByType[dropped.type] - 1 },
+      revenueCents: plain.result.revenueCents - Math.round((dropped.value ?? 0) * 100),
+      distinctSessions: Math.min(plain.result.distinctSessions, plain.result.count - 1),
       fingerprint: Fingerprint.parse(plain.result.fingerprint).minus(Fingerprint.of([dropped.eventId])).toJSON(),
     };
     const rows = run.results.map((r) => (r === plain ? { ...r, value: JSON.stringify(tampered) } : r));

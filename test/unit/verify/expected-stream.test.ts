@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProcessorCore } from '../../../src/pipeline/processor/core.js';
-import { encodeDlqValue, encodeLateValue, parseDlqValue, parseLateValue } from '../../../src/pipeline/processor/outputs.js';
+import { encodeDlqValue, encodeLateValue } from '../../../src/pipeline/processor/outputs.js';
+import { parseDlqValue, parseLateValue } from '../../../src/verify/records.js';
 import { ExpectedAccumulator, decodeRawValue } from '../../../src/verify/expected-stream.js';
 import { recomputeExpected } from '../../../src/verify/recompute.js';
 import { T0, makeEvent } from '../pipeline/processor/fixtures.js';

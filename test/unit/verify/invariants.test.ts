@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WindowResult } from '../../../src/pipeline/processor/aggregate.js';
-import { advanceWatermarkValue } from '../../../src/pipeline/processor/control.js';
+import { formatEndOfInput } from '../../../src/contract/control.js';
 import { encodeLateValue } from '../../../src/pipeline/processor/outputs.js';
 import { windowKey, windowStartMs } from '../../../src/pipeline/processor/windows.js';
 import { Fingerprint } from '../../../src/verify/fingerprint.js';
@@ -42,7 +42,7 @@ describe('a clean run', () => {
 
   it('skips control records by the processor\'s rule; a look-alike is a malformed record, in the DLQ', () => {
     const world = copyWorld(clean);
-    world.raw.push({ key: '__control', value: advanceWatermarkValue(T0 + 400_000), partition: 1, offset: 998n });
+    world.raw.push({ key: '__control', value: formatEndOfInput(T0 + 400_000), partition: 1, offset: 998n });
     world.raw.push({ key: '__control', value: '{"streamproofControl":"advance-watermark"}', partition: 1, offset: 999n });
     processInto(world);
     const verdict = verifyWorld(world);
@@ -123,6 +123,8 @@ describe('I2 processing', () => {
     const tampered: WindowResult = {
       ...plainResult,
       count: plainResult.count - 1,
+      countsByType: { ...plainResult.countsByType, [dropped.type]: plainResult.countsByType[dropped.type] - 1 },
+      revenueCents: plainResult.revenueCents - Math.round((dropped.value ?? 0) * 100),
       fingerprint: Fingerprint.parse(plainResult.fingerprint).minus(Fingerprint.of([dropped.eventId])).toJSON(),
     };
     const rows = clean.processed.map((r) => (r.key === plainResult.key ? { ...r, value: JSON.stringify(tampered) } : r));
@@ -195,7 +197,8 @@ describe('I2 processing', () => {
   });
 
   it('reports a result for a window no event belongs to', () => {
-    const stray = { ...plainResult, key: 'u99|1700000040000', userId: 'u99', fingerprint: Fingerprint.of(['gen-9:1', 'gen-9:2']).toJSON(), count: 2 };
+    const countsByType = { ...plainResult.countsByType, page_view: 2, purchase: 0 };
+    const stray = { ...plainResult, key: 'u99|1700000040000', userId: 'u99', fingerprint: Fingerprint.of(['gen-9:1', 'gen-9:2']).toJSON(), count: 2, countsByType, revenueCents: 0, distinctSessions: 1 };
     const verdict = verifyWorld(withProcessed(clean, [...clean.processed, { key: stray.key, value: JSON.stringify(stray), partition: 0, offset: 902n }]));
     expect(violationsOf(verdict)).toEqual({ I2: { resultsUnexpected: 2 } });
   });

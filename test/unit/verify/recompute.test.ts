@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProcessorCore } from '../../../src/pipeline/processor/core.js';
-import { encodeDlqValue, encodeLateValue, parseDlqValue, parseLateValue, parseWindowResult } from '../../../src/pipeline/processor/outputs.js';
+import { encodeDlqValue, encodeLateValue } from '../../../src/pipeline/processor/outputs.js';
+import { parseDlqValue, parseLateValue, parseWindowResult } from '../../../src/verify/records.js';
 import type { WindowResult } from '../../../src/pipeline/processor/aggregate.js';
 import { classifyEvents } from '../../../src/verify/classify.js';
 import { Fingerprint } from '../../../src/verify/fingerprint.js';

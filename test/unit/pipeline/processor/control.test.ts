@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { advanceWatermarkValue, CONTROL_KEY, isControlRecord, parseControlRecord } from '../../../../src/pipeline/processor/control.js';
+import { CONTROL_KEY, formatEndOfInput } from '../../../../src/contract/control.js';
+import { parseControlRecord } from '../../../../src/pipeline/processor/control.js';
 import { ProcessorCore } from '../../../../src/pipeline/processor/core.js';
 import { T0, makeEvent, rawRecord, recordOf } from './fixtures.js';
 
@@ -7,13 +8,14 @@ const NOW = T0 + 3_600_000;
 
 describe('control records', () => {
   it('parses the advance-watermark record the runner writes', () => {
-    expect(parseControlRecord(CONTROL_KEY, advanceWatermarkValue(T0 + 90_000))).toEqual({ kind: 'advance-watermark', eventTimeMs: T0 + 90_000 });
-    expect(advanceWatermarkValue(5)).toBe('{"streamproofControl":"advance-watermark","eventTimeMs":5}');
-    expect(isControlRecord(CONTROL_KEY, advanceWatermarkValue(0))).toBe(true);
+    expect(parseControlRecord(CONTROL_KEY, formatEndOfInput(T0 + 90_000))).toEqual({ kind: 'advance-watermark', eventTimeMs: T0 + 90_000 });
+    expect(formatEndOfInput(5)).toBe('{"streamproofControl":"advance-watermark","eventTimeMs":5}');
+    expect(parseControlRecord(CONTROL_KEY, formatEndOfInput(0))).toEqual({ kind: 'advance-watermark', eventTimeMs: 0 });
+    expect(parseControlRecord(CONTROL_KEY, '{"eventTimeMs":1e3,"streamproofControl":"advance-watermark"}')).toEqual({ kind: 'advance-watermark', eventTimeMs: 1000 });
   });
 
   it('treats look-alikes as ordinary records', () => {
-    const good = advanceWatermarkValue(T0);
+    const good = formatEndOfInput(T0);
     expect(parseControlRecord('u1', good)).toBeNull();
     expect(parseControlRecord(CONTROL_KEY, null)).toBeNull();
     expect(parseControlRecord(CONTROL_KEY, '{"streamproofControl":"advance-watermark"')).toBeNull();
@@ -35,7 +37,7 @@ describe('ProcessorCore with control records', () => {
   it('is a watermark observation of its partition only: no result, late or DLQ entry of its own', () => {
     const c = core();
     const out = c.processBatch(
-      [recordOf(makeEvent({ seq: 1, userId: 'u0', eventTime: T0 + 10 }), 0, 2), rawRecord(0, 1, CONTROL_KEY, advanceWatermarkValue(T0 + 70_000))],
+      [recordOf(makeEvent({ seq: 1, userId: 'u0', eventTime: T0 + 10 }), 0, 2), rawRecord(0, 1, CONTROL_KEY, formatEndOfInput(T0 + 70_000))],
       NOW,
     );
     expect(out.results).toEqual([]);
@@ -51,7 +53,7 @@ describe('ProcessorCore with control records', () => {
     const c = core();
     c.processBatch([recordOf(makeEvent({ seq: 1, userId: 'u0', eventTime: T0 + 10 }), 0, 2), recordOf(makeEvent({ seq: 2, userId: 'u1', eventTime: T0 + 20 }), 0, 2)], NOW);
     const end = T0 + 60_000 + 5_000 + 1_000;
-    const out = c.processBatch([rawRecord(0, 1, CONTROL_KEY, advanceWatermarkValue(end)), rawRecord(1, 1, CONTROL_KEY, advanceWatermarkValue(end))], NOW);
+    const out = c.processBatch([rawRecord(0, 1, CONTROL_KEY, formatEndOfInput(end)), rawRecord(1, 1, CONTROL_KEY, formatEndOfInput(end))], NOW);
     expect(out.results.map((r) => [r.key, r.count, r.revision])).toEqual([
       [`u0|${T0}`, 1, 0],
       [`u1|${T0}`, 1, 0],
@@ -65,7 +67,7 @@ describe('ProcessorCore with control records', () => {
   it('makes later events for closed windows late, like any watermark', () => {
     const c = core();
     const end = T0 + 120_000;
-    c.processBatch([rawRecord(0, 0, CONTROL_KEY, advanceWatermarkValue(end)), rawRecord(1, 0, CONTROL_KEY, advanceWatermarkValue(end))], NOW);
+    c.processBatch([rawRecord(0, 0, CONTROL_KEY, formatEndOfInput(end)), rawRecord(1, 0, CONTROL_KEY, formatEndOfInput(end))], NOW);
     const out = c.process(recordOf(makeEvent({ seq: 3, userId: 'u0', eventTime: T0 + 5 }), 1, 2), NOW);
     expect(out.late.map((l) => l.eventId)).toEqual(['gen-1:3']);
     expect(out.results).toEqual([]);

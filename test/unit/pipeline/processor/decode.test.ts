@@ -62,6 +62,7 @@ describe('decodeRecord', () => {
     const bad = JSON.stringify({ ...makeEvent({ seq: 4, userId: 'u0', eventTime: T0 }), page: 7 });
     expect(decodeRecord('u0', bad, options)).toEqual({
       ok: false,
+      code: 'invalid-event',
       reason: 'invalid event: page: Invalid input: expected string, received number',
       identity: { generatorId: 'gen-1', seq: 4 },
     });

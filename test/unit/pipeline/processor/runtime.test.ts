@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Assignment, InputRecord, OutputMessage, TransactionFence } from '../../../../src/kafka/processor-io.js';
 import { FakeClock } from '../../../../src/base/clock.js';
 import type { ChangelogRecord } from '../../../../src/pipeline/processor/changelog.js';
-import { advanceWatermarkValue, CONTROL_KEY } from '../../../../src/pipeline/processor/control.js';
+import { CONTROL_KEY, formatEndOfInput } from '../../../../src/contract/control.js';
 import type { ProcessorInput, ProcessorStateStore } from '../../../../src/pipeline/processor/kafka-ports.js';
 import { parseProcessorRuntimeConfig } from '../../../../src/pipeline/processor/runtime-config.js';
 import { ProcessorRuntime } from '../../../../src/pipeline/processor/runtime.js';
@@ -97,7 +97,7 @@ function stream(): { key: string | null; value: string | null }[] {
     records.push({ key: event.userId, value: JSON.stringify(event) });
   }
   records.splice(5, 0, { key: 'u0', value: '{"broken' });
-  records.push({ key: CONTROL_KEY, value: advanceWatermarkValue(T0 + 300_000) });
+  records.push({ key: CONTROL_KEY, value: formatEndOfInput(T0 + 300_000) });
   return records;
 }
 
