@@ -57,7 +57,7 @@ export function describeAwsTarget(aws: AwsEndpoints): string {
 }
 
 function commonConfig(aws: AwsEndpoints, options: AwsClientOptions) {
-  // The project runs on Node 20 on purpose (DESIGN.md §6); the SDK's multi-line notice that
+  // The project runs on Node 20 on purpose (README.md, Requirements); the SDK's multi-line notice that
   // future SDK versions need Node 22 would otherwise land in every CLI run. Opt-out is the SDK's own.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const env = options.env ?? process.env;

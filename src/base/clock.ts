@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ERROR_CODES, StreamproofError } from './errors.js';
 
 /**
- * The one time source of a process (DESIGN.md §3). Everything that measures or schedules takes a
+ * The one time source of a process (docs/results.md, measurement model). Everything that measures or schedules takes a
  * Clock instead of calling Date.now()/performance.now(), so tests can pin time exactly.
  *
  * - `monoMs()`: monotonic milliseconds (sub-ms resolution) from an arbitrary origin; use it for

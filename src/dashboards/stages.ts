@@ -1,7 +1,7 @@
 import { METRICS, type HistogramDef } from '../metrics/catalog.js';
 
 /**
- * The latency stages of DESIGN.md §3, in pipeline order, as the dashboards show them. Each
+ * The latency stages of docs/results.md (measurement model), in pipeline order, as the dashboards show them. Each
  * stage is exactly one catalog histogram; freshness is shown beside L3.
  */
 export interface LatencyStage {

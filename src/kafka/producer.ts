@@ -3,7 +3,7 @@ import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 
 /**
- * The event producer with the production settings of DESIGN.md §1: acks=all, idempotence on,
+ * The event producer with the production settings (docs/scenarios.md, `producer.*`): acks=all, idempotence on,
  * 3 retries, string keys, JSON values. The Kafka client sends what it is given in one request,
  * so linger/batching is done here: records queue until `batchMaxRecords` or `lingerMs`, then go
  * out as one produce call. Each record's promise resolves when the broker acked its batch.

@@ -21,7 +21,7 @@ export const LATENCY_BUCKETS_SECONDS = [
 
 /**
  * L4 delivery and freshness can legitimately exceed a minute: real Firehose buffers up to 300 s
- * (DESIGN.md §1) and freshness includes the allowed out-of-orderness. Same boundaries as
+ * (docs/stack.md, topology) and freshness includes the allowed out-of-orderness. Same boundaries as
  * latency, extended to 10 min with extra ones around the 300 s buffer interval.
  */
 export const LONG_LATENCY_BUCKETS_SECONDS = [...LATENCY_BUCKETS_SECONDS, 90, 120, 180, 240, 270, 300, 330, 360, 450, 600] as const;

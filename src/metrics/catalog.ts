@@ -60,7 +60,7 @@ const duration = <const L extends string = never>(
   labels: readonly L[] = [],
 ): HistogramDef<L, 'seconds'> => ({ type: 'histogram', name, help, labels, unit: 'seconds', buckets });
 
-/** Invariants the verifier proves (DESIGN.md §4); preset so "0 violations" is visible, not absent. */
+/** Invariants the verifier proves (docs/verification.md); preset so "0 violations" is visible, not absent. */
 export const INVARIANTS = ['I1', 'I2', 'I3'] as const;
 
 export const METRICS = {

@@ -4,7 +4,7 @@ import type { CatalogMetrics } from '../metrics/registry.js';
 import type { KafkaEndpoints } from '../base/endpoints.js';
 
 /**
- * Live latency observers for the stages only a reader can see (DESIGN.md §3):
+ * Live latency observers for the stages only a reader can see (docs/results.md, measurement model):
  *  - L2 ingest: an event is visible in raw-events (read_committed) − its intendedAt
  *  - L3 window: a result is visible in processed-events − the moment its window could close
  *    (window end + out-of-orderness), beside freshness: visible − newest event intendedAt

@@ -21,7 +21,7 @@ export interface CrossCheckResult {
   warnings: ScenarioProblem[];
 }
 
-/** Brokers the native provider can start (DESIGN.md §5: KRaft with static voters). */
+/** Brokers the native provider can start (docs/stack.md: KRaft with static voters). */
 export const NATIVE_BROKER_COUNTS = [1, 3] as const;
 
 function gatesOf(thresholds: ParsedScenario['thresholds']): Array<{ index: number; gate: Gate }> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * L4 delivery latency (DESIGN.md §3): object visible in S3 − result visible in processed-events.
+ * L4 delivery latency (docs/results.md, measurement model): object visible in S3 − result visible in processed-events.
  * Pure: joins what the sink reported (results accepted by Firehose, with the time each became
  * visible to the sink's read_committed consumer) with the S3 objects a reader saw (each with the
  * time of the listing that first showed it). Either side may arrive first.

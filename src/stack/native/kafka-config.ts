@@ -1,7 +1,7 @@
 /**
  * Renders the KRaft configuration of one native Kafka node (pure). Every node is a combined
  * broker+controller with a static quorum (`controller.quorum.voters`), all on 127.0.0.1.
- * Small-machine settings from DESIGN.md §5.
+ * Small-machine settings: docs/stack.md, the native provider.
  */
 export interface KafkaNodeConfigInput {
   nodeId: number;
