@@ -1,7 +1,8 @@
 /**
  * The dated story of one run: setup, warm-up, each load phase, faults, probes, drain and
  * verification, as spans (start and end) or instants. The live view names the open span, the
- * report draws the spans, result.json keeps them, and Grafana reads the phase metric they set.
+ * report draws their phase and fault markers, result.json keeps them, and Grafana reads the phase
+ * metric they set.
  * Pure: times come from the run's clock, never from Date.now() here.
  */
 export type TimelineKind = 'setup' | 'warm-up' | 'load' | 'phase' | 'fault' | 'probe' | 'drain' | 'verify' | 'gate' | 'abort' | 'teardown';

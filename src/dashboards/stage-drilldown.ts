@@ -107,7 +107,7 @@ export function buildStageDrilldown(): dashboard.Dashboard {
   const d = newDashboard(
     STAGE_DRILLDOWN_UID,
     'streamproof — stage drill-down',
-    'One row per latency stage (DESIGN.md §3): percentiles, distribution, share within SLO candidates, per-process p99, and what drives the stage.',
+    'One row per latency stage (docs/results.md, measurement model): percentiles, distribution, share within SLO candidates, per-process p99, and what drives the stage.',
   );
   for (const stage of LATENCY_STAGES) {
     d.withRow(new dashboard.RowBuilder(stage.title));

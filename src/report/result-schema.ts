@@ -28,7 +28,7 @@ export type StageName = (typeof STAGE_NAMES)[number];
 export const STAGE_DESCRIPTIONS: Record<StageName, string> = {
   l1_produce: 'L1 produce: broker ack − intended',
   l2_ingest: 'L2 ingest: visible in raw-events (read_committed) − intended',
-  l3_window: 'L3 window result: visible in processed-events − window close (end + allowed lateness)',
+  l3_window: 'L3 window result: visible in processed-events − window close (end + out-of-orderness)',
   l3_freshness: 'L3 freshness: result visible − newest event intended',
   l4_delivery: 'L4 delivery: object visible in S3 − result visible in processed-events',
   http_ingest: 'HTTP ingest: 2xx response − intended',

@@ -47,7 +47,7 @@ function counterOf(gate: Gate): string | undefined {
 export function crossFieldChecks(s: Sections): CrossCheckResult {
   const errors: ScenarioProblem[] = [];
   const warnings: ScenarioProblem[] = [];
-  const { stack, topology, workload, processor, run, faults, thresholds, ingest, delivery } = s;
+  const { stack, topology, workload, processor, faults, thresholds, ingest, delivery } = s;
 
   if (stack?.provider === 'native' && !(NATIVE_BROKER_COUNTS as readonly number[]).includes(stack.brokers)) {
     errors.push({ path: 'stack.brokers', message: `the native provider runs 1 or 3 brokers, not ${stack.brokers}` });
@@ -69,9 +69,6 @@ export function crossFieldChecks(s: Sections): CrossCheckResult {
   } catch (error) {
     if (!isStreamproofError(error)) throw error;
     errors.push({ path: 'load', message: error.message });
-  }
-  if (loadMs !== undefined && run && run.warmUpMs >= loadMs) {
-    errors.push({ path: 'run.warmUpMs', message: `warm-up ${formatDurationMs(run.warmUpMs)} leaves nothing of the ${formatDurationMs(loadMs)} load to measure` });
   }
   if (loadMs !== undefined && processor && processor.windowMs + processor.outOfOrdernessMs > loadMs) {
     warnings.push({

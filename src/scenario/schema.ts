@@ -99,10 +99,10 @@ const runSchema = z
   .object({
     warmUpMs: durationMs()
       .prefault('10s')
-      .describe('leading part of the load excluded from latency and throughput figures (its events are still verified)'),
+      .describe('a constant load at the schedule\'s opening rate run before the schedule, excluded from latency and throughput figures (its events are still verified)'),
     drainTimeoutMs: durationMs({ minMs: 1_000 })
       .prefault('60s')
-      .describe('after the load ends, how long to wait for results and delivery to catch up before the run is incomplete'),
+      .describe('after the load ends, how long to wait for results and delivery to catch up; past it the run is verified as it stands and counts drainIncomplete = 1'),
   })
   .strict()
   .prefault({})

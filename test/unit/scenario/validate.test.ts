@@ -85,7 +85,6 @@ describe('checkScenario', () => {
     expect(problemsOf(input)).toEqual([
       'topology.replicationFactor: 3 exceeds the 1 broker(s) of the stack',
       'processor.instances: 6 instances exceed the 4 partitions of raw-events (the extra ones would sit idle)',
-      'run.warmUpMs: warm-up 2m leaves nothing of the 2m load to measure',
       'faults.0.atMs: 3m is at or after the end of the 2m load: the fault would never fire',
       'faults.0.broker: broker 1 does not exist (the stack has 1, numbered from 0)',
       'faults.1.instance: instance 6 does not exist (6 instances, numbered from 0)',
