@@ -3,6 +3,7 @@ import { LatencyHistogram } from '../../metrics/histogram.js';
 import { IngestLedger } from '../../pipeline/ingest/ingest-ledger.js';
 import { runHttpIngest, type HttpIngestSummary } from '../../pipeline/ingest/http-ingest.js';
 import type { IngestDriver } from '../registry.js';
+import { commonIngestOptions } from './common.js';
 
 /**
  * HTTP ingest: the generator POSTs NDJSON batches to the collector on 127.0.0.1, which produces
@@ -48,15 +49,7 @@ export const httpIngest: IngestDriver<'http', typeof schema> = {
       return { latencies: { http_ingest: recording.ingestLatency, schedule_lag: recording.sendLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed } };
     };
     const done = runHttpIngest({
-      endpoints: ctx.endpoints,
-      topic: ctx.topology.names.raw,
-      schedule: load.schedule,
-      generatorConfig: { ...load.workload, generatorId: load.generatorId },
-      clock: ctx.clock,
-      signal: ctx.signal,
-      startEpochMs: load.startEpochMs,
-      metrics: ctx.registry.metrics,
-      producerTuning: load.producerTuning,
+      ...commonIngestOptions(ctx, load),
       batchSize: config.batchSize,
       connections: config.connections,
       clientId: `${ctx.shortId}.collector`,

@@ -3,6 +3,7 @@ import { LatencyHistogram } from '../../metrics/histogram.js';
 import { IngestLedger } from '../../pipeline/ingest/ingest-ledger.js';
 import { runKafkaIngest } from '../../pipeline/ingest/kafka-ingest.js';
 import type { IngestDriver } from '../registry.js';
+import { commonIngestOptions } from './common.js';
 
 /**
  * Kafka ingest: the open-loop generator produces straight to raw-events through the batching
@@ -25,15 +26,7 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
       return { latencies: { l1_produce: recording.ackLatency, schedule_lag: recording.scheduleLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed } };
     };
     const done = runKafkaIngest({
-      endpoints: ctx.endpoints,
-      topic: ctx.topology.names.raw,
-      schedule: load.schedule,
-      generatorConfig: { ...load.workload, generatorId: load.generatorId },
-      clock: ctx.clock,
-      signal: ctx.signal,
-      startEpochMs: load.startEpochMs,
-      metrics: ctx.registry.metrics,
-      producerTuning: load.producerTuning,
+      ...commonIngestOptions(ctx, load),
       clientId: `${ctx.shortId}.ingest`,
       recording,
       onLagWarning: (w) => ctx.log(`warning: the load generator is behind its schedule (${JSON.stringify(w)}): figures show it as schedule lag`),

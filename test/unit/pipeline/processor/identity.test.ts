@@ -24,6 +24,13 @@ describe('processor: event identity for DLQ records, best effort', () => {
     expect(extractIdentity('{"generatorId":"g","seq":2}', { other: true })).toEqual({ generatorId: 'g', seq: 2 });
   });
 
+  it('scans past white space around the colon and refuses escaped or over-long values', () => {
+    expect(extractIdentity('{ "generatorId" : "gen-4" ,\n "seq" :\t12, "type": ')).toEqual({ generatorId: 'gen-4', seq: 12 });
+    expect(extractIdentity('{"generatorId":"ge\\"n","seq":1,')).toBeNull();
+    expect(extractIdentity('{"generatorId":"g","seq":12345678901234567,')).toBeNull();
+    expect(extractIdentity('{"generatorId":"g","seq":3e2,')).toBeNull();
+  });
+
   it('ignores seqs that no bitmap could hold', () => {
     expect(identityOf({ generatorId: 'g', seq: 2 ** 31 })).toBeNull();
   });
