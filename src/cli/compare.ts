@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
-import { compareResults, parseTolerances, renderCompareMarkdown, type TolerancesInput } from '../report/compare.js';
+import { renderCompareMarkdown } from '../report/compare-markdown.js';
+import { compareResults, parseTolerances, type TolerancesInput } from '../report/compare.js';
 import { readResult } from '../report/result-schema.js';
 import { writeFileAtomic } from '../report/write.js';
 import { EXIT } from '../base/exit-codes.js';

@@ -4,7 +4,6 @@ import { STAGE_NAMES, type CompletedResult, type RunResult, type StageStats } fr
 
 export { DEFAULT_TOLERANCES, parseTolerances, tolerancesSchema } from './compare-tolerances.js';
 export type { Tolerances, TolerancesInput } from './compare-tolerances.js';
-export { renderCompareMarkdown } from './compare-markdown.js';
 
 /**
  * Baseline vs current, metric by metric, judged against explicit tolerances (the regression

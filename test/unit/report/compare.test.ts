@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, StreamproofError } from '../../../src/base/errors.js';
-import { compareResults, DEFAULT_TOLERANCES, parseTolerances, renderCompareMarkdown, type CompareRow } from '../../../src/report/compare.js';
+import { renderCompareMarkdown } from '../../../src/report/compare-markdown.js';
+import { compareResults, DEFAULT_TOLERANCES, parseTolerances, type CompareRow } from '../../../src/report/compare.js';
 import type { CompletedResult } from '../../../src/report/result-schema.js';
 import { completedResultFixture, failedResultFixture, incompleteResultFixture, stageFixture } from '../../fixtures/report/result-fixture.js';
 
