@@ -2,7 +2,7 @@ import * as hdr from 'hdr-histogram-js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 
 /**
- * The only importer of hdr-histogram-js (STYLE.md §2). Everything else sees LatencyHistogram:
+ * The only importer of hdr-histogram-js (docs/architecture.md: one module owns each external system). Everything else sees LatencyHistogram:
  * latencies in milliseconds, stored as integer microseconds so sub-millisecond stages keep
  * their precision.
  *

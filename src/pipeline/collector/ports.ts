@@ -1,7 +1,7 @@
 /**
  * The small interfaces the collector talks to. The Kafka side (an idempotent producer behind an
  * adapter in src/kafka/) implements EventSinkPort; metrics (src/metrics/) implement the recorders.
- * Measurement stays outside the sink port (STYLE.md 3): the collector takes every timing itself.
+ * Measurement stays outside the sink port: the collector takes every timing itself, so no sink can bias it.
  */
 
 /** One Kafka record as the collector hands it over: string key, JSON value. */
