@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ProcessIdentity } from '../process/identity.js';
 import type { ProducerTuning } from '../kafka/producer.js';
 import type { GeneratorConfigInput } from '../workload/generator.js';
 import type { Schedule } from '../workload/schedule.js';
@@ -65,6 +66,8 @@ export interface ProcessorFleet {
   /** Graceful stop of every instance. */
   stop(): Promise<void>;
   report(): StageReport;
+  /** The instances' processes running now, PID with start time (resource sampling); [] when the kind runs none of ours. */
+  processes(): ProcessIdentity[];
 }
 
 export interface ProcessorDriver<K extends string = string, S extends KindSchema<K> = KindSchema<K>> extends DriverBase<K, S> {

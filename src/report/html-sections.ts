@@ -1,4 +1,5 @@
 import { escapeHtml as esc, flattenForDisplay, formatMs, formatNumber, formatWithUnit, environmentRows } from './format.js';
+import { resourcesView } from './resources-view.js';
 import { STAGE_DESCRIPTIONS, STAGE_NAMES, type RunResult } from './result-schema.js';
 
 /** Server-rendered HTML tables of report.html: readable with scripts off. Every text is escaped. */
@@ -33,6 +34,17 @@ export function latencyHtml(result: RunResult): string {
   });
   if (rows.length === 0) return '<p class="muted">No stage was measured.</p>';
   return table(['stage', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean'], rows, 'num');
+}
+
+export function resourcesHtml(result: RunResult): string {
+  if (!result.resources) return '<p class="muted">No resource figures recorded in this run.</p>';
+  const view = resourcesView(result.resources);
+  const roles = view.roleRows.length > 0
+    ? table(view.roleHeader, view.roleRows.map(([role = '', ...cells]) => [`<code>${esc(role)}</code>`, ...cells.map(esc)]), 'num')
+    : '<p class="muted">No process of the run was sampled.</p>';
+  const machine = table(['machine', ''], view.machineRows.map(([k, v]) => [esc(k), esc(v)]), 'num');
+  const warning = view.warning ? `<p class="bad" id="noise-warning">${esc(view.warning)}</p>` : '';
+  return `<p class="muted">${esc(view.howToRead)}</p>${warning}<div class="grid"><div>${roles}</div><div>${machine}</div></div>`;
 }
 
 export function invariantsHtml(result: RunResult): string {

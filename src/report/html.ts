@@ -1,6 +1,6 @@
 import { escapeHtml as esc } from './format.js';
 import { REPORT_SCRIPT } from './html-script.js';
-import { countersHtml, deliveryHtml, environmentHtml, errorsHtml, gatesHtml, invariantsHtml, latencyHtml, ratesHtml } from './html-sections.js';
+import { countersHtml, deliveryHtml, environmentHtml, errorsHtml, gatesHtml, invariantsHtml, latencyHtml, ratesHtml, resourcesHtml } from './html-sections.js';
 import { overallOutcome } from './outcome.js';
 import type { RunResult } from './result-schema.js';
 
@@ -91,6 +91,7 @@ export function renderReportHtml(result: RunResult, chartJsSource: string): stri
 <section><h2>Rates</h2>${ratesHtml(result)}</section>
 <section><h2>Over time</h2>${chartsHtml(result)}</section>
 <section><h2>Latency per stage</h2>${latencyHtml(result)}</section>
+<section id="resources"><h2>Resources and noise</h2>${resourcesHtml(result)}</section>
 <section><h2>Invariants</h2>${invariantsHtml(result)}</section>
 <section><h2>Gates</h2>${gatesHtml(result)}</section>
 <div class="grid">

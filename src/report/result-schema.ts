@@ -164,6 +164,44 @@ export const gateOutcomeSchema = z
   .strict();
 export type GateOutcome = z.infer<typeof gateOutcomeSchema>;
 
+/** Who a process belongs to, for the resources section: the harness itself and what it started or uses. */
+export const RESOURCE_ROLES = ['harness', 'processors', 'brokers', 'moto', 'prometheus'] as const;
+export type ResourceRole = (typeof RESOURCE_ROLES)[number];
+
+export const roleResourcesSchema = z
+  .object({
+    /** CPU time (user + system) the role's processes spent during the sampled span, seconds. */
+    cpuSeconds: nonNegative,
+    /** Highest sum of the role's resident memory over the samples, bytes. */
+    peakRssBytes: z.int().nonnegative(),
+    /** Every PID seen in the role (a restarted processor adds one). */
+    pids: z.array(z.int().positive()),
+  })
+  .strict();
+export type RoleResources = z.infer<typeof roleResourcesSchema>;
+
+/** What the run's own processes cost and how busy the machine was (docs/results.md, resources). */
+export const resourcesSchema = z
+  .object({
+    /** Roles the run could see; one absent for a compose or external stack (not our processes). */
+    roles: z.partialRecord(z.enum(RESOURCE_ROLES), roleResourcesSchema),
+    machine: z
+      .object({
+        cores: z.int().positive(),
+        /** Over the samples; null when /proc/loadavg could not be read. */
+        loadAverage1m: z.object({ min: nonNegative, mean: nonNegative, max: nonNegative }).strict().nullable(),
+        /** % of all cores' time over the sampled span; null with fewer than two /proc/stat readings. */
+        stealPct: nonNegative.nullable(),
+        busyPct: nonNegative.nullable(),
+      })
+      .strict(),
+    sampleIntervalMs: z.int().positive(),
+    /** From the first sample to the last: the span the CPU figures cover. */
+    sampledMs: z.int().nonnegative(),
+  })
+  .strict();
+export type Resources = z.infer<typeof resourcesSchema>;
+
 const opaqueObject = z.record(z.string(), z.unknown());
 
 /** One dated event of the run's timeline (src/base/timeline.ts): a span, or an instant when endEpochMs is null. */
@@ -201,6 +239,8 @@ const baseShape = {
   /** Setup, warm-up, phases, faults, drain, verification, teardown: when each began and ended. Absent in results written before it existed. */
   timeline: z.array(timelineEventSchema).default([]),
   errors: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).strict()),
+  /** Resource use and machine noise over the run. Absent in results written before it existed, or when sampling never started. */
+  resources: resourcesSchema.optional(),
 };
 
 export const completedResultSchema = z.object({ ...baseShape, state: z.literal('completed'), verdict: verdictSchema }).strict();

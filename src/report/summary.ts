@@ -1,5 +1,6 @@
 import { escapeMarkdownCell, flattenForDisplay, formatMs, formatNumber, formatWithUnit, markdownTable, environmentRows } from './format.js';
 import { overallOutcome } from './outcome.js';
+import { resourcesView } from './resources-view.js';
 import { STAGE_NAMES, type RunResult } from './result-schema.js';
 
 /**
@@ -48,6 +49,21 @@ function latencySection(result: RunResult): string[] {
   });
   if (rows.length === 0) return ['## Latency per stage', '', '_No stage was measured._'];
   return ['## Latency per stage', '', markdownTable(['stage', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean'], rows)];
+}
+
+function resourcesSection(result: RunResult): string[] {
+  if (!result.resources) return ['## Resources and noise', '', '_No resource figures recorded in this run._'];
+  const view = resourcesView(result.resources);
+  return [
+    '## Resources and noise',
+    '',
+    view.howToRead,
+    '',
+    ...(view.warning ? [`**${view.warning}**`, ''] : []),
+    view.roleRows.length > 0 ? markdownTable(view.roleHeader, view.roleRows) : '_No process of the run was sampled._',
+    '',
+    markdownTable(['machine', ''], view.machineRows),
+  ];
 }
 
 function invariantsSection(result: RunResult): string[] {
@@ -133,6 +149,7 @@ export function renderSummaryMarkdown(result: RunResult): string {
     ],
     ratesSection(result),
     latencySection(result),
+    resourcesSection(result),
     invariantsSection(result),
     gatesSection(result),
     countersSection(result),

@@ -9,6 +9,7 @@ import {
   RESULT_SCHEMA_VERSION,
   type Environment,
   type Marker,
+  type Resources,
   type RunResult,
   type StageName,
   type StageStats,
@@ -48,6 +49,8 @@ export interface AssembleInput {
   verification: PipelineVerification | null;
   timeline: readonly TimelineEvent[];
   errors: readonly RunError[];
+  /** The resource sampler's figures (src/runner/resources.ts); null when it never started. */
+  resources: Resources | null;
 }
 
 function stageStats(h: LatencyHistogram | undefined): StageStats | undefined {
@@ -164,6 +167,7 @@ export function assembleResult(input: AssembleInput): RunResult {
     delivery: verification?.delivery ?? { observed: null, modelled: null },
     timeline: [...input.timeline],
     errors: [...input.errors],
+    ...(input.resources ? { resources: input.resources } : {}),
   };
   const state = input.abort?.kind === 'gate' ? 'aborted' : 'completed';
   const subject = { state, stages, counters, rates, verdict: verification?.verdict ?? null } as const;

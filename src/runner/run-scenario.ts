@@ -11,6 +11,7 @@ import { watchAbortGates } from './live-gates.js';
 import { startLoad, type LoadStep } from './load.js';
 import type { Observers } from './observers.js';
 import { startProgress } from './progress-view.js';
+import { startResourceSampler, type ResourceSampler } from './resources.js';
 import { assembleResult } from './result-assembly.js';
 import { openStack, provisionRunTopology, startRunnerMetrics } from './setup.js';
 import { startRunObservers, startStages, type RunningStages } from './stages.js';
@@ -45,6 +46,7 @@ interface RunFindings {
   warmUpReport: StageReport | null;
   drain: DrainOutcome | null;
   verification: PipelineVerification | null;
+  resources: ResourceSampler | null;
 }
 
 /** Leaves margin for the first sends after processors, sink and observers are up. */
@@ -101,7 +103,7 @@ async function finishPipeline(ctx: RunContext, found: RunFindings): Promise<void
 
 export async function runScenario(options: RunScenarioOptions): Promise<RunScenarioOutcome> {
   const ctx = new RunContext({ scenario: options.scenario, clock: systemClock(), signal: options.signal, log: options.log });
-  const found: RunFindings = { stages: null, observers: null, load: null, reports: [], warmUpReport: null, drain: null, verification: null };
+  const found: RunFindings = { stages: null, observers: null, load: null, reports: [], warmUpReport: null, drain: null, verification: null, resources: null };
   let failure: unknown = null;
   ctx.log(`run ${ctx.runId}`);
   try {
@@ -110,6 +112,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     await startRunnerMetrics(ctx);
     await provisionRunTopology(ctx, options.keepData);
     found.stages = await startStages(ctx, () => found.load?.startEpochMs ?? Number.POSITIVE_INFINITY);
+    found.resources = await startResourceSampler(ctx, found.stages.fleet);
     setup.end();
 
     await runLoadStep(ctx, found);
@@ -141,6 +144,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     verification: found.verification,
     timeline: ctx.timeline.events(),
     errors: ctx.errors,
+    // Stopped by its cleanup in ctx.close() above.
+    resources: found.resources?.summary() ?? null,
   });
   const written = await writeResultFiles(result, options.resultsDir ? { resultsDir: options.resultsDir } : {});
   return { result, written };

@@ -59,6 +59,7 @@ export const builtinProcessor: ProcessorDriver<'builtin', typeof schema> = {
         await children.restart(instance);
       },
       stop: () => children.stop(),
+      processes: () => Array.from({ length: children.count }, (_, i) => children.identity(i)).filter((id) => id !== null),
       report: () => {
         const counters: Record<string, number> = {};
         if (restarts > 0) counters.processorRestarts = restarts;

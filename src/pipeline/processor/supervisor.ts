@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
+import type { ProcessIdentity } from '../../process/identity.js';
 import { ProcessRegistry } from '../../process/registry.js';
 import { signalProcess } from '../../process/signal.js';
 import { spawnChild, type ChildExit, type ChildHandle } from '../../process/spawn-child.js';
@@ -40,6 +41,8 @@ export interface ProcessorFleet {
   readonly groupId: string;
   readonly logDir: string;
   pid(index: number): number | null;
+  /** The running child's PID with its start time (null when it is not running): what resource sampling reads. */
+  identity(index: number): ProcessIdentity | null;
   /** The child's last status line (null before the first). */
   status(index: number): ProcessorStatus | null;
   /** Sends a signal to that child's PID (default SIGKILL); no-op if it is not running. */
@@ -163,6 +166,7 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
     groupId: processorNames(config.processor).groupId,
     logDir,
     pid: (index) => (children[index] && !children[index]?.exited ? (children[index]?.handle.identity.pid ?? null) : null),
+    identity: (index) => (children[index] && !children[index]?.exited ? (children[index]?.handle.identity ?? null) : null),
     status: (index) => children[index]?.status ?? null,
     kill,
     exited: async (index) => (children[index] ? children[index]!.handle.exit : null),

@@ -55,4 +55,20 @@ describe('renderReportHtml', () => {
     expect(html).toContain('run <code>&#60;img onerror=x&#62;</code>');
     expect(html).not.toContain('<img');
   });
+
+  it('shows resources and noise beside the latency table, escaped, with how to read it', () => {
+    const html = renderReportHtml(completedResultFixture(), FAKE_CHART_JS);
+    const at = html.indexOf('<h2>Resources and noise</h2>');
+    expect(at).toBeGreaterThan(html.indexOf('<h2>Latency per stage</h2>'));
+    expect(at).toBeLessThan(html.indexOf('<h2>Invariants</h2>'));
+    expect(html).toContain('<tr><td><code>processors</code></td><td>61.2</td><td>51%</td><td>360 MiB</td><td>3</td></tr>');
+    expect(html).toContain('<tr><td>load average (1 min): min / mean / max</td><td>1.1 / 1.85 / 2.6</td></tr>');
+    expect(html).toContain('<p class="bad" id="noise-warning">Noisy run: load reached 2.6 on 2 cores: latencies include waiting for CPU.</p>');
+    expect(html).toContain('A load average above the core count (2) means runnable tasks waited for a CPU');
+    const quiet = completedResultFixture();
+    quiet.resources!.machine.loadAverage1m = { min: 0.1, mean: 0.3, max: 0.9 };
+    expect(renderReportHtml(quiet, FAKE_CHART_JS)).not.toContain('noise-warning');
+    const { resources: _r, ...old } = completedResultFixture();
+    expect(renderReportHtml(old, FAKE_CHART_JS)).toContain('<p class="muted">No resource figures recorded in this run.</p>');
+  });
 });

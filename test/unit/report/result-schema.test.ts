@@ -43,6 +43,17 @@ describe('parseResult', () => {
     expect(message(() => parseResult({ ...completedResultFixture(), scenario: { name: '../etc', resolved: {} } }))).toContain('scenario.name:');
   });
 
+  it('resources are optional (older files stay valid) and strict when present', () => {
+    const { resources: _r, ...old } = completedResultFixture();
+    expect(parseResult(JSON.parse(JSON.stringify(old))).resources).toBeUndefined();
+    const bad = JSON.parse(JSON.stringify(completedResultFixture()));
+    bad.resources.roles.brokers.cpuSeconds = -1;
+    expect(message(() => parseResult(bad))).toContain('resources.roles.brokers.cpuSeconds:');
+    const unknownRole = JSON.parse(JSON.stringify(completedResultFixture()));
+    unknownRole.resources.roles.grafana = unknownRole.resources.roles.moto;
+    expect(message(() => parseResult(unknownRole))).toContain('resources.roles');
+  });
+
   it('says which schemaVersion it found', () => {
     expect(message(() => parseResult({ ...completedResultFixture(), schemaVersion: 2 }, 'r.json'))).toBe('r.json: schemaVersion is 2, this streamproof reads version 1');
     const { schemaVersion: _s, ...none } = completedResultFixture();

@@ -64,4 +64,29 @@ describe('renderSummaryMarkdown', () => {
     const result: CompletedResult = { ...base, gates: [{ ...base.gates[0]!, message: 'a | b' }] };
     expect(renderSummaryMarkdown(result)).toContain('| a \\| b |');
   });
+
+  it('shows resources and noise after the latency table, with how to read it and a warning when load exceeds the cores', () => {
+    const markdown = renderSummaryMarkdown(completedResultFixture());
+    const lines = markdown.split('\n');
+    const at = lines.indexOf('## Resources and noise');
+    expect(at).toBeGreaterThan(lines.indexOf('## Latency per stage'));
+    expect(at).toBeLessThan(lines.indexOf('## Invariants'));
+    expect(lines).toContain('| role | CPU s | CPU % of one core | peak RSS | PIDs |');
+    expect(lines).toContain('| harness | 54.3 | 45.2% | 310 MiB | 1 |');
+    expect(lines).toContain('| brokers | 72 | 60% | 2.1 GiB | 3 |');
+    expect(lines).toContain('| load average (1 min): min / mean / max | 1.1 / 1.85 / 2.6 |');
+    expect(lines).toContain('| CPU steal | 0.8% |');
+    expect(markdown).toContain('A load average above the core count (2) means runnable tasks waited for a CPU, so the latencies above include that wait');
+    expect(lines).toContain('**Noisy run: load reached 2.6 on 2 cores: latencies include waiting for CPU.**');
+  });
+
+  it('leaves out absent roles, warns of steal, and says when no resources were recorded', () => {
+    const base = completedResultFixture();
+    const resources = { ...base.resources!, roles: { harness: base.resources!.roles.harness! }, machine: { ...base.resources!.machine, loadAverage1m: { min: 0.2, mean: 0.5, max: 1.4 }, stealPct: 12.25 } };
+    const markdown = renderSummaryMarkdown({ ...base, resources });
+    expect(markdown).not.toContain('| brokers |');
+    expect(markdown).toContain('**Noisy run: steal was 12.3%: other guests took CPU from this machine.**');
+    const { resources: _r, ...old } = base;
+    expect(renderSummaryMarkdown(old)).toContain('## Resources and noise\n\n_No resource figures recorded in this run._');
+  });
 });

@@ -57,6 +57,7 @@ function input(overrides: Partial<AssembleInput>): AssembleInput {
     verification: null,
     timeline: timeline.events(),
     errors: [],
+    resources: null,
     ...overrides,
   };
 }
@@ -93,5 +94,17 @@ describe('assembleResult', () => {
     const failed = assembleResult(input({ failure: new Error('broker down') }));
     expect(failed.state).toBe('failed');
     expect(failed.state === 'failed' && failed.reason).toBe('broker down');
+  });
+
+  it('puts the resources in the result whatever its state, and leaves the section out without them', () => {
+    const resources = {
+      roles: { harness: { cpuSeconds: 1.5, peakRssBytes: 150_000_000, pids: [42] } },
+      machine: { cores: 2, loadAverage1m: { min: 0.5, mean: 1.2, max: 2.5 }, stealPct: 0.4, busyPct: 61 },
+      sampleIntervalMs: 1_000,
+      sampledMs: 10_000,
+    };
+    expect(assembleResult(input({ reports: [ingestReport('kafka', 'l1_produce')], resources })).resources).toEqual(resources);
+    expect(assembleResult(input({ failure: new Error('broker down'), resources })).resources).toEqual(resources);
+    expect('resources' in assembleResult(input({}))).toBe(false);
   });
 });
