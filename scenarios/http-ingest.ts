@@ -33,5 +33,7 @@ export default defineScenario({
     'p99(l2) < 1s',
     'p99(l3) < 10s',
     'achievedRate >= 0.98 * target',
+    'p99(lag) < 100ms',
+    'onTimeShare >= 0.99',
   ],
 });

@@ -34,5 +34,7 @@ export default defineScenario({
     'late <= 6%',
     'dlq >= 0.5%',
     'p99(l3) < 10s',
+    'p99(lag) < 100ms',
+    'onTimeShare >= 0.99',
   ],
 });

@@ -36,6 +36,8 @@ export default defineScenario({
     'p99(l3) < 10s',
     'p99(l4) < 30s',
     'achievedRate >= 0.98 * target',
+    'p99(lag) < 250ms',
+    'onTimeShare >= 0.98',
     'lagRecoveryS <= 60',
   ],
 });

@@ -35,5 +35,7 @@ export default defineScenario({
     'p99(l1) < 1s',
     'p99(l3) < 5s',
     'achievedRate >= 0.95 * target',
+    'p99(lag) < 100ms',
+    'onTimeShare >= 0.99',
   ],
 });

@@ -36,6 +36,8 @@ export default defineScenario({
     'p99(l1) < 2s',
     'p99(l3) < 20s',
     'achievedRate >= 0.95 * target',
+    'p99(lag) < 500ms',
+    'onTimeShare >= 0.95',
     'lagRecoveryS <= 60',
   ],
 });

@@ -35,5 +35,7 @@ export default defineScenario({
     'p99(l3) < 5s',
     'p99(l4) < 10s',
     'achievedRate >= 0.98 * target',
+    'p99(lag) < 100ms',
+    'onTimeShare >= 0.99',
   ],
 });

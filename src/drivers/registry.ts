@@ -30,6 +30,8 @@ export interface IngestLoad {
   startEpochMs: number;
   workload: Omit<GeneratorConfigInput, 'generatorId'>;
   producerTuning: ProducerTuning;
+  /** run.onTimeMs: an event handed to the transport within this many ms of its intended time is on time, else late. */
+  onTimeMs: number;
 }
 
 export interface IngestRun {

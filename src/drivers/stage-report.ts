@@ -13,10 +13,12 @@ export interface StageReport {
   /** The driver kind that produced it (kafka, http, builtin ...), for the record only. */
   kind: string;
   latencies: Partial<Record<StageName, LatencyHistogram>>;
-  /** Named counters (scheduled, sent, acked, failed, malformed, ...; docs/results.md). */
+  /** Named counters (scheduled, sent, acked, failed, malformed, onTime, sentLate, onTimeAcked, ...; docs/results.md). */
   counters: Record<string, number>;
   /** Events the stage completed per epoch second (ingest: acknowledged events). */
   ratePerSecond: RatePerSecond[];
+  /** Ingest only: events sent per epoch second (by the second of sending), on time and late against run.onTimeMs. */
+  sendsPerSecond?: SendsPerSecond[];
   /** The stage's ledger of event outcomes (ingest), the verifier's evidence; null otherwise. */
   ledger: IngestLedger | null;
 }
@@ -24,6 +26,12 @@ export interface StageReport {
 export interface RatePerSecond {
   epochS: number;
   events: number;
+}
+
+export interface SendsPerSecond {
+  epochS: number;
+  onTime: number;
+  late: number;
 }
 
 /** Figures of a stage while it runs, for the live view and abortOnFail gates. */

@@ -24,10 +24,12 @@ export function formatMs(ms: number): string {
   return `${Math.floor(totalS / 60)} min ${totalS % 60} s`;
 }
 
-/** A value with its unit: latency in ms goes through formatMs, the rest is `<n> <unit>`. */
+/** A value with its unit: latency in ms goes through formatMs, a fraction is a bare number, the rest is `<n> <unit>`. */
 export function formatWithUnit(value: number | null, unit: string): string {
   if (value === null) return '—';
   if (unit === 'ms') return formatMs(value);
+  // A share (onTimeShare): four decimals, so 0.9851 is not shown as 0.99 next to a 0.99 threshold.
+  if (unit === 'fraction') return formatNumber(value, 4);
   return `${formatNumber(value)} ${unit}`;
 }
 

@@ -12,7 +12,8 @@ import { COUNTER_NAMES, STAGE_NAMES, type CounterName, type StageName } from './
  *   unit     := "ms" | "s" | "%"
  *
  * Every value is converted at parse time into the metric's own unit (ms for latency, events/s
- * for the rate, seconds for *S counters, events otherwise), so evaluation is unit-free.
+ * for the rate, seconds for *S counters, a fraction 0..1 for *Share counters, events otherwise),
+ * so evaluation is unit-free.
  */
 
 export const GATE_OPS = ['<', '<=', '>', '>=', '==', '!='] as const;
@@ -26,6 +27,7 @@ export const STAGE_ALIASES: Readonly<Record<string, StageName>> = {
   freshness: 'l3_freshness',
   l4: 'l4_delivery',
   http: 'http_ingest',
+  lag: 'schedule_lag',
 };
 
 export type GateMetric =
@@ -57,15 +59,15 @@ export interface GateSpec {
   abortOnFail?: boolean;
 }
 
-type MetricUnit = 'ms' | 'events/s' | 'events' | 's';
+type MetricUnit = 'ms' | 'events/s' | 'events' | 's' | 'fraction';
 
 export function metricUnit(metric: GateMetric): MetricUnit {
   if (metric.kind === 'achievedRate') return 'events/s';
-  if (metric.kind === 'counter') return metric.name.endsWith('S') ? 's' : 'events';
+  if (metric.kind === 'counter') return metric.name.endsWith('Share') ? 'fraction' : metric.name.endsWith('S') ? 's' : 'events';
   return 'ms';
 }
 
-const UNITS_FOR: Record<MetricUnit, string> = { ms: 'ms, s', s: 's, ms', events: '%', 'events/s': '%, * target' };
+const UNITS_FOR: Record<MetricUnit, string> = { ms: 'ms, s', s: 's, ms', events: '%', 'events/s': '%, * target', fraction: '%' };
 
 class Scanner {
   pos = 0;
@@ -175,11 +177,12 @@ function parseThreshold(scanner: Scanner, metric: GateMetric): GateThreshold {
   if (suffix === '%') {
     if (unit === 'events/s') return { kind: 'ofTarget', factor: cleanScaled(value / 100) };
     if (unit === 'events') return { kind: 'ofScheduled', fraction: cleanScaled(value / 100) };
+    if (unit === 'fraction') return { kind: 'absolute', value: cleanScaled(value / 100) };
     scanner.fail(`a unit of time (ms, s) or none: % does not apply to a value in ${unit}`, unitAt);
   }
   if (unit === 'ms') return { kind: 'absolute', value: suffix === 's' ? cleanScaled(value * 1000) : value };
   if (unit === 's') return { kind: 'absolute', value: suffix === 'ms' ? cleanScaled(value / 1000) : value };
-  return scanner.fail(`${unit === 'events/s' ? '%, `* target`' : '%'} or no unit: ${suffix} does not apply to a value in ${unit}`, unitAt);
+  return scanner.fail(`${unit === 'events/s' ? '%, `* target`' : '%'} or no unit: ${suffix} does not apply to a ${unit === 'fraction' ? 'fraction' : `value in ${unit}`}`, unitAt);
 }
 
 /**

@@ -94,10 +94,15 @@ export const REPORT_SCRIPT = String.raw`
 
   var drawn = 0;
   if (rows.length > 0) {
-    drawn += draw('chart-rate', [
+    var rateSets = [
       dataset('target', '#888888', series(function (r) { return r.targetEventsPerS; }), true),
-      dataset('achieved', '#1f77b4', series(function (r) { return r.achievedEventsPerS; }), false)
-    ], 'events/s', 'linear');
+      dataset('acknowledged', '#1f77b4', series(function (r) { return r.achievedEventsPerS; }), false)
+    ];
+    // Sends after run.onTimeMs, by the second of sending (result files from before it have none).
+    if (rows.some(function (r) { return r.lateEventsPerS !== undefined; })) {
+      rateSets.push(dataset('sent late', '#d62728', series(function (r) { return r.lateEventsPerS; }), false));
+    }
+    drawn += draw('chart-rate', rateSets, 'events/s', 'linear');
 
     var stageSets = [];
     STAGES.forEach(function (stage, i) {

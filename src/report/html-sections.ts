@@ -20,6 +20,7 @@ export function ratesHtml(result: RunResult): string {
     ['target rate', `${formatNumber(targetEventsPerS)} events/s`],
     ['achieved rate', `${formatNumber(achievedEventsPerS)} events/s`],
     ['achieved / target', ratio],
+    ...(result.counters.onTimeShare === undefined ? [] : [['sent on time', `${formatNumber(result.counters.onTimeShare * 100, 2)}%`] as [string, string]]),
     ['duration', formatMs(Date.parse(result.endedAt) - Date.parse(result.startedAt))],
   ];
   return `<div class="cards">${cards.map(([k, v]) => `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div></div>`).join('')}</div>`;
@@ -74,7 +75,7 @@ export function gatesHtml(result: RunResult): string {
 export function countersHtml(result: RunResult): string {
   const entries = Object.entries(result.counters);
   if (entries.length === 0) return '<p class="muted">No counters recorded.</p>';
-  return table(['counter', 'value'], entries.map(([k, v]) => [`<code>${esc(k)}</code>`, esc(formatNumber(v))]), 'num');
+  return table(['counter', 'value'], entries.map(([k, v]) => [`<code>${esc(k)}</code>`, esc(formatNumber(v, k.endsWith('Share') ? 4 : 2))]), 'num');
 }
 
 export function deliveryHtml(result: RunResult): string {

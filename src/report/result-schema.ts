@@ -37,7 +37,7 @@ export const STAGE_DESCRIPTIONS: Record<StageName, string> = {
 
 /**
  * Well-known counters. `counters` may hold others too; these are the ones gates can name.
- * Event counts unless the name carries a unit.
+ * Event counts unless the name carries a unit (`…S` seconds, `…Share` a fraction 0..1).
  */
 export const COUNTER_DESCRIPTIONS = {
   scheduled: 'events the load schedule made due',
@@ -45,7 +45,10 @@ export const COUNTER_DESCRIPTIONS = {
   acked: 'events acknowledged by the broker (or 2xx from the collector)',
   failed: 'sends that were never acknowledged (reported apart from lost)',
   malformed: 'malformed events generated on purpose',
-  dropped: 'events the sender could not send on time (open-loop backlog)',
+  onTime: 'events handed to the producer or HTTP client within run.onTimeMs of their intended time (schedule lag ≤ onTimeMs; for HTTP, the request\'s send lag applies to each of its events)',
+  sentLate: 'events handed over later than run.onTimeMs after their intended time: sent late, never skipped (onTime + sentLate = sent)',
+  onTimeAcked: 'events sent on time and then acknowledged (broker ack, or 2xx from the collector): the numerator of achievedRate',
+  onTimeShare: 'fraction 0..1 (not events): onTime ÷ scheduled; `%` reads as a percentage of 1 (onTimeShare >= 99% = 0.99)',
   lost: 'acknowledged events missing from raw-events or from every window result (I1/I2)',
   duplicated: 'events counted more than once (I1/I2)',
   late: 'events routed to late-events',
@@ -106,7 +109,12 @@ export const timeSeriesRowSchema = z
     /** Start of the one-second bucket, epoch seconds. */
     tEpochS: z.int().nonnegative(),
     targetEventsPerS: nonNegative,
+    /** Events acknowledged in this second (by the second of the ack or 2xx answer). */
     achievedEventsPerS: nonNegative,
+    /** Events sent on time (schedule lag ≤ run.onTimeMs) in this second, by the second of sending; absent in files written before it existed. */
+    onTimeEventsPerS: nonNegative.optional(),
+    /** Events sent late (schedule lag > run.onTimeMs) in this second, by the second of sending; absent likewise. */
+    lateEventsPerS: nonNegative.optional(),
     /** p99 of what completed in this second, per stage; null when nothing completed. */
     p99Ms: z.partialRecord(z.enum(STAGE_NAMES), nonNegative.nullable()),
     /** Processor consumer-group lag on raw-events, events; null when not sampled. */

@@ -37,7 +37,16 @@ function ratesSection(result: RunResult): string[] {
     '## Rates',
     '',
     markdownTable(['target', 'achieved', 'achieved / target'], [[`${formatNumber(targetEventsPerS)} events/s`, `${formatNumber(achievedEventsPerS)} events/s`, ratio]]),
+    ...onTimeLine(result),
   ];
+}
+
+/** Achieved counts only events sent on time and acknowledged; say so, with the on-time share. */
+function onTimeLine(result: RunResult): string[] {
+  const share = result.counters.onTimeShare;
+  if (share === undefined) return [];
+  const late = result.counters.sentLate ?? 0;
+  return ['', `Achieved counts events sent on time (schedule lag ≤ run.onTimeMs) and acknowledged. On time: ${formatNumber(share * 100, 2)}% of scheduled events; sent late: ${formatNumber(late)}.`];
 }
 
 function latencySection(result: RunResult): string[] {
@@ -105,7 +114,7 @@ function gatesSection(result: RunResult): string[] {
 function countersSection(result: RunResult): string[] {
   const entries = Object.entries(result.counters);
   if (entries.length === 0) return [];
-  return ['## Counters', '', markdownTable(['counter', 'value'], entries.map(([k, v]) => [k, formatNumber(v)]))];
+  return ['## Counters', '', markdownTable(['counter', 'value'], entries.map(([k, v]) => [k, formatNumber(v, k.endsWith('Share') ? 4 : 2)]))];
 }
 
 function deliverySection(result: RunResult): string[] {

@@ -2,6 +2,7 @@ import type { LatencyHistogram } from '../metrics/histogram.js';
 import { firstAbortingGate, parseGates, type Gate, type GateSubject } from '../report/gates.js';
 import type { StageName, StageStats } from '../report/result-schema.js';
 import type { RunContext } from './context.js';
+import { achievedEvents, onTimeShare } from './rates.js';
 
 /**
  * abortOnFail gates, checked once a second on the figures so far (k6's abortOnFail): the first
@@ -22,12 +23,15 @@ export function liveSubject(snapshot: LiveSnapshot): { subject: GateSubject; per
     if (histogram.count > 0) stages[stage] = { histogram: stage, ...histogram.summary() };
   }
   const elapsedS = Math.max(1, snapshot.elapsedS);
+  // The same definitions as the final result: on-time acked events for the rate, onTime ÷ due so far for the share.
+  const share = onTimeShare(snapshot.counters, snapshot.scheduledSoFar);
+  const counters = share === undefined ? snapshot.counters : { ...snapshot.counters, onTimeShare: share };
   return {
     subject: {
       state: 'incomplete',
       stages,
-      counters: snapshot.counters,
-      rates: { targetEventsPerS: snapshot.scheduledSoFar / elapsedS, achievedEventsPerS: (snapshot.counters.acked ?? 0) / elapsedS },
+      counters,
+      rates: { targetEventsPerS: snapshot.scheduledSoFar / elapsedS, achievedEventsPerS: achievedEvents(snapshot.counters) / elapsedS },
       verdict: null,
     },
     percentileMs: (key, p) => snapshot.latencies[key as StageName]!.percentileMs(p),

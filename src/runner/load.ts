@@ -71,7 +71,7 @@ export function startLoad(ctx: RunContext, startEpochMs: number): LoadStep {
     retries: scenario.producer.retries,
   };
   const ingest = (generatorId: string, s: Schedule, atEpochMs: number): IngestRun =>
-    driver.start(ctx, scenario.ingest as never, { generatorId, schedule: s, startEpochMs: atEpochMs, workload: scenario.workload, producerTuning });
+    driver.start(ctx, scenario.ingest as never, { generatorId, schedule: s, startEpochMs: atEpochMs, workload: scenario.workload, producerTuning, onTimeMs: scenario.run.onTimeMs });
   let mainRun: IngestRun | null = null;
 
   const done = (async () => {

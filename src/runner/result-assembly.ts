@@ -22,6 +22,7 @@ import type { DrainOutcome } from './drain.js';
 import { environmentFingerprint } from './environment.js';
 import { lagRecoverySeconds, type LagSample } from './lag-sampler.js';
 import type { ObservedLatencies } from './observers.js';
+import { achievedEvents, onTimeShare } from './rates.js';
 import type { PipelineVerification } from './verification.js';
 
 /**
@@ -86,7 +87,15 @@ function timeSeries(input: AssembleInput): TimeSeriesRow[] {
   if (!load || input.reports.every((r) => r.stage !== 'ingest')) return [];
   const durationMs = totalDurationMs(load.schedule);
   const startS = Math.floor(load.startEpochMs / 1000);
-  const lastS = Math.max(startS + Math.ceil(durationMs / 1000), Math.floor((lag[lag.length - 1]?.atEpochMs ?? 0) / 1000));
+  // Through the schedule, the last lag sample, and the last second an ingest stage sent or was
+  // acknowledged in: a sender behind its schedule keeps sending after its end, and those seconds show it.
+  let lastIngestS = 0;
+  for (const report of input.reports) {
+    if (report.stage !== 'ingest') continue;
+    for (const p of report.ratePerSecond) if (p.events > 0) lastIngestS = Math.max(lastIngestS, p.epochS);
+    for (const p of report.sendsPerSecond ?? []) if (p.onTime + p.late > 0) lastIngestS = Math.max(lastIngestS, p.epochS);
+  }
+  const lastS = Math.max(startS + Math.ceil(durationMs / 1000), Math.floor((lag[lag.length - 1]?.atEpochMs ?? 0) / 1000), lastIngestS);
   const byS = (series: LatencySeries | undefined | null) => new Map((series?.points() ?? []).map((p) => [p.epochS, p.p99Ms]));
   const l2 = byS(observers?.l2);
   const l3 = byS(observers?.l3);
@@ -95,6 +104,16 @@ function timeSeries(input: AssembleInput): TimeSeriesRow[] {
   const lagByS = new Map(lag.map((s) => [Math.floor(s.atEpochMs / 1000), s.lagEvents]));
   const achieved = new Map<number, number>();
   for (const report of input.reports) if (report.stage === 'ingest') for (const p of report.ratePerSecond) achieved.set(p.epochS, (achieved.get(p.epochS) ?? 0) + p.events);
+  // On-time and late sends by the second of sending; only when an ingest report has them (every kind today).
+  const sends = new Map<number, { onTime: number; late: number }>();
+  const hasSends = input.reports.some((r) => r.stage === 'ingest' && r.sendsPerSecond !== undefined);
+  for (const report of input.reports) {
+    if (report.stage !== 'ingest') continue;
+    for (const p of report.sendsPerSecond ?? []) {
+      const at = sends.get(p.epochS) ?? { onTime: 0, late: 0 };
+      sends.set(p.epochS, { onTime: at.onTime + p.onTime, late: at.late + p.late });
+    }
+  }
   const phases = input.timeline.filter((e) => e.kind === 'phase');
   const rows: TimeSeriesRow[] = [];
   for (let t = startS; t <= lastS; t += 1) {
@@ -106,6 +125,7 @@ function timeSeries(input: AssembleInput): TimeSeriesRow[] {
       tEpochS: t,
       targetEventsPerS: inSchedule ? rateAt(load.schedule, offsetMs) : 0,
       achievedEventsPerS: achieved.get(t) ?? 0,
+      ...(hasSends ? { onTimeEventsPerS: sends.get(t)?.onTime ?? 0, lateEventsPerS: sends.get(t)?.late ?? 0 } : {}),
       p99Ms: { l2_ingest: l2.get(t) ?? null, l3_window: l3.get(t) ?? null, l3_freshness: fr.get(t) ?? null, l4_delivery: l4s.get(t) ?? null },
       consumerLagEvents: lagByS.get(t) ?? null,
       phase: phase?.label ?? (inSchedule ? null : 'drain'),
@@ -147,10 +167,12 @@ export function assembleResult(input: AssembleInput): RunResult {
   const recovery = lagRecovery(input);
   if (recovery !== undefined) counters.lagRecoveryS = recovery;
   if (input.drain && !input.drain.complete) counters.drainIncomplete = 1;
+  const share = onTimeShare(counters);
+  if (share !== undefined) counters.onTimeShare = share;
   const durationS = input.load ? totalDurationMs(input.load.schedule) / 1000 : 0;
   const rates = {
     targetEventsPerS: durationS > 0 ? (counters.scheduled ?? 0) / durationS : 0,
-    achievedEventsPerS: durationS > 0 ? (counters.acked ?? 0) / durationS : 0,
+    achievedEventsPerS: durationS > 0 ? achievedEvents(counters) / durationS : 0,
   };
   const base = {
     schemaVersion: RESULT_SCHEMA_VERSION,

@@ -103,6 +103,9 @@ const runSchema = z
     drainTimeoutMs: durationMs({ minMs: 1_000 })
       .prefault('60s')
       .describe('after the load ends, how long to wait for results and delivery to catch up; past it the run is verified as it stands and counts drainIncomplete = 1'),
+    onTimeMs: durationMs({ maxMs: 60_000 })
+      .prefault('100ms')
+      .describe('an event handed to the transport within this long of its intended time (schedule lag ≤ onTimeMs) is on time, else late; only on-time acknowledged events count towards achievedRate (counters onTime, sentLate, onTimeShare)'),
   })
   .strict()
   .prefault({})

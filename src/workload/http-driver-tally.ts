@@ -25,8 +25,16 @@ export interface TallySinks {
   latency: LatencySink;
   /** Send lag: actual send − intended, ms (how far from open loop the run was). */
   sendLag?: LatencySink;
-  /** Every event the collector acknowledged (2xx: durable in Kafka), exactly once: the ingest ledger. */
-  onAccepted(events: readonly AnalyticsEvent[]): void;
+  /**
+   * Every request as it goes on the wire: its event count (valid and malformed) and whether it
+   * was sent on time (send lag ≤ onTimeMs; the request's lag applies to each of its events).
+   */
+  onSendTimed?(events: number, onTime: boolean): void;
+  /**
+   * Every event the collector acknowledged (2xx: durable in Kafka), exactly once: the ingest
+   * ledger. `sentOnTime`: the request had gone out within onTimeMs of its intended time.
+   */
+  onAccepted(events: readonly AnalyticsEvent[], sentOnTime: boolean): void;
   /** Malformed records the collector refused with 400, as it should (never produced). */
   onMalformedRejected?(refs: readonly MalformedRef[]): void;
   onUnacknowledged?(events: readonly AnalyticsEvent[], reason: UnackedReason): void;
@@ -48,6 +56,12 @@ export interface HttpDriverSummary {
     malformedOther: number;
     /** Scheduled events never generated because the run stopped early. */
     ungenerated: number;
+    /** Of `sent`, events whose request went out within onTimeMs of its intended time. */
+    onTime: number;
+    /** Of `sent`, events whose request went out later than that (onTime + sentLate = sent). */
+    sentLate: number;
+    /** Of `accepted`, events whose request had been sent on time. */
+    onTimeAccepted: number;
   };
   maxSendLagMs: number;
 }
@@ -63,20 +77,31 @@ export interface Tally {
   summary(stopReason: 'stopped' | 'cut-off' | undefined, startEpochMs: number, ungenerated: number): HttpDriverSummary;
 }
 
-/** `monoBase` is the monotonic time of schedule offset 0. */
-export function createTally(options: TallySinks, monoBase: number, clock: Pick<Clock, 'monoMs'>): Tally {
+/**
+ * `monoBase` is the monotonic time of schedule offset 0; a request sent with lag ≤ `onTimeMs`
+ * is on time, and so is each of its events.
+ */
+export function createTally(options: TallySinks, monoBase: number, clock: Pick<Clock, 'monoMs'>, onTimeMs: number): Tally {
   const requests = { sent: 0, status2xx: 0, status4xx: 0, status5xx: 0, statusOther: 0, noResponse: 0, notSent: 0 };
-  const events = { sent: 0, accepted: 0, rejectedMalformed: 0, malformedAccepted: 0, malformedOther: 0 };
+  const events = { sent: 0, accepted: 0, rejectedMalformed: 0, malformedAccepted: 0, malformedOther: 0, onTime: 0, sentLate: 0, onTimeAccepted: 0 };
+  const sentOnTime = new WeakSet<PlannedRequest>();
   const unacknowledged = Object.fromEntries(UNACKED_REASONS.map((reason) => [reason, 0])) as Record<UnackedReason, number>;
   let maxSendLagMs = 0;
   const dueMono = (planned: PlannedRequest): number => monoBase + planned.intendedOffsetMs;
   return {
     sent(planned) {
       requests.sent += 1;
-      events.sent += planned.events.length + planned.malformed.length;
+      const count = planned.events.length + planned.malformed.length;
+      events.sent += count;
       const lagMs = Math.max(0, clock.monoMs() - dueMono(planned));
       maxSendLagMs = Math.max(maxSendLagMs, lagMs);
       options.sendLag?.record(lagMs);
+      const onTime = lagMs <= onTimeMs;
+      if (onTime) {
+        events.onTime += count;
+        sentOnTime.add(planned);
+      } else events.sentLate += count;
+      options.onSendTimed?.(count, onTime);
     },
     account(planned, outcome) {
       const latencyMs = Math.max(0, clock.monoMs() - dueMono(planned));
@@ -100,7 +125,9 @@ export function createTally(options: TallySinks, monoBase: number, clock: Pick<C
       if (ok) {
         options.latency.record(latencyMs);
         events.accepted += planned.events.length;
-        options.onAccepted(planned.events);
+        const onTime = sentOnTime.has(planned);
+        if (onTime) events.onTimeAccepted += planned.events.length;
+        options.onAccepted(planned.events, onTime);
         return;
       }
       const reason: UnackedReason =

@@ -5,6 +5,7 @@ import type { EventGenerator } from './generator.js';
 import { type PlannedRequest, createRequestPlanner } from './http-driver-plan.js';
 import { type HttpDriverSummary, type Outcome, type TallySinks, createTally } from './http-driver-tally.js';
 import { intendedOffsetsMs, totalDurationMs, type Schedule } from './schedule.js';
+import { onTimeBoundMs } from './sender.js';
 
 /**
  * Drives the HTTP collector (`POST /events`) with autocannon, open loop (docs/http-ingest.md).
@@ -17,7 +18,8 @@ import { intendedOffsetsMs, totalDurationMs, type Schedule } from './schedule.js
  * sent at once. The run is open loop while a connection is free; when all `connections` are busy
  * the next request waits for one (the server never sees more than `connections` concurrent
  * requests), and that wait is never hidden: latency is response − intended, not − sent, and the
- * send lag (sent − intended) is recorded on its own. This hooks autocannon's private
+ * send lag (sent − intended) is recorded on its own, and a request (with every event in it) is
+ * on time when that lag is at most `onTimeMs`, late otherwise. This hooks autocannon's private
  * `Client._doRequest` (pinned autocannon 9.0.0); setupClient checks the hook is there.
  */
 
@@ -36,6 +38,8 @@ export interface HttpDriverOptions extends TallySinks {
   connections?: number;
   /** A request unanswered this long counts as no-response (its connection is re-made); default 10 s. */
   requestTimeoutMs?: number;
+  /** A request sent with lag ≤ this is on time, and so is each of its events, else late; default 100 ms. */
+  onTimeMs?: number;
   /** No request starts later than this after the schedule end (the rest is not-sent); default 30 s. */
   lateCutoffMs?: number;
   clock?: Clock;
@@ -84,7 +88,7 @@ export function startHttpDriver(options: HttpDriverOptions): HttpDriver {
   const monoBase = clock.monoMs() + (startEpochMs - epochAtStart);
   const planner = createRequestPlanner({ offsetsMs: intendedOffsetsMs(options.schedule), generator: options.generator, batchSize, startEpochMs });
 
-  const tally = createTally(options, monoBase, clock);
+  const tally = createTally(options, monoBase, clock, onTimeBoundMs(options.onTimeMs));
   const states = new Set<ClientState>();
   let stopReason: 'stopped' | 'cut-off' | undefined;
   let stopping = false;

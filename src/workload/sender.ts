@@ -12,7 +12,9 @@ import { dueCount, intendedOffsetsMs, totalEvents, type Schedule } from './sched
  * sleeping once for the next); take a free in-flight slot; build the event with intendedAt = due;
  * call port.send without awaiting it. Schedule lag = actual send − due; ack latency (L1) =
  * ack − due. A full in-flight window or a slow generator shows up as schedule lag, never as
- * skipped events.
+ * skipped events: an event that falls behind is still sent, late. An event is on time when its
+ * schedule lag is at most `onTimeMs` (docs/results.md, on time and late), and the sender counts
+ * on-time sends, late sends and acks of on-time sends (what the achieved rate is made of).
  */
 
 /** Resolves when the broker has acknowledged the record; rejects when it will not. */
@@ -29,11 +31,15 @@ export type SleepUntil = (monoMs: number, signal: AbortSignal) => Promise<void>;
 export interface SendRecorder {
   recordScheduleLagMs(ms: number): void;
   recordAckLatencyMs(ms: number): void;
-  onAcked(generatorId: string, seq: number, key: string): void;
+  /** `sentOnTime`: the acknowledged send had a schedule lag of at most onTimeMs. */
+  onAcked(generatorId: string, seq: number, key: string, sentOnTime: boolean): void;
   onFailed(generatorId: string, seq: number, error: unknown): void;
-  /** Optional: every record as it is handed to the port (e.g. for a ledger of malformed seqs). */
-  onSent?(record: GeneratedRecord, intendedAtEpochMs: number): void;
+  /** Optional: every record as it is handed to the port (e.g. for a ledger of malformed seqs); `onTime` as for onAcked. */
+  onSent?(record: GeneratedRecord, intendedAtEpochMs: number, onTime: boolean): void;
 }
+
+/** Default on-time bound: an event handed to the transport within 100 ms of its intended time is on time. */
+export const DEFAULT_ON_TIME_MS = 100;
 
 export interface LagWarning {
   readonly lagMs: number;
@@ -53,6 +59,8 @@ export interface SenderOptions {
   readonly startEpochMs?: number;
   /** Sends awaiting an ack at most; when full the sender waits for a slot (visible as lag). */
   readonly maxInFlight: number;
+  /** A send with schedule lag ≤ this is on time, else late; default DEFAULT_ON_TIME_MS (100 ms). */
+  readonly onTimeMs?: number;
   /** Warn once (k6 style) when schedule lag first exceeds this; default 1000 ms. */
   readonly lagWarningThresholdMs?: number;
   readonly onLagWarning?: (warning: LagWarning) => void;
@@ -69,6 +77,12 @@ export interface SenderCounters {
   readonly acked: number;
   readonly failed: number;
   readonly malformed: number;
+  /** Sent with schedule lag ≤ onTimeMs. */
+  readonly onTime: number;
+  /** Sent with schedule lag > onTimeMs (sent late, never skipped); onTime + sentLate = sent. */
+  readonly sentLate: number;
+  /** Acknowledged events that had been sent on time. */
+  readonly onTimeAcked: number;
   readonly inFlight: number;
   readonly maxScheduleLagMs: number;
 }
@@ -93,6 +107,17 @@ export interface Sender {
   counters(): SenderCounters;
 }
 
+/** A finite, non-negative on-time bound (ms). */
+export function onTimeBoundMs(value: number | undefined): number {
+  const ms = value ?? DEFAULT_ON_TIME_MS;
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `onTimeMs must be a finite number ≥ 0, got ${ms}`, {
+      hint: `set run.onTimeMs to a duration, e.g. '100ms' (the default)`,
+    });
+  }
+  return ms;
+}
+
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `${name} must be an integer ≥ 1, got ${value}`, {
@@ -106,6 +131,7 @@ export function createSender(options: SenderOptions): Sender {
   const { schedule, generator, port, clock, sleepUntil, recorder } = options;
   const maxInFlight = positiveInteger(options.maxInFlight, 'maxInFlight');
   const maxBatchEvents = positiveInteger(options.maxBatchEvents ?? 1000, 'maxBatchEvents');
+  const onTimeMs = onTimeBoundMs(options.onTimeMs);
   const lagThresholdMs = options.lagWarningThresholdMs ?? 1000;
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
   const generatorId = generator.generatorId;
@@ -117,6 +143,9 @@ export function createSender(options: SenderOptions): Sender {
   let acked = 0;
   let failed = 0;
   let malformed = 0;
+  let onTime = 0;
+  let sentLate = 0;
+  let onTimeAcked = 0;
   let inFlight = 0;
   let maxScheduleLagMs = 0;
   let lagWarned = false;
@@ -148,7 +177,10 @@ export function createSender(options: SenderOptions): Sender {
     const seq = record.kind === 'event' ? record.event.seq : record.seq;
     const key = record.key;
     const lagMs = clock.monoMs() - dueMono;
+    const sentOnTime = lagMs <= onTimeMs;
     sent += 1;
+    if (sentOnTime) onTime += 1;
+    else sentLate += 1;
     if (record.kind === 'malformed') malformed += 1;
     inFlight += 1;
     let pending: Promise<void>;
@@ -161,8 +193,9 @@ export function createSender(options: SenderOptions): Sender {
       () => {
         inFlight -= 1;
         acked += 1;
+        if (sentOnTime) onTimeAcked += 1;
         recorder.recordAckLatencyMs(clock.monoMs() - dueMono);
-        recorder.onAcked(generatorId, seq, key);
+        recorder.onAcked(generatorId, seq, key, sentOnTime);
         wake();
       },
       (error: unknown) => {
@@ -174,7 +207,7 @@ export function createSender(options: SenderOptions): Sender {
     );
     // Recorded after send() so the port sees the record as early as possible; lagMs was taken before.
     recorder.recordScheduleLagMs(lagMs);
-    recorder.onSent?.(record, intendedAtEpochMs);
+    recorder.onSent?.(record, intendedAtEpochMs, sentOnTime);
     if (lagMs > maxScheduleLagMs) maxScheduleLagMs = lagMs;
     if (!lagWarned && lagMs > lagThresholdMs) {
       lagWarned = true;
@@ -248,7 +281,7 @@ export function createSender(options: SenderOptions): Sender {
   }
 
   function counters(): SenderCounters {
-    return { sent, acked, failed, malformed, inFlight, maxScheduleLagMs };
+    return { sent, acked, failed, malformed, onTime, sentLate, onTimeAcked, inFlight, maxScheduleLagMs };
   }
 
   return { run, stop, counters };

@@ -1,7 +1,7 @@
 import type { DriverContext } from '../context.js';
 import type { IngestLoad } from '../registry.js';
 
-/** What every ingest kind passes its stage the same way: the run's cluster, topic, clock and load. */
+/** What every ingest kind passes its stage the same way: the run's cluster, topic, clock and load (with its on-time bound). */
 export function commonIngestOptions(ctx: DriverContext, load: IngestLoad) {
   return {
     endpoints: ctx.endpoints,
@@ -13,5 +13,6 @@ export function commonIngestOptions(ctx: DriverContext, load: IngestLoad) {
     startEpochMs: load.startEpochMs,
     metrics: ctx.registry.metrics,
     producerTuning: load.producerTuning,
+    onTimeMs: load.onTimeMs,
   };
 }

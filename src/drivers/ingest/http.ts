@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LatencyHistogram } from '../../metrics/histogram.js';
 import { IngestLedger } from '../../pipeline/ingest/ingest-ledger.js';
+import { emptySendTiming } from '../../pipeline/ingest/ingest-recorder.js';
 import { runHttpIngest, type HttpIngestSummary } from '../../pipeline/ingest/http-ingest.js';
 import type { IngestDriver } from '../registry.js';
 import { commonIngestOptions } from './common.js';
@@ -8,7 +9,8 @@ import { commonIngestOptions } from './common.js';
 /**
  * HTTP ingest: the generator POSTs NDJSON batches to the collector on 127.0.0.1, which produces
  * to raw-events and answers 2xx only after the brokers acked. HTTP ingest latency and send lag
- * are its stages; the per-second rate counts 2xx-answered events.
+ * are its stages; the per-second rate counts 2xx-answered events. A request's send lag against
+ * run.onTimeMs makes every event of it on time or late.
  */
 const schema = z
   .object({
@@ -34,6 +36,9 @@ export function httpCounters(summary: HttpIngestSummary, config: HttpConfig): Re
     refused: ledger.refused,
     httpErrors: d.requests.status5xx + d.requests.statusOther + d.requests.noResponse + Math.ceil(d.events.unacknowledged.rejected / Math.max(1, config.batchSize)),
     httpMalformedRejected: d.events.rejectedMalformed,
+    onTime: d.events.onTime,
+    sentLate: d.events.sentLate,
+    onTimeAcked: d.events.onTimeAccepted,
   };
 }
 
@@ -43,10 +48,10 @@ export const httpIngest: IngestDriver<'http', typeof schema> = {
   measures: ['http_ingest', 'schedule_lag', 'httpErrors'],
   describe: (config) => `http ingest (${config.connections} connection${config.connections === 1 ? '' : 's'}, ${config.batchSize} ev/request)`,
   start(ctx, config, load) {
-    const recording = { ledger: new IngestLedger(), ingestLatency: new LatencyHistogram(), sendLag: new LatencyHistogram() };
+    const recording = { ledger: new IngestLedger(), ingestLatency: new LatencyHistogram(), sendLag: new LatencyHistogram(), timing: emptySendTiming() };
     const live = () => {
       const c = recording.ledger.counts();
-      return { latencies: { http_ingest: recording.ingestLatency, schedule_lag: recording.sendLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed } };
+      return { latencies: { http_ingest: recording.ingestLatency, schedule_lag: recording.sendLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed, ...recording.timing } };
     };
     const done = runHttpIngest({
       ...commonIngestOptions(ctx, load),
@@ -60,6 +65,7 @@ export const httpIngest: IngestDriver<'http', typeof schema> = {
       latencies: { http_ingest: summary.histograms.ingestLatency, schedule_lag: summary.histograms.sendLag },
       counters: httpCounters(summary, config),
       ratePerSecond: summary.acceptedPerSecond,
+      sendsPerSecond: summary.sentPerSecond,
       ledger: summary.ledger,
     }));
     return { done, live };

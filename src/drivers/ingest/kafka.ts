@@ -1,18 +1,50 @@
 import { z } from 'zod';
 import { LatencyHistogram } from '../../metrics/histogram.js';
 import { IngestLedger } from '../../pipeline/ingest/ingest-ledger.js';
+import { emptySendTiming } from '../../pipeline/ingest/ingest-recorder.js';
+import type { IngestRunSummary } from '../../pipeline/ingest/ingest-run.js';
 import { runKafkaIngest } from '../../pipeline/ingest/kafka-ingest.js';
 import type { IngestDriver } from '../registry.js';
+import type { StageReport } from '../stage-report.js';
 import { commonIngestOptions } from './common.js';
 
 /**
  * Kafka ingest: the open-loop generator produces straight to raw-events through the batching
- * idempotent producer (acks=all). L1 produce latency and schedule lag are its stages.
+ * idempotent producer (acks=all). L1 produce latency and schedule lag are its stages; each event
+ * is on time or late by its own schedule lag against run.onTimeMs.
  */
 const schema = z
   .object({ kind: z.literal('kafka').default('kafka') })
   .strict()
   .describe('the load generator produces straight to raw-events');
+
+/**
+ * The StageReport of an open-loop ingest run (the sender's summary): counters including the
+ * on-time split, acks per second for the rate series, on-time and late sends per second.
+ */
+export function ingestRunReport(summary: IngestRunSummary): StageReport {
+  const startS = Math.floor(summary.startEpochMs / 1000);
+  const c = summary.counts;
+  return {
+    stage: 'ingest',
+    kind: 'kafka',
+    latencies: { l1_produce: summary.histograms.ackLatency, schedule_lag: summary.histograms.scheduleLag },
+    counters: {
+      scheduled: c.scheduled,
+      sent: c.sent,
+      acked: c.acked,
+      failed: c.failed,
+      malformed: c.malformed,
+      unresolved: c.unresolved,
+      onTime: c.onTime,
+      sentLate: c.sentLate,
+      onTimeAcked: c.onTimeAcked,
+    },
+    ratePerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, events: p.ackedEvents })),
+    sendsPerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, onTime: p.onTimeEvents, late: p.lateEvents })),
+    ledger: summary.ledger,
+  };
+}
 
 export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
   kind: 'kafka',
@@ -20,28 +52,17 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
   describe: () => 'kafka ingest',
   measures: ['l1_produce', 'schedule_lag'],
   start(ctx, _config, load) {
-    const recording = { ledger: new IngestLedger(), ackLatency: new LatencyHistogram(), scheduleLag: new LatencyHistogram() };
+    const recording = { ledger: new IngestLedger(), ackLatency: new LatencyHistogram(), scheduleLag: new LatencyHistogram(), timing: emptySendTiming() };
     const live = () => {
       const c = recording.ledger.counts();
-      return { latencies: { l1_produce: recording.ackLatency, schedule_lag: recording.scheduleLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed } };
+      return { latencies: { l1_produce: recording.ackLatency, schedule_lag: recording.scheduleLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed, ...recording.timing } };
     };
     const done = runKafkaIngest({
       ...commonIngestOptions(ctx, load),
       clientId: `${ctx.shortId}.ingest`,
       recording,
       onLagWarning: (w) => ctx.log(`warning: the load generator is behind its schedule (${JSON.stringify(w)}): figures show it as schedule lag`),
-    }).then((summary) => {
-      const startS = Math.floor(summary.startEpochMs / 1000);
-      const c = summary.counts;
-      return {
-        stage: 'ingest' as const,
-        kind: 'kafka',
-        latencies: { l1_produce: summary.histograms.ackLatency, schedule_lag: summary.histograms.scheduleLag },
-        counters: { scheduled: c.scheduled, sent: c.sent, acked: c.acked, failed: c.failed, malformed: c.malformed, unresolved: c.unresolved },
-        ratePerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, events: p.ackedEvents })),
-        ledger: summary.ledger,
-      };
-    });
+    }).then(ingestRunReport);
     return { done, live };
   },
 };

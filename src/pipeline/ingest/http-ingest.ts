@@ -10,6 +10,7 @@ import type { Schedule } from '../../workload/schedule.js';
 import { createCollectorCounters, type CollectorCountersSnapshot, type CollectorStats } from '../collector/ports.js';
 import { startCollector } from '../collector/server.js';
 import { IngestLedger } from './ingest-ledger.js';
+import { emptySendTiming, type SendTiming } from './ingest-recorder.js';
 import { createProducerPool } from './producer-pool.js';
 import { producerSinkPort } from './producer-ports.js';
 
@@ -39,10 +40,12 @@ export interface HttpIngestOptions {
   /** The collector answers 503 (backpressured) while the producer holds this many records; default 20,000. */
   maxPendingRecords?: number;
   requestTimeoutMs?: number;
+  /** A request sent with lag ≤ this is on time (with every event in it), else late (run.onTimeMs); default 100 ms. */
+  onTimeMs?: number;
   startEpochMs?: number;
   clientId?: string;
   /** Recorders owned by the caller, to read the run's figures while it goes on; default: fresh ones. */
-  recording?: { ledger: IngestLedger; ingestLatency: LatencyHistogram; sendLag: LatencyHistogram };
+  recording?: { ledger: IngestLedger; ingestLatency: LatencyHistogram; sendLag: LatencyHistogram; timing?: SendTiming };
 }
 
 export interface HttpIngestSummary {
@@ -67,6 +70,10 @@ export interface HttpIngestSummary {
   ledger: IngestLedger;
   /** Events answered 2xx per epoch second (when the answer arrived). */
   acceptedPerSecond: Array<{ epochS: number; events: number }>;
+  /** Events sent per epoch second (when the request went out), on time and late. */
+  sentPerSecond: Array<{ epochS: number; onTime: number; late: number }>;
+  /** Sends on time and late, and the acceptances of on-time sends (events). */
+  timing: SendTiming;
   producerTuning: ProducerTuning;
 }
 
@@ -117,6 +124,8 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
   const ingestLatency = options.recording?.ingestLatency ?? new LatencyHistogram();
   const sendLag = options.recording?.sendLag ?? new LatencyHistogram();
   const acceptedBySecond = new Map<number, number>();
+  const sentBySecond = new Map<number, { onTime: number; late: number }>();
+  const timing = options.recording?.timing ?? emptySendTiming();
   const ledgerCallbacks = httpLedgerCallbacks(ledger);
   const handling = new LatencyHistogram();
   const counters = createCollectorCounters();
@@ -148,6 +157,7 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
         connections: options.connections ?? 8,
         clock,
         ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+        ...(options.onTimeMs === undefined ? {} : { onTimeMs: options.onTimeMs }),
         ...(options.startEpochMs === undefined ? {} : { startEpochMs: options.startEpochMs }),
         ...(options.signal ? { signal: options.signal } : {}),
         latency: {
@@ -157,9 +167,19 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
           },
         },
         sendLag: { record: (ms) => sendLag.recordMs(ms) },
+        onSendTimed: (count, onTime) => {
+          if (onTime) timing.onTime += count;
+          else timing.sentLate += count;
+          const second = Math.floor(clock.epochMs() / 1000);
+          const bucket = sentBySecond.get(second) ?? { onTime: 0, late: 0 };
+          if (onTime) bucket.onTime += count;
+          else bucket.late += count;
+          sentBySecond.set(second, bucket);
+        },
         ...ledgerCallbacks,
-        onAccepted: (events) => {
-          ledgerCallbacks.onAccepted(events);
+        onAccepted: (events, sentOnTime) => {
+          ledgerCallbacks.onAccepted(events, sentOnTime);
+          if (sentOnTime) timing.onTimeAcked += events.length;
           const second = Math.floor(clock.epochMs() / 1000);
           acceptedBySecond.set(second, (acceptedBySecond.get(second) ?? 0) + events.length);
         },
@@ -180,6 +200,8 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
       histograms: { ingestLatency, sendLag, handling },
       ledger,
       acceptedPerSecond: [...acceptedBySecond].map(([epochS, events]) => ({ epochS, events })).sort((a, b) => a.epochS - b.epochS),
+      sentPerSecond: [...sentBySecond].map(([epochS, b]) => ({ epochS, ...b })).sort((a, b) => a.epochS - b.epochS),
+      timing: { ...timing },
       producerTuning: tuning,
     };
   } finally {

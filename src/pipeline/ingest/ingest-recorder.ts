@@ -11,8 +11,9 @@ import type { Schedule } from '../../workload/schedule.js';
 /**
  * The sender's SendRecorder for an ingest run: every timing the open-loop sender takes goes into
  * exact HDR histograms (result files) and, when a registry is given, the live prom-client metrics;
- * every outcome goes into the ingest ledger; sends and acks are bucketed per second for the
- * achieved-vs-target series. Knows no transport.
+ * every outcome goes into the ingest ledger; sends (on time and late) and acks are bucketed per
+ * second for the achieved-vs-target series, and counted in `timing` (live gates read it). Knows
+ * no transport.
  */
 export type ProducerMetrics = Pick<
   CatalogMetrics,
@@ -30,6 +31,17 @@ export interface FailureSummary {
   byMessage: Record<string, number>;
 }
 
+/** Sends split by schedule lag against onTimeMs, and the acks of on-time sends, so far. */
+export interface SendTiming {
+  onTime: number;
+  sentLate: number;
+  onTimeAcked: number;
+}
+
+export function emptySendTiming(): SendTiming {
+  return { onTime: 0, sentLate: 0, onTimeAcked: 0 };
+}
+
 export interface IngestRecorder extends SendRecorder {
   readonly ledger: IngestLedger;
   /** L1 produce latency: ack − intended, ms. */
@@ -37,6 +49,7 @@ export interface IngestRecorder extends SendRecorder {
   /** Send delay: actual send − intended, ms. */
   readonly scheduleLag: LatencyHistogram;
   readonly rate: RateSeries;
+  readonly timing: SendTiming;
   failures(): FailureSummary;
 }
 
@@ -50,6 +63,8 @@ export interface IngestRecorderOptions {
   /** Histograms owned by the caller, which reads them while the run goes on (live gates). */
   ackLatency?: LatencyHistogram;
   scheduleLag?: LatencyHistogram;
+  /** Counts owned by the caller, likewise. */
+  timing?: SendTiming;
 }
 
 const MAX_FAILURE_KINDS = 16;
@@ -61,6 +76,7 @@ export function createIngestRecorder(options: IngestRecorderOptions): IngestReco
   const ackLatency = options.ackLatency ?? new LatencyHistogram();
   const scheduleLag = options.scheduleLag ?? new LatencyHistogram();
   const rate = new RateSeries(options.schedule);
+  const timing = options.timing ?? emptySendTiming();
   const failuresByMessage = new Map<string, number>();
 
   return {
@@ -68,6 +84,7 @@ export function createIngestRecorder(options: IngestRecorderOptions): IngestReco
     ackLatency,
     scheduleLag,
     rate,
+    timing,
     recordScheduleLagMs(ms) {
       scheduleLag.recordMs(ms);
       metrics?.producerScheduleLag.observeMs(ms);
@@ -76,16 +93,19 @@ export function createIngestRecorder(options: IngestRecorderOptions): IngestReco
       ackLatency.recordMs(ms);
       metrics?.producerAckLatency.observeMs(ms);
     },
-    onSent(record: GeneratedRecord) {
+    onSent(record: GeneratedRecord, _intendedAtEpochMs: number, onTime: boolean) {
       const malformed = record.kind === 'malformed';
       if (malformed) ledger.recordSent(record.generatorId, record.seq, true);
       else ledger.recordSent(record.event.generatorId, record.event.seq, false);
-      rate.recordSent(clock.monoMs() - monoBaseMs);
+      if (onTime) timing.onTime += 1;
+      else timing.sentLate += 1;
+      rate.recordSent(clock.monoMs() - monoBaseMs, onTime);
       metrics?.producerEventsSent.inc();
       if (malformed) metrics?.producerEventsMalformed.inc();
     },
-    onAcked(generatorId, seq) {
+    onAcked(generatorId, seq, _key, sentOnTime) {
       ledger.recordAcked(generatorId, seq);
+      if (sentOnTime) timing.onTimeAcked += 1;
       rate.recordAcked(clock.monoMs() - monoBaseMs);
       metrics?.producerEventsAcked.inc();
     },

@@ -5,7 +5,7 @@ import { dueCount, totalDurationMs, totalEvents, type Schedule } from '../../wor
 import { createSender, type EventPort, type LagWarning, type SleepUntil } from '../../workload/sender.js';
 import { createTimerSleepUntil } from '../../workload/sleep-until.js';
 import type { IngestLedger } from './ingest-ledger.js';
-import { createIngestRecorder, type FailureSummary, type ProducerMetrics } from './ingest-recorder.js';
+import { createIngestRecorder, type FailureSummary, type ProducerMetrics, type SendTiming } from './ingest-recorder.js';
 import { rateAccuracy, type RateAccuracy, type RatePoint } from './rate-series.js';
 
 /**
@@ -28,10 +28,12 @@ export interface IngestRunOptions {
   startEpochMs?: number;
   /** How long to wait for outstanding acks after the last send; default 30 s. */
   drainTimeoutMs?: number;
+  /** A send with schedule lag ≤ this is on time, else late (run.onTimeMs); default 100 ms. */
+  onTimeMs?: number;
   lagWarningThresholdMs?: number;
   onLagWarning?: (warning: LagWarning) => void;
   /** Recorders owned by the caller, to read the run's figures while it goes on; default: fresh ones. */
-  recording?: { ledger: IngestLedger; ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram };
+  recording?: { ledger: IngestLedger; ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram; timing?: SendTiming };
   /** How often the scheduled-events counter catches up with the schedule; default 250 ms. */
   scheduledTickMs?: number;
 }
@@ -45,6 +47,12 @@ export interface IngestRunCounts {
   failed: number;
   /** Sent malformed on purpose (acked ones are in raw-events and must reach the DLQ). */
   malformed: number;
+  /** Sent within onTimeMs of their intended time. */
+  onTime: number;
+  /** Sent later than that (still sent: the open-loop sender never skips an event). */
+  sentLate: number;
+  /** Acked events that had been sent on time: the achieved rate's numerator. */
+  onTimeAcked: number;
   /** Sent but unanswered when the drain gave up: neither lost nor delivered. */
   unresolved: number;
 }
@@ -59,7 +67,7 @@ export interface IngestRunSummary {
   histograms: { ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram };
   maxScheduleLagMs: number;
   ledger: IngestLedger;
-  /** Achieved (sent, acked) against target events per second of the run. */
+  /** Achieved (sent, acked, on time, late) against target events per second of the run. */
   rate: RatePoint[];
   rateAccuracy: RateAccuracy;
   failures: FailureSummary;
@@ -84,6 +92,7 @@ export async function runIngest(options: IngestRunOptions): Promise<IngestRunSum
     recorder,
     startEpochMs,
     maxInFlight: options.maxInFlightEvents,
+    ...(options.onTimeMs === undefined ? {} : { onTimeMs: options.onTimeMs }),
     ...(options.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: options.drainTimeoutMs }),
     ...(options.lagWarningThresholdMs === undefined ? {} : { lagWarningThresholdMs: options.lagWarningThresholdMs }),
     ...(options.onLagWarning ? { onLagWarning: options.onLagWarning } : {}),
@@ -125,6 +134,9 @@ export async function runIngest(options: IngestRunOptions): Promise<IngestRunSum
       acked: summary.acked,
       failed: summary.failed,
       malformed: summary.malformed,
+      onTime: summary.onTime,
+      sentLate: summary.sentLate,
+      onTimeAcked: summary.onTimeAcked,
       unresolved: summary.unresolved,
     },
     histograms: { ackLatency: recorder.ackLatency, scheduleLag: recorder.scheduleLag },

@@ -7,7 +7,8 @@ import { expectedCount, totalDurationMs, type Schedule } from '../../workload/sc
  *
  * Bucket s covers [s·1000, (s+1)·1000) ms. Target = the schedule's N((s+1)·1000) − N(s·1000)
  * (fractional: 1,000.0 at a constant 1,000 events/s); sent and acked count actual send and ack
- * times in that second. Sends that fall behind schedule land in later buckets, which is the
+ * times in that second, and the sends of that second split into on time and late (schedule lag
+ * within or beyond the run's onTimeMs). Sends that fall behind schedule land in later buckets, which is the
  * point: the series shows when the events really went out.
  */
 export interface RatePoint {
@@ -16,6 +17,10 @@ export interface RatePoint {
   targetEvents: number;
   sentEvents: number;
   ackedEvents: number;
+  /** Of sentEvents, those sent within onTimeMs of their intended time. */
+  onTimeEvents: number;
+  /** Of sentEvents, those sent later than that (sentEvents = onTimeEvents + lateEvents). */
+  lateEvents: number;
 }
 
 export interface RateAccuracy {
@@ -35,11 +40,15 @@ const MAX_SECONDS = 86_400 * 7;
 export class RateSeries {
   private readonly sent: number[] = [];
   private readonly acked: number[] = [];
+  private readonly onTime: number[] = [];
+  private readonly late: number[] = [];
 
   constructor(private readonly schedule: Schedule) {}
 
-  recordSent(offsetMs: number): void {
+  /** A send at `offsetMs`; `onTime` when its schedule lag was within the run's onTimeMs. */
+  recordSent(offsetMs: number, onTime = true): void {
     this.bump(this.sent, offsetMs);
+    this.bump(onTime ? this.onTime : this.late, offsetMs);
   }
 
   recordAcked(offsetMs: number): void {
@@ -57,6 +66,8 @@ export class RateSeries {
         targetEvents: expectedCount(this.schedule, (second + 1) * 1000) - expectedCount(this.schedule, second * 1000),
         sentEvents: this.sent[second] ?? 0,
         ackedEvents: this.acked[second] ?? 0,
+        onTimeEvents: this.onTime[second] ?? 0,
+        lateEvents: this.late[second] ?? 0,
       });
     }
     return points;

@@ -34,6 +34,11 @@ describe('parseGate: valid expressions', () => {
     ['achievedRate > target', { kind: 'achievedRate' }, '>', { kind: 'ofTarget', factor: 1 }],
     ['achievedRate > 900', { kind: 'achievedRate' }, '>', { kind: 'absolute', value: 900 }],
     ['failed > -1', { kind: 'counter', name: 'failed' }, '>', { kind: 'absolute', value: -1 }],
+    ['p99(lag) < 100ms', { kind: 'percentile', stage: 'schedule_lag', percentile: 99 }, '<', { kind: 'absolute', value: 100 }],
+    ['onTimeShare >= 0.99', { kind: 'counter', name: 'onTimeShare' }, '>=', { kind: 'absolute', value: 0.99 }],
+    // A share's % is a percentage of 1, not of the scheduled events.
+    ['onTimeShare >= 99.5%', { kind: 'counter', name: 'onTimeShare' }, '>=', { kind: 'absolute', value: 0.995 }],
+    ['sentLate <= 1%', { kind: 'counter', name: 'sentLate' }, '<=', { kind: 'ofScheduled', fraction: 0.01 }],
   ])('%s', (expression, metric, op, threshold) => {
     expect(parseGate(expression)).toEqual({ expression, metric, op, threshold, abortOnFail: false });
   });
@@ -57,7 +62,7 @@ describe('parseGate: valid expressions', () => {
 describe('parseGate: errors name the column and what was expected', () => {
   it.each([
     ['p99(l3) < 2x', 'at column 12: expected a unit (ms, s) or none, found "x"'],
-    ['p99(l9) < 2s', 'at column 5: expected a stage (l1_produce, l2_ingest, l3_window, l3_freshness, l4_delivery, http_ingest, schedule_lag, l1, l2, l3, freshness, l4, http), found "l9) < 2s"'],
+    ['p99(l9) < 2s', 'at column 5: expected a stage (l1_produce, l2_ingest, l3_window, l3_freshness, l4_delivery, http_ingest, schedule_lag, l1, l2, l3, freshness, l4, http, lag), found "l9) < 2s"'],
     ['p99 < 2', 'at column 5: expected "(", found "< 2"'],
     ['p99(l1 < 3', 'at column 8: expected ")", found "< 3"'],
     ['p0(l1) < 1', 'at column 2: expected a percentile above 0 and at most 100, found "0(l1) < 1"'],
@@ -67,6 +72,8 @@ describe('parseGate: errors name the column and what was expected', () => {
     ['lost == 0 abort', 'at column 11: expected `abortOnFail` or end of expression, found "abort"'],
     ['p99(l1) < 5%', 'at column 12: expected a unit of time (ms, s) or none: % does not apply to a value in ms, found "%"'],
     ['lagRecoveryS < 5%', 'at column 17: expected a unit of time (ms, s) or none: % does not apply to a value in s, found "%"'],
+    ['onTimeShare > 5ms', 'at column 16: expected % or no unit: ms does not apply to a fraction, found "ms"'],
+    ['onTimeShare > 0.5 * target', 'at column 19: expected no `* target` (it applies to achievedRate only), found "* target"'],
     ['achievedRate > 5ms', 'at column 17: expected %, `* target` or no unit: ms does not apply to a value in events/s, found "ms"'],
     ['achievedRate >= 0.98 * targt', 'at column 24: expected `target` after "*", found "targt"'],
     ['p99(l1) < 0.5 * target', 'at column 15: expected no `* target` (it applies to achievedRate only), found "* target"'],
@@ -79,7 +86,7 @@ describe('parseGate: errors name the column and what was expected', () => {
   it('lists the known counters when the metric is unknown', () => {
     expect(parseError('lsot == 0')).toBe(
       'invalid threshold "lsot == 0" at column 1: expected a metric: pNN(stage), max(stage), mean(stage), achievedRate or a counter ' +
-        '(scheduled, sent, acked, failed, malformed, dropped, lost, duplicated, late, dlq, violations, s3Missing, s3Duplicates, httpErrors, lagRecoveryS), found "lsot == 0"',
+        '(scheduled, sent, acked, failed, malformed, onTime, sentLate, onTimeAcked, onTimeShare, lost, duplicated, late, dlq, violations, s3Missing, s3Duplicates, httpErrors, lagRecoveryS), found "lsot == 0"',
     );
   });
 
@@ -115,6 +122,13 @@ describe('evaluateGates', () => {
     ];
     const outcomes = evaluateGates(cases.map(([e]) => parseGate(e)), subject());
     expect(outcomes.map((o) => [o.expression, o.pass])).toEqual(cases);
+  });
+
+  it('onTimeShare is a fraction: compared as a number, shown with four decimals', () => {
+    const s = subject({ counters: { scheduled: 1_000, onTime: 985, onTimeShare: 0.985 } });
+    const [bare, pct] = evaluateGates([parseGate('onTimeShare >= 0.99'), parseGate('onTimeShare >= 98%')], s);
+    expect(bare).toMatchObject({ pass: false, actual: 0.985, threshold: 0.99, unit: 'fraction', message: 'FAIL onTimeShare = 0.985, expected >= 0.99' });
+    expect(pct).toMatchObject({ pass: true, threshold: 0.98, message: 'pass onTimeShare = 0.985 >= 0.98' });
   });
 
   it('converts units: 2s is 2000 ms, 500ms on a seconds counter is 0.5 s', () => {

@@ -24,6 +24,17 @@ describe('parseResult', () => {
     }
   });
 
+  it('time-series rows may carry on-time and late sends per second, and files written before them stay valid', () => {
+    const older = completedResultFixture();
+    expect(older.timeSeries.length).toBeGreaterThan(0);
+    for (const row of older.timeSeries) expect(row).not.toHaveProperty('onTimeEventsPerS');
+    expect(parseResult(JSON.parse(JSON.stringify(older)))).toEqual(older);
+    const newer = { ...older, timeSeries: older.timeSeries.map((row) => ({ ...row, onTimeEventsPerS: 95, lateEventsPerS: 5 })) };
+    expect(parseResult(JSON.parse(JSON.stringify(newer)))).toEqual(newer);
+    const bad = { ...older, timeSeries: older.timeSeries.map((row) => ({ ...row, lateEventsPerS: -1 })) };
+    expect(message(() => parseResult(bad))).toContain('timeSeries.0.lateEventsPerS');
+  });
+
   it('names the offending field', () => {
     const bad = JSON.parse(JSON.stringify(completedResultFixture()));
     bad.stages.l1_produce.p99Ms = '12';

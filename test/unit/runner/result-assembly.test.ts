@@ -30,8 +30,9 @@ function ingestReport(kind: string, stage: 'l1_produce' | 'http_ingest'): StageR
     stage: 'ingest',
     kind,
     latencies: { [stage]: histogram(5, 10, 20), schedule_lag: histogram(1, 2) },
-    counters: { scheduled: 300, sent: 300, acked: 300, failed: 0 },
+    counters: { scheduled: 300, sent: 300, acked: 300, failed: 0, onTime: 294, sentLate: 6, onTimeAcked: 294 },
     ratePerSecond: [{ epochS: START / 1000, events: 100 }, { epochS: START / 1000 + 1, events: 120 }, { epochS: START / 1000 + 2, events: 80 }],
+    sendsPerSecond: [{ epochS: START / 1000, onTime: 100, late: 0 }, { epochS: START / 1000 + 1, onTime: 94, late: 6 }, { epochS: START / 1000 + 2, onTime: 100, late: 0 }],
     ledger: null,
   };
 }
@@ -69,9 +70,11 @@ describe('assembleResult', () => {
     expect(kafka.stages.l1_produce?.count).toBe(3);
     expect(http.stages.http_ingest?.count).toBe(3);
     for (const r of [kafka, http]) {
-      expect(r.counters).toMatchObject({ scheduled: 300, acked: 300 });
-      expect(r.rates).toEqual({ targetEventsPerS: 100, achievedEventsPerS: 100 });
+      expect(r.counters).toMatchObject({ scheduled: 300, acked: 300, onTime: 294, sentLate: 6, onTimeShare: 0.98 });
+      // Achieved: sent on time and acked (294), not every ack (300), over the 3 s schedule.
+      expect(r.rates).toEqual({ targetEventsPerS: 100, achievedEventsPerS: 98 });
       expect(r.timeSeries.map((row) => row.achievedEventsPerS)).toEqual([100, 120, 80, 0]);
+      expect(r.timeSeries.map((row) => [row.onTimeEventsPerS, row.lateEventsPerS])).toEqual([[100, 0], [94, 6], [100, 0], [0, 0]]);
       expect(r.timeSeries.map((row) => row.phase)).toEqual(['steady', 'steady', 'steady', 'drain']);
       expect(r.markers).toEqual([{ tEpochMs: START, kind: 'phase', label: 'steady' }]);
       expect(r.timeline.map((e) => e.kind)).toEqual(['load', 'phase']);
@@ -106,5 +109,12 @@ describe('assembleResult', () => {
     expect(assembleResult(input({ reports: [ingestReport('kafka', 'l1_produce')], resources })).resources).toEqual(resources);
     expect(assembleResult(input({ failure: new Error('broker down'), resources })).resources).toEqual(resources);
     expect('resources' in assembleResult(input({}))).toBe(false);
+  });
+
+  it('leaves the on-time columns out of the time series when no ingest report has sends per second', () => {
+    const { sendsPerSecond: _none, ...report } = ingestReport('kafka', 'l1_produce');
+    const result = assembleResult(input({ reports: [report] }));
+    expect(result.timeSeries[0]).not.toHaveProperty('onTimeEventsPerS');
+    expect(result.timeSeries[0]).not.toHaveProperty('lateEventsPerS');
   });
 });

@@ -18,7 +18,7 @@ describe('scenarioSchema', () => {
     expect(parsed.producer).toEqual({ acks: 'all', idempotent: true, retries: 3, lingerMs: 5, batchMaxRecords: 2_000, compression: 'none', maxInFlight: 1 });
     expect(parsed.ingest).toEqual({ kind: 'kafka' });
     expect(parsed.delivery).toEqual({ enabled: true, bucket: 'streamproof-analytics', streamName: 'streamproof-delivery' });
-    expect(parsed.run).toEqual({ warmUpMs: 10_000, drainTimeoutMs: 60_000 });
+    expect(parsed.run).toEqual({ warmUpMs: 10_000, drainTimeoutMs: 60_000, onTimeMs: 100 });
     expect(parsed.workload.seed).toBe(1);
     expect(parsed.workload.mix).toEqual(DEFAULT_MIX);
     expect(parsed.faults).toEqual([]);

@@ -6,6 +6,7 @@ import { type UnackedReason, createTally } from '../../../src/workload/http-driv
 import { validEvent } from '../pipeline/collector/fixtures.js';
 
 const MONO_BASE = 1_000;
+const ON_TIME_MS = 100;
 
 function eventsRequest(offsetMs: number, seqs: number[]): PlannedRequest {
   return { kind: 'events', intendedOffsetMs: offsetMs, intendedAtEpochMs: 0, events: seqs.map((s) => validEvent(s)), malformed: [], body: '' };
@@ -17,17 +18,22 @@ function malformedRequest(offsetMs: number, seqs: number[]): PlannedRequest {
 
 function setup() {
   const clock = new FakeClock(1_700_000_000_000, MONO_BASE);
-  const seen = { latencies: [] as number[], lags: [] as number[], accepted: [] as number[], malformed: [] as number[], unacked: [] as Array<[UnackedReason, number[]]> };
+  const seen = { latencies: [] as number[], lags: [] as number[], accepted: [] as number[], acceptedOnTime: [] as number[], sends: [] as Array<[number, boolean]>, malformed: [] as number[], unacked: [] as Array<[UnackedReason, number[]]> };
   const tally = createTally(
     {
       latency: { record: (ms) => seen.latencies.push(ms) },
       sendLag: { record: (ms) => seen.lags.push(ms) },
-      onAccepted: (events: readonly AnalyticsEvent[]) => seen.accepted.push(...events.map((e) => e.seq)),
+      onAccepted: (events: readonly AnalyticsEvent[], sentOnTime: boolean) => {
+        seen.accepted.push(...events.map((e) => e.seq));
+        if (sentOnTime) seen.acceptedOnTime.push(...events.map((e) => e.seq));
+      },
+      onSendTimed: (count: number, onTime: boolean) => seen.sends.push([count, onTime]),
       onMalformedRejected: (refs: readonly MalformedRef[]) => seen.malformed.push(...refs.map((r) => r.seq)),
       onUnacknowledged: (events, reason) => seen.unacked.push([reason, events.map((e) => e.seq)]),
     },
     MONO_BASE,
     clock,
+    ON_TIME_MS,
   );
   return { clock, seen, tally };
 }
@@ -78,6 +84,9 @@ describe('createTally', () => {
         malformedAccepted: 0,
         malformedOther: 0,
         ungenerated: 3,
+        onTime: 0,
+        sentLate: 0,
+        onTimeAccepted: 0,
       },
       maxSendLagMs: 0,
     });
@@ -100,5 +109,28 @@ describe('createTally', () => {
     expect(tally.summary('cut-off', 0, 1).state).toBe('cut-off');
     tally.account(eventsRequest(0, [0]), { kind: 'not-sent' });
     expect(tally.summary(undefined, 0, 0).state).toBe('stopped');
+  });
+
+  it('counts each request on time or late by its send lag (≤ onTimeMs), for every event in it, and which acceptances were on time', () => {
+    const { clock, seen, tally } = setup();
+    const exact = eventsRequest(0, [0, 1]); // sent at its intended time
+    const atBound = eventsRequest(100, [2, 3, 4]); // sent exactly onTimeMs late: still on time
+    const late = eventsRequest(150, [5, 6]); // sent 101 ms late
+    const lateMalformed = malformedRequest(150, [7]);
+    tally.sent(exact);
+    clock.advance(200);
+    tally.sent(atBound);
+    clock.advance(51);
+    tally.sent(late);
+    tally.sent(lateMalformed);
+    tally.account(exact, status(200));
+    tally.account(atBound, status(503, true));
+    tally.account(late, status(200));
+    tally.account(lateMalformed, status(400));
+    expect(seen.lags).toEqual([0, 100, 101, 101]);
+    expect(seen.sends).toEqual([[2, true], [3, true], [2, false], [1, false]]);
+    expect(seen.accepted).toEqual([0, 1, 5, 6]);
+    expect(seen.acceptedOnTime).toEqual([0, 1]);
+    expect(tally.summary(undefined, 0, 0).events).toMatchObject({ sent: 8, onTime: 5, sentLate: 3, accepted: 4, onTimeAccepted: 2 });
   });
 });

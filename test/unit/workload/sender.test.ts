@@ -74,14 +74,18 @@ class Recorder implements SendRecorder {
   recordAckLatencyMs(ms: number): void {
     this.ackLatencies.push(ms);
   }
-  onAcked(_generatorId: string, seq: number): void {
+  ackedOnTime: number[] = [];
+  sentOnTime: boolean[] = [];
+  onAcked(_generatorId: string, seq: number, _key: string, sentOnTime: boolean): void {
     this.acked.push(seq);
+    if (sentOnTime) this.ackedOnTime.push(seq);
   }
   onFailed(_generatorId: string, seq: number): void {
     this.failed.push(seq);
   }
-  onSent(record: GeneratedRecord): void {
+  onSent(record: GeneratedRecord, _intendedAtEpochMs: number, onTime: boolean): void {
     this.sent.push(record);
+    this.sentOnTime.push(onTime);
   }
 }
 
@@ -179,6 +183,40 @@ describe('open loop', () => {
     expect(recorder.ackLatencies).toEqual([10, 10, 18, 18, 26, 26]);
     expect(warnings).toEqual([{ lagMs: 8, thresholdMs: 5, generatorId: 'g', seq: 2 }]); // once only
     expect(await running).toMatchObject({ state: 'completed', sent: 6, acked: 6, maxScheduleLagMs: 16, lagWarned: true });
+  });
+});
+
+describe('on time and late (run.onTimeMs)', () => {
+  it('an event is on time when its schedule lag is at most onTimeMs, late beyond; late ones are still sent, and on-time acks are counted per event', async () => {
+    const world = new World();
+    const { port: p } = port(world, 10, (seq) => seq === 1);
+    // Window of 2, acks after 10 ms: lags 0, 0, 8, 8, 16, 16 (as above); 8 is the bound.
+    const { sender, recorder } = setup(world, constantSchedule(1000, 6), p, { maxInFlight: 2, onTimeMs: 8 });
+    const running = sender.run();
+    await world.run(running);
+    expect(recorder.lags).toEqual([0, 0, 8, 8, 16, 16]);
+    expect(recorder.sentOnTime).toEqual([true, true, true, true, false, false]);
+    expect(recorder.ackedOnTime).toEqual([0, 2, 3]); // seq 1 was on time but nacked; 4 and 5 were late
+    expect(await running).toMatchObject({ state: 'completed', scheduled: 6, sent: 6, acked: 5, failed: 1, onTime: 4, sentLate: 2, onTimeAcked: 3 });
+  });
+
+  it('defaults to 100 ms and refuses a negative or non-finite bound', () => {
+    const world = new World();
+    const { port: p } = port(world, 1);
+    expect(() => setup(world, constantSchedule(1000, 1), p, { onTimeMs: -1 })).toThrow(StreamproofError);
+    expect(() => setup(world, constantSchedule(1000, 1), p, { onTimeMs: Number.NaN })).toThrow(/onTimeMs/);
+  });
+
+  it('a port throttled to half the target rate leaves most events late: the counters tell, where acked alone would not', async () => {
+    const world = new World();
+    const { port: p } = port(world, 20); // one at a time, 20 ms each: 50 ev/s against 100 ev/s
+    const { sender } = setup(world, constantSchedule(100, 2_000), p, { maxInFlight: 1, drainTimeoutMs: 10_000 });
+    const running = sender.run();
+    await world.run(running);
+    const summary = await running;
+    // Everything was acked (in twice the time), but only the first events went out within 100 ms.
+    expect(summary).toMatchObject({ state: 'completed', scheduled: 200, sent: 200, acked: 200, onTime: 11, sentLate: 189, onTimeAcked: 11 });
+    expect(summary.maxScheduleLagMs).toBe(1_990);
   });
 });
 

@@ -9,7 +9,7 @@ describe('httpLedgerCallbacks', () => {
   it('maps driver outcomes onto the ledger: certainly-absent reasons are refused, unknown ones failed', () => {
     const ledger = new IngestLedger();
     const callbacks = httpLedgerCallbacks(ledger);
-    callbacks.onAccepted(events(0, 1));
+    callbacks.onAccepted(events(0, 1), true);
     callbacks.onMalformedRejected?.([{ generatorId: 'h', seq: 2 }]);
     callbacks.onUnacknowledged?.(events(3), 'rejected');
     callbacks.onUnacknowledged?.(events(4), 'backpressured');

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMetricsRegistry } from '../../../../src/metrics/registry.js';
+import { LatencyHistogram } from '../../../../src/metrics/histogram.js';
+import { IngestLedger } from '../../../../src/pipeline/ingest/ingest-ledger.js';
+import { emptySendTiming } from '../../../../src/pipeline/ingest/ingest-recorder.js';
 import { runIngest } from '../../../../src/pipeline/ingest/ingest-run.js';
 import { validateEvent } from '../../../../src/workload/event.js';
 import { constantSchedule } from '../../../../src/workload/schedule.js';
@@ -53,7 +56,7 @@ describe('runIngest (virtual time, fake port)', () => {
       generatorId: 'u',
       startEpochMs: EPOCH_MS,
       endEpochMs: EPOCH_MS + 2_992,
-      counts: { scheduled: 300, sent: 300, acked: 294, failed: 6, malformed: malformedSent, unresolved: 0 },
+      counts: { scheduled: 300, sent: 300, acked: 294, failed: 6, malformed: malformedSent, unresolved: 0, onTime: 300, sentLate: 0, onTimeAcked: 294 },
       maxScheduleLagMs: 0,
       failures: { byMessage: { 'broker said no': 6 } },
       rateAccuracy: { worstErrorRatio: 0, buckets: 3 },
@@ -63,9 +66,9 @@ describe('runIngest (virtual time, fake port)', () => {
     expect([...summary.ledger.failed.ids()]).toEqual(['u:0', 'u:50', 'u:100', 'u:150', 'u:200', 'u:250']);
     expect(summary.ledger.counts()).toMatchObject({ sent: 300, acked: 294, failed: 6, unresolved: 0, malformed: malformedSent });
     expect(summary.rate).toEqual([
-      { second: 0, targetEvents: 100, sentEvents: 100, ackedEvents: 98 },
-      { second: 1, targetEvents: 100, sentEvents: 100, ackedEvents: 98 },
-      { second: 2, targetEvents: 100, sentEvents: 100, ackedEvents: 98 },
+      { second: 0, targetEvents: 100, sentEvents: 100, ackedEvents: 98, onTimeEvents: 100, lateEvents: 0 },
+      { second: 1, targetEvents: 100, sentEvents: 100, ackedEvents: 98, onTimeEvents: 100, lateEvents: 0 },
+      { second: 2, targetEvents: 100, sentEvents: 100, ackedEvents: 98, onTimeEvents: 100, lateEvents: 0 },
     ]);
 
     const text = await registry.render();
@@ -115,5 +118,31 @@ describe('runIngest (virtual time, fake port)', () => {
     );
     expect(summary).toMatchObject({ state: 'stopped', counts: { scheduled: 101, sent: 101, acked: 101, unresolved: 0 } });
     expect(summary.rate.map((p) => p.sentEvents)).toEqual([100, 1, 0]);
+  });
+
+  it('a port that serves half the target rate: every event is still sent (late), the on-time split and its per-second series say so', async () => {
+    const world = new World();
+    // One send in flight at most, each acked 20 ms later: 50 ev/s against a 100 ev/s schedule.
+    const { port } = fakePort(world, 20, () => false);
+    const recording = { ledger: new IngestLedger(), ackLatency: new LatencyHistogram(), scheduleLag: new LatencyHistogram(), timing: emptySendTiming() };
+    const summary = await world.run(
+      runIngest({ port, schedule: constantSchedule(100, 3_000), generatorConfig, clock: world.clock, sleepUntil: world.sleepUntil, maxInFlightEvents: 1, onTimeMs: 100, recording }),
+    );
+    // Event i goes out at 20·i ms, due at 10·i: lag 10·i ms, on time while ≤ 100 ms (i = 0 … 10).
+    expect(summary.counts).toMatchObject({ scheduled: 300, sent: 300, acked: 300, onTime: 11, sentLate: 289, onTimeAcked: 11 });
+    expect(recording.timing).toEqual({ onTime: 11, sentLate: 289, onTimeAcked: 11 });
+    expect(summary.histograms.scheduleLag.summary().maxMs).toBeCloseTo(2_990, -1);
+    expect(summary.rate.map((p) => [p.onTimeEvents, p.lateEvents])).toEqual([[11, 39], [0, 50], [0, 50], [0, 50], [0, 50], [0, 50], [0, 0]]); // the last ack lands in second 6
+    expect(summary.rate.every((p) => p.sentEvents === p.onTimeEvents + p.lateEvents)).toBe(true);
+  });
+
+  it('run.onTimeMs is acted on: the same backlog with a larger bound counts more events on time', async () => {
+    const runWith = async (onTimeMs: number) => {
+      const world = new World();
+      const { port } = fakePort(world, 20, () => false);
+      return world.run(runIngest({ port, schedule: constantSchedule(100, 1_000), generatorConfig, clock: world.clock, sleepUntil: world.sleepUntil, maxInFlightEvents: 1, onTimeMs }));
+    };
+    expect((await runWith(0)).counts).toMatchObject({ onTime: 1, sentLate: 99 });
+    expect((await runWith(500)).counts).toMatchObject({ onTime: 51, sentLate: 49 });
   });
 });
