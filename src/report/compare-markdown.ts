@@ -32,9 +32,10 @@ function format(row: CompareRow, side: number | null): string {
   return row.unit === 'count' || row.unit === 'samples' ? formatNumber(side) : formatWithUnit(side, row.unit);
 }
 
+/** `+50 ms`, `−24.7 ms`, `0 ms`: the magnitude formatted once, then its sign. */
 function signed(row: CompareRow, delta: number): string {
-  const text = format(row, delta);
-  return delta > 0 ? `+${text}` : text;
+  const text = format(row, Math.abs(delta));
+  return delta > 0 ? `+${text}` : delta < 0 ? `-${text}` : text;
 }
 
 /** `12 ms` for one run; `12 ms (11.5 ms–13 ms)` (median, then min–max) for a set. */
