@@ -49,8 +49,10 @@ export async function runRepeated(options: RepeatOptions, deps: RepeatDeps = DEF
   const outcomes: RunScenarioOutcome[] = [];
   let stoppedEarly: string | undefined;
   let exitCode: number = EXIT.OK;
+  let thrown: unknown = null;
+  let i = 0;
   try {
-    for (let i = 1; i <= count; i += 1) {
+    for (i = 1; i <= count; i += 1) {
       if (options.signal.aborted) {
         stoppedEarly = `interrupted before run ${i} of ${count}`;
         exitCode = Math.max(exitCode, EXIT.INTERRUPTED);
@@ -73,6 +75,12 @@ export async function runRepeated(options: RepeatOptions, deps: RepeatDeps = DEF
         break;
       }
     }
+  } catch (error) {
+    // The runner writes its own result whatever happens, so this is rare (e.g. a full disk):
+    // still write the set of what ended, then report the error (exit 2).
+    thrown = error;
+    stoppedEarly = `run ${i} of ${count} threw: ${(error as Error).message ?? String(error)}`;
+    exitCode = Math.max(exitCode, EXIT.HARNESS_ERROR);
   } finally {
     if (!stackWasUp && !options.keepStack && (await deps.stackIsUp())) {
       options.log('set: stopping the stack this set started');
@@ -92,5 +100,9 @@ export async function runRepeated(options: RepeatOptions, deps: RepeatDeps = DEF
     },
     options.resultsDir ? { resultsDir: options.resultsDir } : {},
   );
+  if (thrown !== null) {
+    options.log(`set: ${members.length} run(s) written to ${written.dir} before the error`);
+    throw thrown;
+  }
   return { members: outcomes, written, exitCode };
 }

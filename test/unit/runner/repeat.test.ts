@@ -90,6 +90,24 @@ describe('runRepeated', () => {
     expect(set.excluded).toMatchObject([{ runId: 'run-2', state: 'incomplete', exitCode: 130 }]);
   });
 
+  it('a runner that throws still leaves a set of what ended, then the error propagates', async () => {
+    const h = harness([completedResultFixture()]);
+    const runOne = h.deps.runOne;
+    let calls = 0;
+    h.deps.runOne = async (options) => {
+      calls += 1;
+      if (calls === 2) throw new Error('disk full');
+      return runOne(options);
+    };
+    await expect(runRepeated(h.options(3), h.deps)).rejects.toThrow('disk full');
+    expect(h.events).toEqual(['stack down']);
+    const { readdir } = await import('node:fs/promises');
+    const setDir = (await readdir(join(dir, 'fixture-scenario'))).find((d) => d.endsWith('-set'))!;
+    const set = await readSet(join(dir, 'fixture-scenario', setDir, 'set.json'));
+    expect(set).toMatchObject({ state: 'incomplete', reason: 'run 2 of 3 threw: disk full', exitCode: 2 });
+    expect(set.runs).toHaveLength(1);
+  });
+
   it('a harness error stops the set (exit 2); the failed run stays in it', async () => {
     const h = harness([completedResultFixture(), failedResultFixture(), completedResultFixture()]);
     const outcome = await runRepeated(h.options(3), h.deps);
