@@ -2,17 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { renderCompareMarkdown } from '../report/compare-markdown.js';
-import { compareResults, parseTolerances, type TolerancesInput } from '../report/compare.js';
-import { readResult } from '../report/result-schema.js';
+import { compareSets, parseTolerances, type TolerancesInput } from '../report/compare.js';
+import { readRunSide } from '../report/run-set.js';
 import { writeFileAtomic } from '../report/write.js';
 import { EXIT } from '../base/exit-codes.js';
 import { log, runCli } from './run-cli.js';
 
-const HELP = `usage: npm run compare -- <baseline result.json> <current result.json> [options]
+const HELP = `usage: npm run compare -- <baseline> <current> [options]
 
-Compares two completed runs of the same scenario metric by metric and prints a markdown
-table (for a PR comment). Exit codes: 0 no regression, 1 regression, 2 bad input (missing or
-invalid file, different scenarios, a run that did not complete).
+Each side is a result.json, a run directory, or a set directory (results/<scenario>/<timestamp>-set/,
+from \`npm run scenario -- <name> --repeat N\`); a single run is a set of 1. Per figure: the
+medians of both sides, their change, a 95% bootstrap interval of the difference of medians, and
+a verdict: regressed / improved only when the interval excludes 0 AND the change is beyond the
+tolerance; with fewer than 3 runs on a side, the tolerance alone (labelled "tolerance only").
+Prints a markdown table (for a PR comment). Exit codes: 0 no regression, 1 regression, 2 bad
+input (missing or invalid file, different scenarios, a run that did not complete).
 
 options:
   --tolerances FILE    JSON tolerances (keys and defaults: docs/gates.md, "Compare tolerances")
@@ -22,8 +26,9 @@ options:
   --rate-pct N         achieved rate regresses below -N%         (default 5)
   -h, --help           this text
 
-example:
-  npm run compare -- results/baselines/smoke.json results/smoke/latest/result.json --markdown compare.md
+examples:
+  npm run compare -- results/baselines/smoke/ results/smoke/latest-set/ --markdown compare.md
+  npm run compare -- results/baselines/smoke.json results/smoke/latest/result.json
 `;
 
 function parseNumberFlag(name: string, raw: string | undefined): number | undefined {
@@ -76,8 +81,8 @@ async function compareMain(argv: string[]): Promise<number> {
     return EXIT.OK;
   }
   if (positionals.length !== 2) {
-    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `expected 2 result files (baseline, current), got ${positionals.length}`, {
-      hint: 'npm run compare -- <baseline result.json> <current result.json> (see --help)',
+    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `expected 2 results or sets (baseline, current), got ${positionals.length}`, {
+      hint: 'npm run compare -- <baseline> <current>: each a result.json, a run directory or a set directory (see --help)',
     });
   }
   const fromFile = values.tolerances === undefined ? {} : await readTolerancesFile(values.tolerances);
@@ -93,8 +98,14 @@ async function compareMain(argv: string[]): Promise<number> {
   const tolerances = parseTolerances(input, values.tolerances ?? 'tolerances');
 
   const [baselinePath, currentPath] = positionals as [string, string];
-  const [baseline, current] = await Promise.all([readResult(baselinePath), readResult(currentPath)]);
-  const comparison = compareResults(baseline, current, tolerances);
+  const [baseline, current] = await Promise.all([readRunSide(baselinePath), readRunSide(currentPath)]);
+  for (const side of [baseline, current]) log(`${side === baseline ? 'baseline' : 'current'}: ${side.kind === 'set' ? `set of ${side.runs.length} run(s)` : 'single run'} from ${side.path}`);
+  const comparison = compareSets(baseline.runs, current.runs, tolerances);
+  for (const side of [baseline, current]) {
+    if (side.set?.state === 'incomplete') {
+      comparison.warnings.push(`the ${side === baseline ? 'baseline' : 'current'} set stopped early (${side.set.reason ?? 'no reason recorded'}): ${side.set.runs.length} of ${side.set.requestedRuns} runs`);
+    }
+  }
   const markdown = renderCompareMarkdown(comparison, tolerances);
   process.stdout.write(markdown);
   if (values.markdown !== undefined) {

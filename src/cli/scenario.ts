@@ -6,7 +6,9 @@ import { renderHelp } from '../scenario/help.js';
 import { listScenarios, renderScenarioList, resolveScenario } from '../scenario/loader.js';
 import { parseScenarioArgs, type FlagSpec } from '../scenario/overrides.js';
 import { assertFaultsInjectable } from '../drivers/fault/index.js';
+import { runRepeated } from '../runner/repeat.js';
 import { runScenario } from '../runner/run-scenario.js';
+import { MAX_REPEAT } from '../report/run-set.js';
 
 const COMMAND_FLAGS: FlagSpec[] = [
   { name: 'list', value: undefined, description: 'list the shipped scenarios with their descriptions' },
@@ -15,7 +17,25 @@ const COMMAND_FLAGS: FlagSpec[] = [
   { name: 'keep-stack', value: undefined, description: 'leave a stack this run started running afterwards' },
   { name: 'keep-data', value: undefined, description: "keep the run's topics, bucket and delivery stream" },
   { name: 'results-dir', value: 'DIR', description: 'where results/<scenario>/<timestamp>/ go (default ./results)' },
+  {
+    name: 'repeat',
+    value: 'N',
+    description: `run the scenario N times (1..${MAX_REPEAT}) one after another and store the set in results/<scenario>/<timestamp>-set/ (what compare and baselines use); exit code: the worst run's`,
+  },
 ];
+
+/** --repeat N: an integer 1..MAX_REPEAT, or undefined when not given. */
+function parseRepeat(raw: string | true | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw === true ? '' : raw.trim();
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isInteger(value) || value < 1 || value > MAX_REPEAT) {
+    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `--repeat ${raw === true ? '' : raw} is not a whole number of runs from 1 to ${MAX_REPEAT}`, {
+      hint: 'e.g. `npm run scenario -- smoke --repeat 5` (a set of 5 runs; compare needs 3 or more a side for a confidence interval)',
+    });
+  }
+  return value;
+}
 
 const USAGE = 'usage: npm run scenario -- <name | path/to/scenario.ts> [flags]';
 
@@ -36,6 +56,7 @@ runCli(async () => {
     });
   }
   // Everything is validated here, before anything starts.
+  const repeat = parseRepeat(flags.repeat);
   const resolved = await resolveScenario(name, overrides);
   for (const warning of resolved.warnings) log(`warning: ${typeof warning === 'string' ? warning : JSON.stringify(warning)}`);
   for (const note of resolved.notes) log(note);
@@ -59,14 +80,25 @@ runCli(async () => {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const { result, written } = await runScenario({
+  const runOptions = {
     scenario: resolved.scenario,
     keepStack: Boolean(flags['keep-stack']),
     keepData: Boolean(flags['keep-data']),
     ...(typeof flags['results-dir'] === 'string' ? { resultsDir: flags['results-dir'] } : {}),
     signal: controller.signal,
     log,
-  });
+  };
+  if (repeat !== undefined) {
+    const set = await runRepeated({ ...runOptions, count: repeat });
+    process.stdout.write(`\nset of ${set.written.set.runs.length} of ${repeat} runs${set.written.set.state === 'incomplete' ? ` (stopped early: ${set.written.set.reason})` : ''}\n`);
+    for (const member of set.members) {
+      const outcome = overallOutcome(member.result);
+      process.stdout.write(`  ${outcome.status.padEnd(10)} ${member.written.dir}\n`);
+    }
+    process.stdout.write(`set: ${set.written.dir}\n  ${set.written.setJson}\n  ${set.written.summaryMd}\nexit ${set.exitCode} (the worst run)\n`);
+    return set.exitCode;
+  }
+  const { result, written } = await runScenario(runOptions);
   const outcome = overallOutcome(result);
   process.stdout.write(`\n${outcome.headline}\n`);
   for (const reason of outcome.reasons) process.stdout.write(`  - ${reason}\n`);

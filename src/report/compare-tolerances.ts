@@ -9,7 +9,11 @@ import { STAGE_NAMES } from './result-schema.js';
  *    baseline; the absolute floor keeps sub-millisecond jitter from failing CI;
  *  - achieved rate: regresses when more than 5% below the baseline;
  *  - invariant violations: any increase over the baseline is a regression;
- *  - a metric the baseline had and the current run lacks fails the comparison.
+ *  - a metric the baseline had and the current run lacks fails the comparison;
+ *  - sets of runs: a figure changed significantly only when the 95 % bootstrap interval of the
+ *    difference of medians (2,000 resamples, seed 1) excludes 0 AND the change of the medians
+ *    is beyond the tolerance above; with fewer than 3 runs on a side there is no interval and
+ *    the tolerance alone decides (labelled "tolerance only").
  */
 export const LATENCY_FIELDS = ['p50', 'p90', 'p99', 'p999', 'max', 'mean'] as const;
 export type LatencyField = (typeof LATENCY_FIELDS)[number];
@@ -32,6 +36,17 @@ export const tolerancesSchema = z
     achievedRate: z.object({ maxDecreasePct: z.number().nonnegative().default(5) }).strict().prefault({}),
     invariants: z.object({ maxViolationIncrease: z.int().nonnegative().default(0) }).strict().prefault({}),
     failOnMissing: z.boolean().default(true),
+    /** How a set of runs is judged against another (docs/gates.md, "Sets of runs"). */
+    statistics: z
+      .object({
+        resamples: z.int().min(100).max(100_000).default(2_000),
+        confidencePct: z.number().gt(50).lt(100).default(95),
+        seed: z.int().nonnegative().default(1),
+        /** Fewest runs per side for a confidence interval; below it, the tolerance alone decides. */
+        minRuns: z.int().min(2).default(3),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -57,7 +57,7 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
 }
 
 /** Creates the run directory; a second run started in the same second gets `-2`, `-3` ... */
-async function makeRunDir(scenarioDir: string, name: string): Promise<string> {
+export async function makeRunDir(scenarioDir: string, name: string): Promise<string> {
   await mkdir(scenarioDir, { recursive: true });
   for (let attempt = 1; attempt < 1000; attempt += 1) {
     const dir = join(scenarioDir, attempt === 1 ? name : `${name}-${attempt}`);
@@ -71,8 +71,9 @@ async function makeRunDir(scenarioDir: string, name: string): Promise<string> {
   throw new StreamproofError(ERROR_CODES.INVALID_RESULT, `too many result directories named ${name} under ${scenarioDir}`);
 }
 
-async function pointLatest(scenarioDir: string, runDirName: string): Promise<string | null> {
-  const latest = join(scenarioDir, 'latest');
+/** Points results/<scenario>/<linkName> (`latest`, or `latest-set` for sets) at a directory of it. */
+export async function pointLatest(scenarioDir: string, runDirName: string, linkName = 'latest'): Promise<string | null> {
+  const latest = join(scenarioDir, linkName);
   const tmp = `${latest}.${process.pid}.tmp`;
   try {
     await rm(tmp, { force: true });

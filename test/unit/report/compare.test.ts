@@ -33,9 +33,14 @@ describe('compareResults', () => {
     expect(new Set(comparison.rows.map((r) => r.verdict))).toEqual(new Set(['ok']));
     // achievedRate + 6 stages × 4 percentiles + 3 invariants + 2 gates.
     expect(comparison.rows).toHaveLength(1 + 6 * 4 + 3 + 2);
+    // One run a side: no interval can be had, the tolerance alone decides, and the row says so.
     expect(row(comparison.rows, 'p99(l1_produce)')).toEqual({
       metric: 'p99(l1_produce)', unit: 'ms', baseline: 12, current: 12, changePct: 0, verdict: 'ok', rule: '+20% and +5 ms',
+      method: 'tolerance only',
+      evidence: { baseline: { n: 1, median: 12, min: 12, max: 12 }, current: { n: 1, median: 12, min: 12, max: 12 }, ci: null, mannWhitney: null },
     });
+    expect(row(comparison.rows, 'I1 violations')).toMatchObject({ method: 'rule', evidence: null });
+    expect(comparison.baseline).toEqual([{ runId: 'fixture-run-0001', startedAt: '2025-01-15T10:00:00.000Z', gitCommit: '0123456789abcdef0123456789abcdef01234567' }]);
   });
 
   it('flags an injected latency regression', () => {
@@ -158,6 +163,7 @@ describe('tolerances', () => {
       achievedRate: { maxDecreasePct: 5 },
       invariants: { maxViolationIncrease: 0 },
       failOnMissing: true,
+      statistics: { resamples: 2_000, confidencePct: 95, seed: 1, minRuns: 3 },
     });
   });
 
@@ -176,8 +182,13 @@ describe('renderCompareMarkdown', () => {
     const markdown = renderCompareMarkdown(comparison, DEFAULT_TOLERANCES);
     const lines = markdown.split('\n');
     expect(lines[0]).toBe('## streamproof compare — `fixture-scenario`: ❌ regression: 4 regressed, 0 missing');
-    expect(lines).toContain('| p99(l3_window) | 850 ms | 1.2 s | +41.2% | **REGRESSION** | +20% and +5 ms |');
-    expect(lines).toContain('| achievedRate | 992.5 events/s | 992.5 events/s | 0% | ok | −5% |');
+    expect(lines).toContain(
+      '| p99(l3_window) | 850 ms | 1.2 s | +41.2% | +350 ms; n too small, tolerance only | — | 1 / 1 | **REGRESSED** | +20% and +5 ms (tolerance only) |',
+    );
+    expect(lines).toContain(
+      '| achievedRate | 992.5 events/s | 992.5 events/s | 0% | 0 events/s; n too small, tolerance only | — | 1 / 1 | no significant change | −5% (tolerance only) |',
+    );
+    expect(markdown).toContain('> Fewer than 3 runs on a side (baseline 1, current 1): no confidence interval can be had');
     expect(markdown).toContain('<sub>Tolerances: latency p50/p90/p99/p999 regress above +20% and +5 ms; achieved rate below −5%;');
   });
 
