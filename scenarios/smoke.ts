@@ -3,6 +3,10 @@ import { defineScenario } from '../src/scenario/define.js';
 // CI gate: under a minute including the drain (30s of load + at most 25s), on 3 brokers like CI.
 // 5s windows so several close during the run; a sprinkle of late and malformed events so the
 // late-events and DLQ paths are exercised on every pull request.
+// On time = sent within 500 ms of its intended time, not the 100 ms default: on a 2-core machine
+// the load generator's own p99 schedule lag at 800 ev/s measured 220-290 ms with nothing else
+// running (it shares its thread with the observers and the ledgers). The gates below flag a
+// generator that gets worse than that; they do not claim it is as punctual as it should be.
 export default defineScenario({
   name: 'smoke',
   description: 'CI check in under a minute: 800 ev/s for 30s on 3 brokers, 5s windows, a few late and malformed events',
@@ -24,7 +28,7 @@ export default defineScenario({
     ],
   },
   processor: { instances: 2, windowMs: '5s', outOfOrdernessMs: '1s', allowedLatenessMs: 0, idleTimeoutMs: '2s' },
-  run: { warmUpMs: '5s', drainTimeoutMs: '25s' },
+  run: { warmUpMs: '5s', drainTimeoutMs: '25s', onTimeMs: '500ms' },
   thresholds: [
     'lost == 0',
     'duplicated == 0',
@@ -35,7 +39,7 @@ export default defineScenario({
     'p99(l1) < 1s',
     'p99(l3) < 5s',
     'achievedRate >= 0.95 * target',
-    'p99(lag) < 100ms',
+    'p99(lag) < 500ms',
     'onTimeShare >= 0.99',
   ],
 });
