@@ -28,7 +28,7 @@ options:
 
 examples:
   npm run compare -- results/baselines/smoke/ results/smoke/latest-set/ --markdown compare.md
-  npm run compare -- results/baselines/smoke.json results/smoke/latest/result.json
+  npm run compare -- results/baselines/smoke/runs/1/result.json results/smoke/latest/result.json
 `;
 
 function parseNumberFlag(name: string, raw: string | undefined): number | undefined {

@@ -61,7 +61,9 @@ export async function runRepeated(options: RepeatOptions, deps: RepeatDeps = DEF
       options.log(`set: run ${i} of ${count}`);
       const outcome = await deps.runOne({ ...runOptions, keepStack: true });
       outcomes.push(outcome);
-      const memberExit = overallOutcome(outcome.result).exitCode;
+      const overall = overallOutcome(outcome.result);
+      const memberExit = overall.exitCode;
+      options.log(`set: run ${i} of ${count}: ${overall.headline}`);
       exitCode = Math.max(exitCode, memberExit);
       const member = { result: outcome.result, dir: outcome.written.dir, exitCode: memberExit };
       if (outcome.result.state === 'incomplete') {

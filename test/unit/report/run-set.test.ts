@@ -42,7 +42,7 @@ describe('sets on disk', () => {
     expect(again.dir).toBe(`${written.dir}-2`);
   });
 
-  it('a result.json or a run directory is a set of 1; the committed single-run baseline still reads', async () => {
+  it('a result.json or a run directory is a set of 1, a member of the committed baseline set among them', async () => {
     await mkdir(join(dir, 'run'));
     await writeFile(join(dir, 'run', 'result.json'), JSON.stringify(completedResultFixture()));
     for (const path of [join(dir, 'run'), join(dir, 'run', 'result.json')]) {
@@ -50,7 +50,7 @@ describe('sets on disk', () => {
       expect(side).toMatchObject({ kind: 'run', set: null });
       expect(side.runs).toHaveLength(1);
     }
-    const baseline = await readRunSide('results/baselines/smoke.json');
+    const baseline = await readRunSide('results/baselines/smoke/runs/1/result.json');
     expect(baseline.kind).toBe('run');
     expect(baseline.runs[0]!.scenario.name).toBe('smoke');
   });
