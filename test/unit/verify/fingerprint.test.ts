@@ -126,3 +126,32 @@ describe('Fingerprint', () => {
     }
   });
 });
+
+describe('Fingerprint.addEvent (generator prefix state cached)', () => {
+  it('adds exactly what addEventId of `generatorId:seq` adds, for any generator and seq', () => {
+    const generators = ['g', 'sp2612011043520329a-main', 'sp2612011043520329a-warmup', 'gen.1_x-Y', 'ünï'];
+    const byParts = new Fingerprint();
+    const byId = new Fingerprint();
+    for (let round = 0; round < 3; round += 1) {
+      for (const generatorId of generators) {
+        for (const seq of [0, 1, 9, 10, 99, 12_345, 2 ** 31 - 1, 2 ** 53 - 1]) {
+          byParts.addEvent(generatorId, seq);
+          byId.addEventId(`${generatorId}:${seq}`);
+          expect(new Fingerprint().addEvent(generatorId, seq).equals(new Fingerprint().addEventId(`${generatorId}:${seq}`))).toBe(true);
+        }
+      }
+    }
+    expect(byParts.equals(byId)).toBe(true);
+    expect(byParts.count).toBe(3 * generators.length * 8);
+  });
+
+  it('stays right when more generators pass than the cache keeps', () => {
+    const a = new Fingerprint();
+    const b = new Fingerprint();
+    for (let i = 0; i < 2_500; i += 1) {
+      a.addEvent(`gen-${i % 1_300}`, i);
+      b.addEventId(`gen-${i % 1_300}:${i}`);
+    }
+    expect(a.equals(b)).toBe(true);
+  });
+});
