@@ -38,6 +38,7 @@ export class RunContext implements DriverContext {
   readonly #log: (line: string) => void;
   readonly #cleanups: Array<{ name: string; run: () => Promise<unknown> }> = [];
   #abort: RunAbort | null = null;
+  #warmUpMs: number;
   #endpoints: StackEndpoints | null = null;
   #topology: Topology | null = null;
   #registry: MetricsRegistry | null = null;
@@ -48,6 +49,7 @@ export class RunContext implements DriverContext {
     this.#log = options.log;
     this.#userSignal = options.signal;
     this.startedAt = new Date(options.clock.epochMs());
+    this.#warmUpMs = options.scenario.run.warmUpMs;
     ({ runId: this.runId, shortId: this.shortId } = makeRunId(options.scenario.name, this.startedAt));
     this.timeline = new Timeline(() => options.clock.epochMs());
     this.signal = AbortSignal.any([options.signal, this.#gateAbort.signal]);
@@ -74,6 +76,18 @@ export class RunContext implements DriverContext {
     this.#abort = { kind: 'gate', outcome };
     this.timeline.mark('abort', `abortOnFail gate failed: ${outcome.expression}`);
     this.#gateAbort.abort(new StreamproofError(ERROR_CODES.GATE_ABORTED, `gate "${outcome.expression}" failed during the run: ${outcome.message}`));
+  }
+
+  /** The warm-up this run will have: the scenario's, or longer when a step asked for more. */
+  get warmUpMs(): number {
+    return this.#warmUpMs;
+  }
+
+  /** Lengthens the warm-up to at least `ms` (never shortens it), saying why in the log. */
+  extendWarmUp(ms: number, why: string): void {
+    if (ms <= this.#warmUpMs) return;
+    this.log(`warm-up ${ms / 1000} s instead of ${this.#warmUpMs / 1000} s: ${why}`);
+    this.#warmUpMs = ms;
   }
 
   get endpoints(): StackEndpoints {

@@ -61,7 +61,7 @@ function followPhases(ctx: RunContext, schedule: Schedule, startEpochMs: number)
 export function startLoad(ctx: RunContext, startEpochMs: number): LoadStep {
   const { scenario } = ctx;
   const schedule = scenario.load as Schedule;
-  const warmUpMs = scenario.run.warmUpMs;
+  const warmUpMs = ctx.warmUpMs;
   const driver = driverFor(INGEST_DRIVERS, scenario.ingest.kind, 'ingest');
   const producerTuning = {
     lingerMs: scenario.producer.lingerMs,

@@ -12,7 +12,7 @@ export function startProgress(ctx: RunContext, load: LoadStep, observed: Observe
   const progress = new ProgressReporter(() => ({
     phase: ctx.timeline.current(['warm-up', 'phase', 'drain', 'verify'])?.label ?? 'starting',
     elapsedMs: ctx.clock.epochMs() - startedAtMs,
-    totalMs: load.startEpochMs - startedAtMs + load.totalDurationMs - ctx.scenario.run.warmUpMs,
+    totalMs: load.startEpochMs - startedAtMs + load.totalDurationMs - ctx.warmUpMs,
     targetEventsPerS: load.targetRateNow(),
     achievedEventsPerS: rawRate.perSecond(observed.rawRecords),
     p99Ms: { l2: observed.l2.total().percentileMs(99), l3: observed.l3.total().percentileMs(99) },

@@ -53,7 +53,7 @@ interface RunFindings {
 const LOAD_START_MARGIN_MS = 500;
 
 async function runLoadStep(ctx: RunContext, found: RunFindings): Promise<void> {
-  const startEpochMs = ctx.clock.epochMs() + LOAD_START_MARGIN_MS + ctx.scenario.run.warmUpMs;
+  const startEpochMs = ctx.clock.epochMs() + LOAD_START_MARGIN_MS + ctx.warmUpMs;
   found.observers = await startRunObservers(ctx, startEpochMs);
   const load = startLoad(ctx, startEpochMs);
   found.load = load;

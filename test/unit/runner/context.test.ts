@@ -55,3 +55,14 @@ describe('RunContext', () => {
     expect(ctx.shortId).toMatch(/^sp[0-9a-z]+$/);
   });
 });
+
+describe('RunContext warm-up', () => {
+  it('starts at the scenario’s, only ever lengthens, and logs why', () => {
+    const { ctx, lines } = context();
+    expect(ctx.warmUpMs).toBe(scenario.run.warmUpMs);
+    ctx.extendWarmUp(20_000, 'the stack is cold');
+    ctx.extendWarmUp(1_000, 'shorter: ignored');
+    expect(ctx.warmUpMs).toBe(20_000);
+    expect(lines).toEqual([`warm-up 20 s instead of ${scenario.run.warmUpMs / 1000} s: the stack is cold`]);
+  });
+});
