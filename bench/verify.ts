@@ -1,7 +1,7 @@
 /**
  * Speed and memory of the verifier's pure path (no Kafka): N synthetic events through the
- * streaming recompute (sequence bitmaps + per-window fingerprints), then the window comparison
- * and the verdict. Goals (issue 6): ≥ 1 M events/s verified, ≤ 2 bytes of retained memory per
+ * streaming recompute (sequence bitmaps + per-window fingerprints and values), then the window
+ * comparison, the per-field check of every final result and the verdict. Goals (issue 6): ≥ 1 M events/s verified, ≤ 2 bytes of retained memory per
  * event at 10 M events. Prints figures; asserts nothing (timings are not tests).
  *
  *   npm run bench:verify [-- <events>]      (node --expose-gc, so memory is measured after a full GC)
@@ -16,6 +16,7 @@ import { Fingerprint } from '../src/verify/fingerprint.js';
 import { ExpectedAccumulator } from '../src/verify/expected-stream.js';
 import { Verification } from '../src/verify/verification.js';
 import { SequenceLedger } from '../src/base/sequence-ledger.js';
+import { CONTROL_KEY, formatEndOfInput } from '../src/contract/control.js';
 import type { AnalyticsEvent } from '../src/workload/event.js';
 
 const EVENTS = Number(process.argv[2] ?? 10_000_000);
@@ -76,6 +77,8 @@ function decodedPath(): { ms: number; bytes: number; windows: number; acc: Expec
     position.offset = seq;
     acc.addEvent(event, position);
   }
+  // End of input as a run writes it: the watermark every result carries is then one the log proves.
+  acc.addRaw({ key: CONTROL_KEY, value: formatEndOfInput(eventTimeOf(EVENTS) + 2 * WINDOW_MS), partition: 0, offset: EVENTS });
   const ms = performance.now() - start;
   return { ms, bytes: retainedBytes() - base, windows: acc.recomputation.expected.size, acc };
 }
@@ -97,19 +100,23 @@ function rawPath(events: number): { ms: number; generateMs: number } {
   return { ms: performance.now() - start, generateMs };
 }
 
-/** The window comparison and verdict over a finished accumulator, against results that match it. */
-function evaluation(acc: ExpectedAccumulator): { ms: number; results: number } {
-  const verification = new Verification({ windowMs: WINDOW_MS });
+/**
+ * The window comparison, the per-field value check of every final result and the verdict over a
+ * finished accumulator, against results whose every field is right (the verdict must pass: every
+ * value was compared).
+ */
+function evaluation(acc: ExpectedAccumulator): { ms: number; results: number; valuesChecked: number } {
+  const verification = new Verification({ windowMs: WINDOW_MS, settings: { outOfOrdernessMs: 0, allowedLatenessMs: 0 } });
   Object.assign(verification, { expected: acc });
   let offset = 0;
-  for (const [key, fingerprint] of acc.recomputation.expected) {
+  for (const [key, window] of acc.recomputation.expected) {
     const bar = key.lastIndexOf('|');
     const startMs = Number(key.slice(bar + 1));
     const value = JSON.stringify({
-      schemaVersion: 1, key, userId: key.slice(0, bar), windowStartMs: startMs, windowEndMs: startMs + WINDOW_MS, sourcePartition: 0,
-      count: fingerprint.count, countsByType: { page_view: fingerprint.count, click: 0, add_to_cart: 0, remove_from_cart: 0, checkout: 0, purchase: 0 },
-      revenueCents: 0, distinctSessions: 1, firstEventTimeMs: startMs, lastEventTimeMs: startMs, fingerprint: fingerprint.toJSON(),
-      maxIntendedAtMs: startMs, revision: 0, closeAtMs: startMs + WINDOW_MS, watermarkMs: startMs + WINDOW_MS,
+      schemaVersion: 1, key, userId: key.slice(0, bar), windowStartMs: startMs, windowEndMs: startMs + WINDOW_MS, sourcePartition: window.partition,
+      count: window.count, countsByType: window.countsByType(), revenueCents: window.revenueCents, distinctSessions: window.distinctSessions,
+      firstEventTimeMs: startMs + window.firstOffsetMs, lastEventTimeMs: startMs + window.lastOffsetMs, fingerprint: window.toJSON(),
+      maxIntendedAtMs: startMs + window.intendedOffsetMs, revision: 0, closeAtMs: startMs + WINDOW_MS, watermarkMs: startMs + WINDOW_MS,
     });
     verification.addCommittedResult({ key, value, partition: 0, offset: offset++ });
   }
@@ -120,10 +127,15 @@ function evaluation(acc: ExpectedAccumulator): { ms: number; results: number } {
   const ms = performance.now() - start;
   if (!verdict.invariants.filter((i) => i.status !== 'not-checked').every((i) => i.pass)) {
     // Figures of a verification that fails measure the wrong thing: say so and exit non-zero.
-    console.error('bench verdict unexpectedly failed:', JSON.stringify(verdict.invariants.map((i) => [i.id, i.violations])));
+    console.error('bench verdict unexpectedly failed:', JSON.stringify(verdict.invariants.map((i) => [i.id, i.violations, i.examples.slice(0, 3)])));
     process.exitCode = 1;
   }
-  return { ms, results: offset };
+  const valuesChecked = verdict.invariants.find((i) => i.id === 'I2')?.counts.valuesChecked ?? 0;
+  if (valuesChecked !== offset) {
+    console.error(`bench checked the values of ${valuesChecked} of ${offset} results`);
+    process.exitCode = 1;
+  }
+  return { ms, results: offset, valuesChecked };
 }
 
 function naiveSet(events: number): { ms: number; bytes: number } {
@@ -150,7 +162,7 @@ const ledgers = decoded.acc.recomputation.ledgers;
 const bitmapBytes = ledgers.raw.byteLength + ledgers.late.byteLength + ledgers.dlq.byteLength;
 console.log(`  of which sequence bitmaps ${mib(bitmapBytes)} (${(bitmapBytes / EVENTS).toFixed(2)} B/event), ${decoded.windows.toLocaleString('en-US')} windows' fingerprints and keys the rest (${((decoded.bytes - bitmapBytes) / decoded.windows).toFixed(0)} B/window)`);
 const evaluated = evaluation(decoded.acc);
-console.log(`window comparison + verdict: ${evaluated.ms.toFixed(0)} ms for ${evaluated.results.toLocaleString('en-US')} results`);
+console.log(`window comparison + per-field value check + verdict: ${evaluated.ms.toFixed(0)} ms for ${evaluated.results.toLocaleString('en-US')} results (${evaluated.valuesChecked.toLocaleString('en-US')} checked field by field)`);
 
 const rawEvents = Math.min(EVENTS, 1_000_000);
 const raw = rawPath(rawEvents);

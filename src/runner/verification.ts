@@ -55,6 +55,13 @@ export async function verifyPipeline(input: {
     topology: input.topology,
     ledger: mergeEvidence(input.ledgers),
     windowMs: input.scenario.processor.windowMs,
+    // What the run's processor was told (drivers pass these, and no event-time limit, to every kind).
+    settings: {
+      outOfOrdernessMs: input.scenario.processor.outOfOrdernessMs,
+      allowedLatenessMs: input.scenario.processor.allowedLatenessMs,
+      idleTimeoutMs: input.scenario.processor.idleTimeoutMs,
+      maxEventTimeAheadMs: null,
+    },
     delivery: input.scenario.delivery.enabled,
     log: input.log,
   });

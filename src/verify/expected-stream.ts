@@ -1,10 +1,11 @@
 import type { AnalyticsEvent } from '../contract/event.js';
 import { DLQ_NOT_AN_EVENT_CODES, type DlqReasonCode } from '../contract/side-outputs.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
-import { isEndOfInput } from './control.js';
+import { endOfInputTime } from './control.js';
 import { checkEvent } from './event-check.js';
 import { ExampleList, positionText } from './examples.js';
 import { Fingerprint } from './fingerprint.js';
+import { ExpectedWindow } from './window-values.js';
 import { extractIdentity, type EventIdentity } from './identity.js';
 import type { Recomputation, SinkRecordInput } from './recompute.js';
 import { isTrackableSeq } from '../base/sequence-bitmap.js';
@@ -84,10 +85,15 @@ export class ExpectedAccumulator {
   /** DLQ identities by what their reason code claims: not an event / a valid event with a foreign key. */
   private readonly dlqClaims = { notEvent: new SequenceLedger(), keyMismatch: new SequenceLedger(), divertedEvent: new SequenceLedger() };
   private readonly state: Recomputation;
-  /** userId → its most recent window (the same Fingerprint object as in state.expected). */
-  private readonly currentWindow = new Map<string, { startMs: number; fingerprint: Fingerprint }>();
+  /** userId → its most recent window (the same object as in state.expected). */
+  private readonly currentWindow = new Map<string, { startMs: number; fingerprint: ExpectedWindow }>();
   private readonly sampleLimit: number;
   private rawStarted = false;
+  /**
+   * Per raw-events partition, the largest event time read so far that raises a watermark: valid
+   * events not in the DLQ (counted or late) and control records (docs/contract.md, "Watermarks").
+   */
+  readonly partitionMaxEventTimeMs: number[] = [];
 
   constructor(options: { windowMs: number; exampleLimit?: number }) {
     assertWindowLength(options.windowMs);
@@ -145,8 +151,10 @@ export class ExpectedAccumulator {
 
   addRaw(record: RawRecord): void {
     this.rawStarted = true;
-    if (isEndOfInput(record.key, record.value)) {
+    const controlTime = endOfInputTime(record.key, record.value);
+    if (controlTime !== null) {
       this.stats.control += 1;
+      this.observeEventTime(record.partition, controlTime);
       return;
     }
     if (record.value === null) this.account(null, null, record, record.key);
@@ -181,9 +189,10 @@ export class ExpectedAccumulator {
     this.stats.records += 1;
     if (identity === null || !isTrackableSeq(identity.seq)) {
       if (event) {
+        this.observeEventTime(record.partition, event.eventTime);
         counts.untrackable += 1;
         this.stats.untrackable += 1;
-        this.addExpected(event);
+        this.addExpected(event, record.partition);
         return;
       }
       this.stats.unidentified += 1;
@@ -198,6 +207,7 @@ export class ExpectedAccumulator {
     }
     const inLate = state.ledgers.late.has(generatorId, seq);
     const inDlq = state.ledgers.dlq.has(generatorId, seq);
+    if (event && !inDlq) this.observeEventTime(record.partition, event.eventTime);
     if (inLate && inDlq) counts.multiple += 1;
     else if (inLate || inDlq) {
       if (inLate) counts.late += 1;
@@ -206,8 +216,20 @@ export class ExpectedAccumulator {
         this.checkDlqClaim(event, identity, record, key);
       }
       if (event) this.addDiverted(event, inLate);
-    } else if (event) this.addExpected(event);
+    } else if (event) this.addExpected(event, record.partition);
     else this.none(`${generatorId}:${seq} (${positionText(record.partition, record.offset)})`);
+  }
+
+  /** The largest watermark-raising event time on any partition (−∞ when none). */
+  get maxEventTimeMs(): number {
+    let max = -Infinity;
+    for (const t of this.partitionMaxEventTimeMs) if (t !== undefined && t > max) max = t;
+    return max;
+  }
+
+  private observeEventTime(partition: number, eventTimeMs: number): void {
+    const current = this.partitionMaxEventTimeMs[partition];
+    if (current === undefined || eventTimeMs > current) this.partitionMaxEventTimeMs[partition] = eventTimeMs;
   }
 
   private none(label: string): void {
@@ -221,14 +243,13 @@ export class ExpectedAccumulator {
    * event, so each user's current window is cached: events arrive roughly in time order, and the
    * string key is built only when a user's window changes (or for an out-of-order event).
    */
-  private expectedFor(event: AnalyticsEvent): Fingerprint {
-    const startMs = windowStartOf(event.eventTime, this.state.windowMs);
+  private expectedFor(event: AnalyticsEvent, startMs: number): ExpectedWindow {
     const current = this.currentWindow.get(event.userId);
     if (current !== undefined && current.startMs === startMs) return current.fingerprint;
     const key = windowKeyOf(event.userId, startMs);
     let fingerprint = this.state.expected.get(key);
     if (!fingerprint) {
-      fingerprint = new Fingerprint();
+      fingerprint = new ExpectedWindow();
       this.state.expected.set(key, fingerprint);
     }
     if (current === undefined) this.currentWindow.set(event.userId, { startMs, fingerprint });
@@ -239,9 +260,12 @@ export class ExpectedAccumulator {
     return fingerprint;
   }
 
-  private addExpected(event: AnalyticsEvent): void {
+  private addExpected(event: AnalyticsEvent, partition: number): void {
+    const startMs = windowStartOf(event.eventTime, this.state.windowMs);
+    const window = this.expectedFor(event, startMs);
     // A valid event's eventId is `generatorId:seq` (event-check.ts), so its parts hash the same.
-    this.expectedFor(event).addEvent(event.generatorId, event.seq);
+    window.addEvent(event.generatorId, event.seq);
+    window.addValues(event, startMs, partition);
     this.state.occurrences.counted += 1;
   }
 

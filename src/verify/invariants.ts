@@ -3,6 +3,7 @@ import type { RawScanStats } from './expected-stream.js';
 import type { PinpointFindings } from './pinpoint.js';
 import type { Recomputation } from './recompute.js';
 import type { DeliveryFindings, ResultFindings } from './result-ledger.js';
+import type { ValueFindings } from './values.js';
 import type { DuplicateLedger, SequenceLedger } from '../base/sequence-ledger.js';
 import { invariantReport, notChecked, type InvariantReport } from './verdict.js';
 import type { WindowAnalysis } from './window-analysis.js';
@@ -53,6 +54,7 @@ export const I2_VIOLATIONS = [
   'revisionsUnexplained',
   'inconsistentResults',
   'invalidResults',
+  'valueMismatches',
 ] as const;
 export const I3_VIOLATIONS = ['missing', 'unexpected'] as const;
 
@@ -118,6 +120,10 @@ export interface ProcessingEvidence {
   unjustifiedDlq?: { count: number; examples: readonly string[] };
   /** Event ids behind window-level violations, from the second pass (examples only). */
   pinpoint?: PinpointFindings;
+  /** The per-field check of final results (values.ts). */
+  values?: ValueFindings;
+  /** The processor emitted no fingerprints: said in the invariant's name. */
+  valuesOnly?: boolean;
 }
 
 const fp = (f: { count: number; hashSum: string }): string => `${f.count}/${f.hashSum}`;
@@ -157,7 +163,12 @@ export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): Inv
     abortedResults: results.abortedResults,
     controlRecords: evidence.stats.control,
     untrackable: evidence.stats.untrackable,
+    valueMismatches: evidence.values?.mismatches ?? 0,
+    valuesChecked: evidence.values?.checked ?? 0,
+    resultsWithWrongValues: evidence.values?.resultsWithWrongValues ?? 0,
   };
+  // Grouped by field (supporting figures: their sum is valueMismatches).
+  for (const [field, n] of Object.entries(evidence.values?.byField ?? {})) counts[`wrong.${field}`] = n;
   const pin = evidence.pinpoint ?? { missing: [], multiple: [], miscounted: [] };
   const rawOnce = () => raw.seen.difference(raw.repeated);
   const examples = [
@@ -184,9 +195,15 @@ export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): Inv
     ...examplesOf('revision unexplained', limit, results.examples.revisionsUnexplained),
     ...examplesOf('inconsistent result', limit, results.examples.inconsistentResults),
     ...examplesOf('invalid result', limit, results.examples.invalidResults),
+    ...examplesOf('wrong value', limit, evidence.values?.examples ?? []),
     ...examplesOf('aborted (excluded, not a violation)', limit, results.examples.abortedResults),
   ];
-  return invariantReport({ id: 'I2', counts, violationKinds: I2_VIOLATIONS, examples });
+  const report = invariantReport({ id: 'I2', counts, violationKinds: I2_VIOLATIONS, examples });
+  if (evidence.valuesOnly) {
+    counts.valuesOnly = 1;
+    report.name += ' — VALUES ONLY (the results carry no fingerprints: decided by recomputing every value; an event swapped for a look-alike is not seen, and a wrong window cannot name its events)';
+  }
+  return report;
 }
 
 /** I3 from what S3 holds; null findings = delivery disabled: reported as not checked. */
@@ -202,6 +219,7 @@ export function evaluateDelivery(findings: DeliveryFindings | null, limit = 5, n
     objects: findings.objects,
     records: findings.records,
     unterminatedObjects: findings.unterminatedObjects,
+    unparsableLines: findings.unparsableLines,
   };
   const examples = [
     ...examplesOf('missing from S3', limit, findings.examples.missing),

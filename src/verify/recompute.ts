@@ -5,7 +5,8 @@ import { Fingerprint, type FingerprintJson } from './fingerprint.js';
 import { extractIdentity, type EventIdentity } from './identity.js';
 import { isTrackableSeq } from '../base/sequence-bitmap.js';
 import { DuplicateLedger } from '../base/sequence-ledger.js';
-import { assertWindowLength, eventWindowKey } from './windows.js';
+import { assertWindowLength, eventWindowKey, windowStartOf } from './windows.js';
+import { ExpectedWindow } from './window-values.js';
 
 /**
  * Recomputes, from what was ingested into raw-events and what the processor sent to late-events
@@ -63,8 +64,8 @@ export interface OccurrenceCounts {
 
 export interface Recomputation {
   windowMs: number;
-  /** Window key → fingerprint of the raw events the result must have counted. */
-  expected: Map<string, Fingerprint>;
+  /** Window key → fingerprint and values of the raw events the result must have counted. */
+  expected: Map<string, ExpectedWindow>;
   /** Window key → valid events of that window that the processor diverted to a sink. */
   diverted: Map<string, DivertedWindow>;
   ledgers: { raw: DuplicateLedger; late: DuplicateLedger; dlq: DuplicateLedger };
@@ -105,6 +106,10 @@ function normalizeRaw(input: RawEventInput): NormalizedRaw {
   const checked = checkEventText(value);
   if (checked.ok) return { event: checked.event, identity: { generatorId: checked.event.generatorId, seq: checked.event.seq }, position };
   return { event: null, identity: extractIdentity(value, checked.decoded), position };
+}
+
+function partitionOf(input: RawEventInput): number | undefined {
+  return typeof input === 'object' && !('eventId' in input) ? input.partition : undefined;
 }
 
 function trackable(identity: EventIdentity | null): identity is EventIdentity {
@@ -153,7 +158,7 @@ export function recomputeExpected(input: RecomputeInput): Recomputation {
     if (!trackable(identity)) {
       if (event) {
         counts.untrackable += 1;
-        addExpected(result, event);
+        addExpected(result, event, partitionOf(input_));
       } else if (position !== null && unmatchedDlqPositions.delete(position)) counts.dlq += 1;
       else if (position === null && result.anonymousDlq > 0) {
         result.anonymousDlq -= 1;
@@ -169,7 +174,7 @@ export function recomputeExpected(input: RecomputeInput): Recomputation {
       if (inLate) counts.late += 1;
       else counts.dlq += 1;
       if (event) addDiverted(result, event, inLate);
-    } else if (event) addExpected(result, event);
+    } else if (event) addExpected(result, event, partitionOf(input_));
     else none(`${identity.generatorId}:${identity.seq}`);
   }
   return result;
@@ -179,14 +184,15 @@ function keyOf(result: Recomputation, event: AnalyticsEvent): string {
   return eventWindowKey(event.userId, event.eventTime, result.windowMs);
 }
 
-function addExpected(result: Recomputation, event: AnalyticsEvent): void {
+function addExpected(result: Recomputation, event: AnalyticsEvent, partition: number | undefined): void {
   const key = keyOf(result, event);
   let fingerprint = result.expected.get(key);
   if (!fingerprint) {
-    fingerprint = new Fingerprint();
+    fingerprint = new ExpectedWindow();
     result.expected.set(key, fingerprint);
   }
   fingerprint.addEventId(event.eventId);
+  fingerprint.addValues(event, windowStartOf(event.eventTime, result.windowMs), partition);
   result.occurrences.counted += 1;
 }
 

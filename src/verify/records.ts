@@ -4,6 +4,7 @@ import { EVENT_TYPES, PURCHASE_TYPE } from '../contract/event.js';
 import { DLQ_REASON_CODES, SIDE_OUTPUT_SCHEMA_VERSION, type DlqValue, type LateValue } from '../contract/side-outputs.js';
 import { WINDOW_RESULT_SCHEMA_VERSION, type WindowResult } from '../contract/window-result.js';
 import { splitWindowKey, windowKeyOf, windowStartOf } from './windows.js';
+import type { ReadResult } from './values.js';
 
 /**
  * The verifier's own reading of what the processor writes (docs/contract.md, "Window results",
@@ -37,6 +38,9 @@ const windowResultSchema = z
     watermarkMs: z.number(),
   })
   .strict() satisfies z.ZodType<WindowResult>;
+
+/** Values-only mode: a processor that emits no fingerprint (docs/verification.md). */
+const valuesOnlyResultSchema = windowResultSchema.extend({ fingerprint: fingerprint.optional() }).strict();
 
 const lateValueSchema = z
   .object({
@@ -92,6 +96,11 @@ export function parseWindowResult(text: string): WindowResult {
   return parseWith(windowResultSchema, text, 'window result');
 }
 
+/** A processed-events value whose fingerprint may be absent (values-only mode). */
+export function parseWindowResultValues(text: string): ReadResult {
+  return parseWith(valuesOnlyResultSchema, text, 'window result') as ReadResult;
+}
+
 export function parseLateValue(text: string): LateValue {
   return parseWith(lateValueSchema, text, 'late-events value');
 }
@@ -105,7 +114,7 @@ export function parseDlqValue(text: string): DlqValue {
  * bounds and figures must agree with each other. With `windowMs`, the window must also be the
  * one the contract assigns. The fingerprint's agreement with the events is checked elsewhere.
  */
-export function resultInconsistencies(result: WindowResult, windowMs?: number): string[] {
+export function resultInconsistencies(result: ReadResult, windowMs?: number): string[] {
   const problems: string[] = [];
   const split = splitWindowKey(result.key);
   if (!split || split.userId !== result.userId || split.windowStartMs !== result.windowStartMs) {
@@ -115,7 +124,7 @@ export function resultInconsistencies(result: WindowResult, windowMs?: number): 
     if (windowStartOf(result.windowStartMs, windowMs) !== result.windowStartMs) problems.push(`windowStartMs ${result.windowStartMs} is not a multiple of ${windowMs}`);
     if (result.windowEndMs - result.windowStartMs !== windowMs) problems.push(`window [${result.windowStartMs}, ${result.windowEndMs}) is not ${windowMs} ms long`);
   } else if (result.windowEndMs <= result.windowStartMs) problems.push(`window [${result.windowStartMs}, ${result.windowEndMs}) is empty`);
-  if (result.count !== result.fingerprint.count) problems.push(`count ${result.count} but fingerprint counts ${result.fingerprint.count}`);
+  if (result.fingerprint && result.count !== result.fingerprint.count) problems.push(`count ${result.count} but fingerprint counts ${result.fingerprint.count}`);
   const byType = Object.values(result.countsByType).reduce((sum, n) => sum + n, 0);
   if (byType !== result.count) problems.push(`countsByType sum to ${byType}, count is ${result.count}`);
   if (result.countsByType[PURCHASE_TYPE] === 0 && result.revenueCents !== 0) problems.push(`revenue ${result.revenueCents} without a purchase`);

@@ -1,4 +1,5 @@
-import { parseWindowResult, resultInconsistencies } from './records.js';
+import { parseWindowResult, parseWindowResultValues, resultInconsistencies } from './records.js';
+import { revisionProblems, type ReadResult } from './values.js';
 import { ExampleList, positionText } from './examples.js';
 import { Fingerprint, hashEventId } from './fingerprint.js';
 import type { WindowResultLike } from './recompute.js';
@@ -33,7 +34,10 @@ export interface ResultRecord {
 interface Variant {
   key: string;
   revision: number;
-  fingerprint: Fingerprint;
+  /** null in values-only mode when the processor emitted none. */
+  fingerprint: Fingerprint | null;
+  /** The parsed result, for the per-field check of final results (values.ts). */
+  result: ReadResult;
   /** The result's own `count` field. */
   resultCount: number;
   /** What is wrong with the result on its own terms (records.ts); empty when consistent. */
@@ -50,7 +54,7 @@ interface Variant {
 }
 
 export interface ResultFindings {
-  /** Committed records read (tombstones and invalid ones included). */
+  /** Committed records read (tombstones and invalid ones included; both are invalidResults). */
   committedRecords: number;
   /** Keys with at least one committed result. */
   finalResults: number;
@@ -81,6 +85,8 @@ export interface DeliveryFindings {
   objects: number;
   records: number;
   unterminatedObjects: number;
+  /** S3 lines that are not JSON (counted in `unexpected` too). */
+  unparsableLines: number;
   finalResults: number;
   /** Final results found in S3 at least once. */
   delivered: number;
@@ -101,6 +107,7 @@ export class ResultLedger {
   private readonly byKey = new Map<string, Variant[]>();
   private readonly limit: number;
   private readonly windowMs: number | undefined;
+  private readonly valuesOnly: boolean;
   private committedRecords = 0;
   private tombstones = 0;
   private committedInvalid = 0;
@@ -110,11 +117,14 @@ export class ResultLedger {
   private objects = 0;
   private s3Records = 0;
   private unterminated = 0;
+  private unparsable = 0;
   private readonly unexpected: ExampleList;
 
-  constructor(options: { exampleLimit?: number; windowMs?: number } = {}) {
+  /** valuesOnly: results need not carry a fingerprint (a processor that emits none). */
+  constructor(options: { exampleLimit?: number; windowMs?: number; valuesOnly?: boolean } = {}) {
     this.limit = options.exampleLimit ?? 5;
     this.windowMs = options.windowMs;
+    this.valuesOnly = options.valuesOnly ?? false;
     this.emittedTwice = new ExampleList(this.limit);
     this.invalid = new ExampleList(this.limit);
     this.unexpected = new ExampleList(this.limit);
@@ -154,7 +164,9 @@ export class ResultLedger {
     try {
       ({ key, revision } = JSON.parse(text) as { key?: unknown; revision?: unknown });
     } catch {
-      this.unexpected.add(() => `${where}: not JSON`);
+      // A line cut short (a torn write, a truncated object) or foreign bytes: name the object and line.
+      this.unparsable += 1;
+      this.unexpected.add(() => `${where}: not JSON (${text.length} characters${text.startsWith('{') ? ', a result cut short?' : ''}, ends ${JSON.stringify(text.slice(-24))})`);
       return;
     }
     const hash = hashEventId(text);
@@ -167,10 +179,24 @@ export class ResultLedger {
     variant.delivered += 1;
   }
 
-  /** Committed results (one per distinct text), for compareWindowResults. */
+  /** Committed results (one per distinct text), for compareWindowResults (fingerprint mode). */
   *committedResults(): Generator<WindowResultLike> {
+    for (const v of this.committedVariants()) if (v.fingerprint) yield { key: v.key, revision: v.revision, fingerprint: v.fingerprint.toJSON() };
+  }
+
+  /** Committed results (one per distinct text) with their parsed values; fingerprint null when absent. */
+  *committedVariants(): Generator<{ key: string; revision: number; fingerprint: Fingerprint | null; result: ReadResult }> {
     for (const variants of this.byKey.values()) {
-      for (const v of variants) if (v.committed > 0) yield { key: v.key, revision: v.revision, fingerprint: v.fingerprint.toJSON() };
+      for (const v of variants) if (v.committed > 0) yield v;
+    }
+  }
+
+  /** Each key's final result (its highest committed revision; the first text read of it). */
+  *finalResults(): Generator<{ key: string; revision: number; result: ReadResult; position: string }> {
+    for (const [key, variants] of this.byKey) {
+      let best: Variant | null = null;
+      for (const v of variants) if (v.committed > 0 && (best === null || v.revision > best.revision)) best = v;
+      if (best) yield { key, revision: best.revision, result: best.result, position: best.committedPosition ?? best.position };
     }
   }
 
@@ -181,7 +207,11 @@ export class ResultLedger {
     return best;
   }
 
-  results(): ResultFindings {
+  /**
+   * `checkedByValue(key)`: the key's final result is compared field by field (values.ts), which
+   * is stronger than self-consistency, so its own contradictions are reported there, once.
+   */
+  results(checkedByValue: (key: string) => boolean = () => false): ResultFindings {
     const ex = () => new ExampleList(this.limit);
     const conflicts = ex();
     const unexplained = ex();
@@ -191,19 +221,25 @@ export class ResultLedger {
     for (const [key, variants] of this.byKey) {
       const committed = variants.filter((v) => v.committed > 0).sort((a, b) => a.revision - b.revision);
       if (committed.length > 0) finalResults += 1;
+      const valueChecked = committed.length > 0 && checkedByValue(key);
+      const finalRevision = committed.at(-1)?.revision;
       for (const v of variants) {
         for (let i = v.committed; i < v.uncommitted; i += 1) aborted.add(() => `${key} rev ${v.revision} count ${v.resultCount} (${v.position})`);
+        if (valueChecked && v.revision === finalRevision) continue;
         if (v.committed > 0 && v.problems.length > 0) inconsistent.add(() => `${key} rev ${v.revision}: ${v.problems.join('; ')}`);
       }
       let previous: Variant | null = null;
       for (let i = 0; i < committed.length; i += 1) {
         const v = committed[i] as Variant;
         if (previous && v.revision === previous.revision) {
-          if (!v.fingerprint.equals(previous.fingerprint)) conflicts.add(() => `${key} rev ${v.revision}: ${previous?.fingerprint} vs ${v.fingerprint}`);
+          const differ = v.fingerprint && previous.fingerprint ? !v.fingerprint.equals(previous.fingerprint) : v.resultCount !== previous.resultCount;
+          const was = previous;
+          if (differ) conflicts.add(() => `${key} rev ${v.revision}: ${was.fingerprint ?? `count ${was.resultCount}`} vs ${v.fingerprint ?? `count ${v.resultCount}`}`);
           continue;
         }
-        if (previous && v.fingerprint.count <= previous.fingerprint.count) {
-          unexplained.add(() => `${key} rev ${v.revision} counts ${v.fingerprint.count}, not more than rev ${previous?.revision}'s ${previous?.fingerprint.count}`);
+        if (previous) {
+          const problems = revisionProblems(previous.result, v.result);
+          if (problems.length > 0) unexplained.add(() => `${key} rev ${v.revision} ${problems.join('; ')}`);
         }
         previous = v;
       }
@@ -258,6 +294,7 @@ export class ResultLedger {
       objects: this.objects,
       records: this.s3Records,
       unterminatedObjects: this.unterminated,
+      unparsableLines: this.unparsable,
       finalResults,
       delivered,
       missing: missing.total,
@@ -283,7 +320,12 @@ export class ResultLedger {
   /** The variant of a record's exact text, created (parsed once) when new; null for tombstones and invalid values. */
   private variantOf(record: ResultRecord, committed: boolean): Variant | null {
     if (record.value === null) {
-      if (committed) this.tombstones += 1;
+      // The contract has no tombstones: a committed one is a record that is not a window result.
+      if (committed) {
+        this.tombstones += 1;
+        this.committedInvalid += 1;
+        this.invalid.add(() => `${positionText(record.partition, record.offset)}: a tombstone (null value) under key ${JSON.stringify(record.key)}, not a window result`);
+      } else this.uncommittedInvalid += 1;
       return null;
     }
     const hash = hashEventId(record.value);
@@ -294,8 +336,9 @@ export class ResultLedger {
     const position = positionText(record.partition, record.offset);
     let result;
     try {
-      result = parseWindowResult(record.value);
-      if (record.key !== null && record.key !== result.key) throw new Error(`Kafka key ${JSON.stringify(record.key)} differs from result key ${JSON.stringify(result.key)}`);
+      result = this.valuesOnly ? parseWindowResultValues(record.value) : parseWindowResult(record.value);
+      if (record.key === null) throw new Error(`no Kafka key (the contract keys a result by ${JSON.stringify(result.key)})`);
+      if (record.key !== result.key) throw new Error(`Kafka key ${JSON.stringify(record.key)} differs from result key ${JSON.stringify(result.key)}`);
     } catch (error) {
       if (committed) {
         this.committedInvalid += 1;
@@ -309,7 +352,8 @@ export class ResultLedger {
     const variant: Variant = {
       key: result.key,
       revision: result.revision,
-      fingerprint: Fingerprint.parse(result.fingerprint),
+      fingerprint: result.fingerprint ? Fingerprint.parse(result.fingerprint) : null,
+      result,
       resultCount: result.count,
       problems: resultInconsistencies(result, this.windowMs),
       contentHi: hash.hi,

@@ -3,7 +3,11 @@ import { ExpectedAccumulator, type RawRecord } from './expected-stream.js';
 import { evaluateDelivery, evaluateIngest, evaluateProcessing, type IngestEvidence } from './invariants.js';
 import { Pinpointer, type PinpointFindings } from './pinpoint.js';
 import { parseDlqValue, parseLateValue } from './records.js';
+import { Fingerprint } from './fingerprint.js';
+import type { WindowResultLike } from './recompute.js';
 import { ResultLedger, type ResultRecord } from './result-ledger.js';
+import { checkFinalValues, type ValueFindings } from './values.js';
+import type { WindowingConfig } from '../contract/windows.js';
 import { assembleVerdict, type VerifierVerdict } from './verdict.js';
 import { analyseWindows, type WindowAnalysis } from './window-analysis.js';
 
@@ -35,17 +39,34 @@ export interface VerdictOptions {
   pinpoint?: PinpointFindings;
 }
 
+/** The processor's settings beyond windowMs, when known: each turns a bound into an exact check (docs/verification.md). */
+export type KnownSettings = Partial<Omit<WindowingConfig, 'windowMs'>>;
+
+export interface VerificationOptions {
+  windowMs: number;
+  exampleLimit?: number;
+  settings?: KnownSettings;
+  /** The processor emits no fingerprints: I2 decides by the recomputed values alone (weaker pinpointing). */
+  valuesOnly?: boolean;
+}
+
 export class Verification {
   readonly expected: ExpectedAccumulator;
   readonly results: ResultLedger;
   readonly limit: number;
+  readonly windowMs: number;
+  readonly settings: KnownSettings;
+  readonly valuesOnly: boolean;
   private readonly invalidSink: ExampleList;
   private analysisCache: WindowAnalysis | null = null;
 
-  constructor(options: { windowMs: number; exampleLimit?: number }) {
+  constructor(options: VerificationOptions) {
     this.limit = options.exampleLimit ?? DEFAULT_EXAMPLE_LIMIT;
+    this.windowMs = options.windowMs;
+    this.settings = options.settings ?? {};
+    this.valuesOnly = options.valuesOnly ?? false;
     this.expected = new ExpectedAccumulator({ windowMs: options.windowMs, exampleLimit: this.limit });
-    this.results = new ResultLedger({ exampleLimit: this.limit, windowMs: options.windowMs });
+    this.results = new ResultLedger({ exampleLimit: this.limit, windowMs: options.windowMs, valuesOnly: this.valuesOnly });
     this.invalidSink = new ExampleList(this.limit);
   }
 
@@ -88,8 +109,35 @@ export class Verification {
 
   /** The window-level reading of I2 (computed once the records are in). */
   analysis(): WindowAnalysis {
-    this.analysisCache ??= analyseWindows(this.expected.recomputation, this.results.committedResults());
+    this.analysisCache ??= analyseWindows(this.expected.recomputation, this.comparable());
     return this.analysisCache;
+  }
+
+  /** Every final result's fields against the recomputed values (values.ts). */
+  values(): ValueFindings {
+    const matched = new Set(this.analysis().comparison.matched);
+    const expected = this.expected.recomputation.expected;
+    const settings = { windowMs: this.windowMs, ...this.settings };
+    return checkFinalValues(this.results.finalResults(), (key) => expected.get(key), matched, settings, this.expected.maxEventTimeMs, this.limit);
+  }
+
+  /**
+   * Committed results as the fingerprint comparison reads them. A result without fingerprint
+   * (values-only mode) stands for its window's expected events when its count is theirs — its
+   * values are then compared field by field — and for some other events otherwise (a fingerprint
+   * that cannot match: the window is miscounted, with no event to name).
+   */
+  private *comparable(): Generator<WindowResultLike> {
+    const expected = this.expected.recomputation.expected;
+    for (const v of this.results.committedVariants()) {
+      if (v.fingerprint) {
+        yield { key: v.key, revision: v.revision, fingerprint: v.fingerprint.toJSON() };
+        continue;
+      }
+      const wanted = expected.get(v.key);
+      const stand = wanted && wanted.count === v.result.count ? wanted : new Fingerprint(v.result.count, (wanted?.hashHi ?? 0) ^ 0x80000000, wanted?.hashLo ?? 0);
+      yield { key: v.key, revision: v.revision, fingerprint: stand.toJSON() };
+    }
   }
 
   /** A second-pass helper naming the events behind window-level violations; null when there are none. */
@@ -100,6 +148,7 @@ export class Verification {
 
   verdict(options: VerdictOptions): VerifierVerdict {
     const recomputation = this.expected.recomputation;
+    const matched = new Set(this.analysis().comparison.matched);
     return assembleVerdict([
       evaluateIngest(
         options.ledger,
@@ -115,10 +164,12 @@ export class Verification {
         {
           recomputation,
           analysis: this.analysis(),
-          results: this.results.results(),
+          results: this.results.results((key) => matched.has(key)),
           stats: this.expected.stats,
           invalidSinkRecords: { count: this.invalidSink.total, examples: this.invalidSink.items },
           unjustifiedDlq: { count: this.expected.unjustifiedDlq.total, examples: this.expected.unjustifiedDlq.items },
+          values: this.values(),
+          valuesOnly: this.valuesOnly,
           ...(options.pinpoint ? { pinpoint: options.pinpoint } : {}),
         },
         this.limit,

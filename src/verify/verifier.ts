@@ -8,7 +8,7 @@ import { DEFAULT_EXAMPLE_LIMIT } from './examples.js';
 import { awaitSettledTopics, type PendingPartition } from './settle.js';
 import type { IngestEvidence } from './invariants.js';
 import { toResultVerdict, verdictCounters, type VerifierVerdict } from './verdict.js';
-import { Verification } from './verification.js';
+import { Verification, type KnownSettings } from './verification.js';
 
 /**
  * The verifier's I/O: reads what a run left behind and proves, for every event, where it went.
@@ -31,6 +31,10 @@ export interface VerifyRunOptions {
   ledger: IngestEvidence;
   /** The processor's tumbling window length. */
   windowMs: number;
+  /** The processor's other settings, when known: each turns a bound into an exact check (docs/verification.md). */
+  settings?: KnownSettings;
+  /** The processor emits no fingerprints: I2 by the recomputed values alone (said in the verdict). */
+  valuesOnly?: boolean;
   /** false: I3 is reported as not checked. */
   delivery: boolean;
   /** Examples kept per kind of violation. Default 5. */
@@ -95,7 +99,12 @@ export async function verifyRun(options: VerifyRunOptions): Promise<VerifyRunRep
     log(`warning: ${settle.pending.length} partition(s) still have a pending transaction; their records count as aborted: ${settle.pending.map((p) => `${p.topic}/${p.partition}`).join(', ')}`);
   }
 
-  const verification = new Verification({ windowMs: options.windowMs, exampleLimit: limit });
+  const verification = new Verification({
+    windowMs: options.windowMs,
+    exampleLimit: limit,
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.valuesOnly ? { valuesOnly: true } : {}),
+  });
   await Promise.all([
     timed('late-events', topic(topology.names.late, true, (record) => verification.addLate(record))),
     timed('dlq', topic(topology.names.dlq, true, (record) => verification.addDlq(record))),

@@ -15,6 +15,7 @@ import { endpoints } from '../support.js';
 import {
   GENERATOR_ID,
   Resources,
+  SETTINGS,
   WINDOW_MS,
   buildCleanRun,
   freshDelivery,
@@ -55,12 +56,17 @@ describe('planted defects against the real stack', () => {
   let plain: ResultRow;
   let plainEvents: AnalyticsEvent[];
 
-  const verify = async (layers: { processed?: string; late?: string; delivery?: Topology['delivery'] } = {}, ledger: IngestEvidence = run.ledger) => {
+  const verify = async (layers: { processed?: string; late?: string; dlq?: string; delivery?: Topology['delivery'] } = {}, ledger: IngestEvidence = run.ledger) => {
     const topology = {
-      names: { ...run.topology.names, ...(layers.processed ? { processed: layers.processed } : {}), ...(layers.late ? { late: layers.late } : {}) },
+      names: {
+        ...run.topology.names,
+        ...(layers.processed ? { processed: layers.processed } : {}),
+        ...(layers.late ? { late: layers.late } : {}),
+        ...(layers.dlq ? { dlq: layers.dlq } : {}),
+      },
       delivery: layers.delivery ?? run.topology.delivery,
     };
-    const report = await verifyRun({ endpoints: stack, topology, ledger, windowMs: WINDOW_MS, delivery: true, exampleLimit: 5, readTimeoutMs: 60_000 });
+    const report = await verifyRun({ endpoints: stack, topology, ledger, windowMs: WINDOW_MS, settings: SETTINGS, delivery: true, exampleLimit: 5, readTimeoutMs: 60_000 });
     console.log(describeVerdict(report.verdict).join('\n'));
     expect(report.pendingTransactions).toEqual([]);
     return report.verdict;
@@ -107,7 +113,7 @@ describe('planted defects against the real stack', () => {
   it('a duplicated event in raw-events → I1 duplicated 1 (the processor counted both copies)', async () => {
     const seq = onTimeSeq(300, 1_000);
     const dupRun = await buildCleanRun(resources, 'dup', { events: 1_000, duplicate: seq });
-    const verdict = await verifyRun({ endpoints: stack, topology: dupRun.topology, ledger: dupRun.ledger, windowMs: WINDOW_MS, delivery: true, readTimeoutMs: 60_000 }).then((r) => r.verdict);
+    const verdict = await verifyRun({ endpoints: stack, topology: dupRun.topology, ledger: dupRun.ledger, windowMs: WINDOW_MS, settings: SETTINGS, delivery: true, readTimeoutMs: 60_000 }).then((r) => r.verdict);
     expect(violationsOf(verdict)).toEqual({ I1: { duplicated: 1 } });
     expect(inv(verdict, 'I1').examples).toHaveLength(1);
     expect(inv(verdict, 'I1').examples[0]).toMatch(new RegExp(`^duplicated: ${GENERATOR_ID}:${seq} again at p\\d@\\d+$`));
@@ -181,5 +187,32 @@ describe('planted defects against the real stack', () => {
     expect(violationsOf(verdict)).toEqual({ I2: { multiple: 1 } });
     expect(inv(verdict, 'I2').counts.late).toBe(run.lateValues.length);
     expect(inv(verdict, 'I2').examples[0]).toMatch(new RegExp(`^multiple: ${event.eventId} \\(p\\d@\\d+\\) is counted in result ${plain.key.replace('|', '\\|')} and is in late-events$`));
+  });
+
+  it('revenue one cent off, count and fingerprint untouched → I2 valueMismatches 1, by field, naming the key', async () => {
+    const target = run.results.find((r) => r.result.countsByType.purchase > 0 && run.results.filter((o) => o.key === r.key).length === 1) as ResultRow;
+    expect(target).toBeDefined();
+    const tampered = JSON.stringify({ ...target.result, revenueCents: target.result.revenueCents + 1 });
+    const rows = run.results.map((r) => (r === target ? { ...r, value: tampered } : r));
+    const processed = await freshTopic(resources, run, 'processed', 'cent');
+    await writeTransaction(stack, 'cent', committedRows(rows, processed));
+    const delivery = await freshDelivery(resources, 'cent', [rows.map((r) => r.value)]);
+    const verdict = await verify({ processed, delivery });
+    expect(violationsOf(verdict)).toEqual({ I2: { valueMismatches: 1 } });
+    expect(inv(verdict, 'I2').counts['wrong.revenueCents']).toBe(1);
+    expect(inv(verdict, 'I2').examples).toEqual([`wrong value: ${target.key} rev 0 revenueCents: expected ${target.result.revenueCents}, actual ${target.result.revenueCents + 1}`]);
+  });
+
+  it('an S3 object with a line cut mid-JSON → I3 unexpected 1 naming the object and line, and its result missing 1', async () => {
+    const lines = run.results.map((r) => r.value);
+    const cut = lines.indexOf(plain.value);
+    const torn = lines.map((line, i) => (i === cut ? line.slice(0, Math.floor(line.length / 2)) : line));
+    const delivery = await freshDelivery(resources, 'torn', [torn]);
+    const verdict = await verify({ delivery });
+    expect(violationsOf(verdict)).toEqual({ I3: { unexpected: 1, missing: 1 } });
+    expect(inv(verdict, 'I3').counts.unparsableLines).toBe(1);
+    const examples = inv(verdict, 'I3').examples;
+    expect(examples).toContain(`missing from S3: ${plain.key} rev 0`);
+    expect(examples.find((e) => e.startsWith('unexpected in S3: '))).toMatch(new RegExp(`^unexpected in S3: raw-data/\\S+#${cut + 1}: not JSON \\(\\d+ characters, a result cut short\\?`));
   });
 });

@@ -16,6 +16,7 @@ import type { Topology } from '../../../src/contract/topology.js';
 import { extractIdentity } from '../../../src/verify/identity.js';
 import { createGenerator, type GeneratedRecord } from '../../../src/workload/generator.js';
 import { deleteTopics, freshPrefix, freshTopology } from '../support.js';
+import { CONTROL_KEY, formatEndOfInput } from '../../../src/contract/control.js';
 
 /**
  * A real clean run without the processor runtime: generated events produced to raw-events by the
@@ -26,6 +27,8 @@ import { deleteTopics, freshPrefix, freshTopology } from '../support.js';
  */
 
 export const WINDOW_MS = 10_000;
+/** The settings the clean run's processor core runs with (told to the verifier). */
+export const SETTINGS = { outOfOrdernessMs: 500, allowedLatenessMs: 5_000, idleTimeoutMs: 1_000_000_000, maxEventTimeAheadMs: null };
 export const GENERATOR_ID = 'vt';
 const T0 = 1_700_000_000_000;
 const PARTITIONS = 3;
@@ -131,6 +134,10 @@ export async function buildCleanRun(resources: Resources, name: string, options:
     }
     await producer.flush();
     await Promise.all(sends);
+    // End of input as a run writes it (docs/contract.md): one control record per partition closes the
+    // last windows, so every watermark a result carries is one the log proves.
+    await Promise.all(Array.from({ length: PARTITIONS }, (_, partition) => producer.sendToPartition(topology.names.raw, partition, CONTROL_KEY, formatEndOfInput(T0 + 1_000_000))));
+    await producer.flush();
   } finally {
     await producer.close();
   }
@@ -139,14 +146,14 @@ export async function buildCleanRun(resources: Resources, name: string, options:
   const raw: (SourceRecord & { seq: number })[] = [];
   await readTopicToEnd(stack.kafka, topology.names.raw, {
     readCommitted: true,
-    onRecord: (r) => raw.push({ partition: r.partition, offset: r.offset, key: r.key, value: r.value, seq: extractIdentity(r.value)?.seq ?? -1 }),
+    // Control records (no identity) go last, as they were produced.
+    onRecord: (r) => raw.push({ partition: r.partition, offset: r.offset, key: r.key, value: r.value, seq: extractIdentity(r.value)?.seq ?? (r.key === CONTROL_KEY ? Infinity : -1) }),
   });
   raw.sort((a, b) => a.seq - b.seq || (a.offset < b.offset ? -1 : 1));
-  const core = new ProcessorCore({ windowMs: WINDOW_MS, outOfOrdernessMs: 500, allowedLatenessMs: 5_000, idleTimeoutMs: 1_000_000_000 });
+  const core = new ProcessorCore({ windowMs: WINDOW_MS, ...SETTINGS });
   core.assign([...Array(PARTITIONS).keys()], T0);
   const outputs = [];
   for (let i = 0; i < raw.length; i += 50) outputs.push(core.processBatch(raw.slice(i, i + 50), T0 + i));
-  outputs.push(core.drain(T0 + 1_000_000));
   const run: CleanRun = { topology, ledger, generated, results: [], lateValues: [], dlqValues: [] };
   for (const out of outputs) {
     for (const result of out.results) run.results.push({ key: result.key, value: JSON.stringify(result), result });
@@ -193,7 +200,7 @@ export async function deliver(stack: StackEndpoints, streamName: string, calls: 
 }
 
 /** A fresh, empty copy of one of the run's topics (same spec, new name). */
-export async function freshTopic(resources: Resources, run: CleanRun, which: 'processed' | 'late', label: string): Promise<string> {
+export async function freshTopic(resources: Resources, run: CleanRun, which: 'processed' | 'late' | 'dlq', label: string): Promise<string> {
   const spec = run.topology.topics.find((t) => t.name === run.topology.names[which]);
   if (!spec) throw new Error(`no ${which} topic in the run`);
   const name = resources.topic(`${freshPrefix(label)}${which}`);

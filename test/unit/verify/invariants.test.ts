@@ -49,8 +49,9 @@ describe('a clean run', () => {
     // The look-alike carries no event identity: I1 cannot tie it to the ledger; I2 finds it in the DLQ.
     expect(violationsOf(verdict)).toEqual({ I1: { unidentified: 1 } });
     expect(invariant(verdict, 'I1').examples).toEqual(['unidentified: p1@999']);
-    expect(invariant(verdict, 'I1').counts).toMatchObject({ controlRecords: 1, records: 241 });
-    expect(invariant(verdict, 'I2').counts).toMatchObject({ controlRecords: 1, dlq: 5 });
+    // The world's own end of input is one control record per partition (3), plus the one above.
+    expect(invariant(verdict, 'I1').counts).toMatchObject({ controlRecords: 4, records: 241 });
+    expect(invariant(verdict, 'I2').counts).toMatchObject({ controlRecords: 4, dlq: 5 });
   });
 });
 
@@ -136,10 +137,12 @@ describe('I2 processing', () => {
     expect(i2.examples[1]).toContain(`miscounted: result ${plainResult.key} rev 0: expected ${plainResult.count}/`);
   });
 
-  it('reports a result whose count field disagrees with its fingerprint', () => {
+  it('reports a final result whose count field disagrees with its fingerprint as one wrong value', () => {
     const rows = clean.processed.map((r) => (r.key === plainResult.key ? { ...r, value: JSON.stringify({ ...plainResult, count: plainResult.count + 1 }) } : r));
     const verdict = verifyWorld(withProcessed(clean, rows));
-    expect(violationsOf(verdict)).toEqual({ I2: { inconsistentResults: 1 } });
+    expect(violationsOf(verdict)).toEqual({ I2: { valueMismatches: 1 } });
+    expect(invariant(verdict, 'I2').counts['wrong.count']).toBe(1);
+    expect(invariant(verdict, 'I2').examples).toEqual([`wrong value: ${plainResult.key} rev 0 count: expected ${plainResult.count}, actual ${plainResult.count + 1}`]);
   });
 
   it('excludes and counts an aborted transaction\'s result', () => {
@@ -228,8 +231,9 @@ describe('I3 delivery', () => {
     world.s3.push(deliver(['{oops', JSON.stringify({ ...plainResult, revision: 1, count: 9 })], 'raw-data/0003'));
     const verdict = verifyWorld(world);
     expect(violationsOf(verdict)).toEqual({ I3: { unexpected: 2 } });
+    expect(invariant(verdict, 'I3').counts.unparsableLines).toBe(1);
     expect(invariant(verdict, 'I3').examples).toEqual([
-      'unexpected in S3: raw-data/0003#1: not JSON',
+      'unexpected in S3: raw-data/0003#1: not JSON (5 characters, a result cut short?, ends "{oops")',
       `unexpected in S3: raw-data/0003#2: ${plainResult.key} rev 1 matches an aborted result`,
     ]);
   });

@@ -51,15 +51,36 @@ describe('ResultLedger', () => {
     expect([...ledger.committedResults()]).toHaveLength(1);
   });
 
-  it('flags invalid values, key mismatches and count/fingerprint disagreement; skips tombstones', () => {
+  it('flags invalid values, key mismatches, missing keys, tombstones and count/fingerprint disagreement', () => {
     const ledger = new ResultLedger();
     ledger.addCommitted(at(0, K, '{"nope":1}'));
     ledger.addCommitted(at(1, 'other|1', result(K, 0, ['g:1'])));
     ledger.addCommitted(at(2, K, result(K, 0, ['g:1'], { count: 2 })));
     ledger.addCommitted(at(3, K, null));
+    ledger.addCommitted(at(4, null, result(K, 1, ['g:1', 'g:2'])));
     const findings = ledger.results();
-    expect(findings).toMatchObject({ invalidResults: 2, inconsistentResults: 1, tombstones: 1, committedRecords: 4 });
+    // Every committed record is a window result that is checked, or a violation: the contract has no tombstones.
+    expect(findings).toMatchObject({ invalidResults: 4, inconsistentResults: 1, tombstones: 1, committedRecords: 5 });
     expect(findings.examples.invalidResults[1]).toContain('differs from result key');
+    expect(findings.examples.invalidResults[2]).toMatch(/^p0@3: a tombstone/);
+    expect(findings.examples.invalidResults[3]).toContain('no Kafka key');
+  });
+
+  it('leaves the self-consistency of a final result checked field by field to the value check', () => {
+    const ledger = new ResultLedger();
+    ledger.addCommitted(at(0, K, result(K, 0, ['g:1'], { count: 2 })));
+    expect(ledger.results((key) => key === K)).toMatchObject({ inconsistentResults: 0 });
+    expect(ledger.results()).toMatchObject({ inconsistentResults: 1 });
+  });
+
+  it('holds a higher revision to every field of a lower one: sums grow, extremes widen, the window stays', () => {
+    const ledger = new ResultLedger();
+    ledger.addCommitted(at(0, K, result(K, 0, ['g:1'])));
+    const rev1 = JSON.parse(result(K, 1, ['g:1', 'g:2'])) as Record<string, unknown>;
+    ledger.addCommitted(at(1, K, JSON.stringify({ ...rev1, sourcePartition: 5, maxIntendedAtMs: 0 })));
+    const findings = ledger.results();
+    expect(findings.revisionsUnexplained).toBe(1);
+    expect(findings.examples.revisionsUnexplained[0]).toMatch(/maxIntendedAtMs 0 < rev 0's .*sourcePartition 5 differs/);
   });
 
   it('matches S3 lines by exact text: duplicates de-duplicated, superseded revisions fine, others unexpected', () => {

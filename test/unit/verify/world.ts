@@ -5,8 +5,9 @@ import type { AnalyticsEvent } from '../../../src/workload/event.js';
 import type { IngestEvidence } from '../../../src/verify/invariants.js';
 import { SequenceLedger } from '../../../src/base/sequence-ledger.js';
 import type { VerifierVerdict } from '../../../src/verify/verdict.js';
-import { Verification, type DeliveredObjectInput } from '../../../src/verify/verification.js';
+import { Verification, type DeliveredObjectInput, type KnownSettings } from '../../../src/verify/verification.js';
 import { T0, makeEvent, partitionOf } from '../pipeline/processor/fixtures.js';
+import { CONTROL_KEY, formatEndOfInput } from '../../../src/contract/control.js';
 
 /**
  * A small, fully deterministic run in memory: raw-events records, the real ProcessorCore's outputs
@@ -76,6 +77,12 @@ export function buildWorld(): World {
     ledger.sent.add('gen-1', seq);
     ledger.acked.add('gen-1', seq);
   }
+  // End of input the contract's way (docs/contract.md): one control record per partition closes the
+  // last windows, so every watermark the results carry is one the log can prove.
+  for (const partition of PARTITIONS) {
+    raw.push({ key: CONTROL_KEY, value: formatEndOfInput(T0 + 1_000_000), partition, offset: offsets[partition] as bigint });
+    offsets[partition] = (offsets[partition] as bigint) + 1n;
+  }
   const world: World = { events, raw, late: [], dlq: [], processed: [], aborted: [], s3: [], ledger, results: [] };
   processInto(world);
   return world;
@@ -91,7 +98,6 @@ export function processInto(world: World): void {
   const records: SourceRecord[] = world.raw.map((r) => ({ ...r }));
   const outputs = [];
   for (let i = 0; i < records.length; i += 5) outputs.push(core.processBatch(records.slice(i, i + 5), NOW_MS + i));
-  outputs.push(core.drain(NOW_MS + 1_000_000));
   const finals = new Map<string, WindowResult>();
   for (const out of outputs) {
     for (const result of out.results) {
@@ -122,11 +128,17 @@ export interface VerifyWorldOptions {
   delivery?: boolean;
   pinpoint?: boolean;
   exampleLimit?: number;
+  /** The processor's settings the verifier is told (the world's own by default). */
+  settings?: KnownSettings;
+  valuesOnly?: boolean;
 }
+
+/** The settings processInto runs the core with. */
+export const WORLD_SETTINGS: KnownSettings = { outOfOrdernessMs: 5_000, allowedLatenessMs: 10_000, idleTimeoutMs: 1_000_000_000, maxEventTimeAheadMs: null };
 
 /** Verifies a world exactly as verifyRun would, the second (pinpoint) raw pass included. */
 export function verifyWorld(world: World, options: VerifyWorldOptions = {}): VerifierVerdict {
-  const verification = new Verification({ windowMs: WINDOW_MS, exampleLimit: options.exampleLimit ?? 5 });
+  const verification = new Verification({ windowMs: WINDOW_MS, exampleLimit: options.exampleLimit ?? 5, settings: options.settings ?? WORLD_SETTINGS, valuesOnly: options.valuesOnly ?? false });
   for (const row of world.late) verification.addLate(row);
   for (const row of world.dlq) verification.addDlq(row);
   for (const row of world.processed) {
