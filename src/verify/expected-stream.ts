@@ -1,15 +1,16 @@
 import type { AnalyticsEvent } from '../contract/event.js';
-import { DLQ_NOT_AN_EVENT_CODES, type DlqReasonCode } from '../contract/side-outputs.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { endOfInputTime } from './control.js';
 import { checkEvent } from './event-check.js';
 import { ExampleList, positionText } from './examples.js';
 import { Fingerprint } from './fingerprint.js';
 import { ExpectedWindow } from './window-values.js';
+import type { KnownSettings } from './settings.js';
+import { SinkProofs, type RawKind } from './sink-proofs.js';
 import { extractIdentity, type EventIdentity } from './identity.js';
 import type { Recomputation, SinkRecordInput } from './recompute.js';
 import { isTrackableSeq } from '../base/sequence-bitmap.js';
-import { DuplicateLedger, SequenceLedger } from '../base/sequence-ledger.js';
+import { DuplicateLedger } from '../base/sequence-ledger.js';
 import { assertWindowLength, windowKeyOf, windowStartOf } from './windows.js';
 
 /**
@@ -37,6 +38,8 @@ export interface RawRecord {
   value: string | null;
   partition: number;
   offset: bigint | number | string;
+  /** The record's Kafka timestamp (ms), when read from Kafka: bounds for the side-output proofs. */
+  timestampMs?: number;
 }
 
 export interface RawScanStats {
@@ -53,6 +56,8 @@ export interface RawScanStats {
 interface Decoded {
   event: AnalyticsEvent | null;
   identity: EventIdentity | null;
+  /** false: the value does not parse as JSON (the DLQ code is then not-json). */
+  json?: false;
 }
 
 /** A raw-events value judged by the verifier's own event check, with its best-effort identity. */
@@ -61,14 +66,12 @@ export function decodeRawValue(value: string): Decoded {
   try {
     decoded = JSON.parse(value);
   } catch {
-    return { event: null, identity: extractIdentity(value) };
+    return { event: null, identity: extractIdentity(value), json: false };
   }
   const checked = checkEvent(decoded);
   if (checked.ok) return { event: checked.event, identity: { generatorId: checked.event.generatorId, seq: checked.event.seq } };
   return { event: null, identity: extractIdentity(value, decoded) };
 }
-
-const NOT_AN_EVENT = new Set<DlqReasonCode>(DLQ_NOT_AN_EVENT_CODES);
 
 function positionOf(partition: number | undefined, offset: bigint | number | string | undefined): string | null {
   return partition === undefined || offset === undefined ? null : `${partition}:${String(offset)}`;
@@ -80,27 +83,28 @@ export class ExpectedAccumulator {
   readonly duplicateExamples: ExampleList;
   /** raw-events records without a trackable identity, by position. */
   readonly unidentifiedExamples: ExampleList;
-  /** DLQ records whose reason code contradicts the verifier's judgment of their raw record. */
-  readonly unjustifiedDlq: ExampleList;
-  /** DLQ identities by what their reason code claims: not an event / a valid event with a foreign key. */
-  private readonly dlqClaims = { notEvent: new SequenceLedger(), keyMismatch: new SequenceLedger(), divertedEvent: new SequenceLedger() };
+  /** The side outputs' proofs against the raw records they name (sink-proofs.ts). */
+  readonly proofs: SinkProofs;
   private readonly state: Recomputation;
   /** userId → its most recent window (the same object as in state.expected). */
   private readonly currentWindow = new Map<string, { startMs: number; fingerprint: ExpectedWindow }>();
   private readonly sampleLimit: number;
   private rawStarted = false;
+  private finished = false;
+  /** How the record being accounted reads (addRaw sets it; addEvent's records are valid events). */
+  private reading: RawKind = 'event';
   /**
    * Per raw-events partition, the largest event time read so far that raises a watermark: valid
    * events not in the DLQ (counted or late) and control records (docs/contract.md, "Watermarks").
    */
   readonly partitionMaxEventTimeMs: number[] = [];
 
-  constructor(options: { windowMs: number; exampleLimit?: number }) {
+  constructor(options: { windowMs: number; exampleLimit?: number; settings?: KnownSettings }) {
     assertWindowLength(options.windowMs);
     this.sampleLimit = options.exampleLimit ?? 5;
     this.duplicateExamples = new ExampleList(this.sampleLimit);
     this.unidentifiedExamples = new ExampleList(this.sampleLimit);
-    this.unjustifiedDlq = new ExampleList(this.sampleLimit);
+    this.proofs = new SinkProofs(options.windowMs, options.settings ?? {}, this.sampleLimit);
     this.state = {
       windowMs: options.windowMs,
       expected: new Map(),
@@ -130,6 +134,8 @@ export class ExpectedAccumulator {
     if (record.generatorId !== null && record.seq !== null && isTrackableSeq(record.seq)) {
       this.state.ledgers.late.add(record.generatorId, record.seq);
     }
+    const position = positionOf(record.sourcePartition ?? record.partition, record.sourceOffset ?? record.offset);
+    if (record.late && position !== null) this.proofs.addLate(position, record.late);
   }
 
   addDlq(record: SinkRecordInput): void {
@@ -137,14 +143,10 @@ export class ExpectedAccumulator {
     const { generatorId, seq } = record;
     if (generatorId !== null && seq !== null && isTrackableSeq(seq)) {
       this.state.ledgers.dlq.add(generatorId, seq);
-      const code = record.reasonCode;
-      if (code !== undefined) {
-        const claims = this.dlqClaims;
-        (NOT_AN_EVENT.has(code) ? claims.notEvent : code === 'key-mismatch' ? claims.keyMismatch : claims.divertedEvent).add(generatorId, seq);
-      }
-      return;
     }
     const position = positionOf(record.sourcePartition ?? record.partition, record.sourceOffset ?? record.offset);
+    if (record.dlq && position !== null) this.proofs.addDlq(position, record.dlq);
+    if (generatorId !== null && seq !== null && isTrackableSeq(seq)) return;
     if (position === null) this.state.anonymousDlq += 1;
     else this.state.unmatchedDlqPositions.add(position);
   }
@@ -157,11 +159,56 @@ export class ExpectedAccumulator {
       this.observeEventTime(record.partition, controlTime);
       return;
     }
-    if (record.value === null) this.account(null, null, record, record.key);
-    else {
-      const { event, identity } = decodeRawValue(record.value);
+    if (record.timestampMs !== undefined) this.proofs.observeTimestamp(record.partition, record.timestampMs);
+    if (record.value === null) {
+      this.reading = 'no-value';
+      this.account(null, null, record, record.key);
+    } else {
+      const { event, identity, json } = decodeRawValue(record.value);
+      this.reading = event ? 'event' : json === false ? 'not-json' : 'invalid-event';
       this.account(event, identity, record, record.key);
     }
+    this.reading = 'event';
+  }
+
+  /** After the raw pass: settle what the side outputs' proofs could only decide at the end. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const expected = this.state.expected;
+    this.proofs.finish(this.maxEventTimeMs, (key) => {
+      const partition = expected.get(key)?.partition;
+      return partition === undefined || partition < 0 ? undefined : partition;
+    }, (generatorId, seq) => this.state.ledgers.raw.has(generatorId, seq));
+  }
+
+  get unjustifiedDlq(): ExampleList {
+    this.finish();
+    return this.proofs.unjustifiedDlq;
+  }
+
+  get unjustifiedLate(): ExampleList {
+    this.finish();
+    return this.proofs.unjustifiedLate;
+  }
+
+  /** A sink names this record's position: prove the sink record from it (the record as account() sees it). */
+  private prove(event: AnalyticsEvent | null, identity: EventIdentity | null, record: RawRecord | { partition: number; offset: bigint | number | string }, key: string | null): void {
+    const full = record as Partial<RawRecord> & { partition: number; offset: bigint | number | string };
+    this.proofs.checkRaw(
+      `${record.partition}:${String(record.offset)}`,
+      {
+        kind: this.reading,
+        event,
+        identity,
+        key,
+        value: full.value === undefined ? JSON.stringify(event) : full.value,
+        partition: record.partition,
+        offset: record.offset,
+        ...(full.timestampMs !== undefined ? { timestampMs: full.timestampMs } : {}),
+      },
+      this.partitionMaxEventTimeMs[record.partition],
+    );
   }
 
   /** A raw-events record that is already a decoded, valid event keyed by its userId: the same accounting, no parsing. */
@@ -169,17 +216,6 @@ export class ExpectedAccumulator {
     this.rawStarted = true;
     // The key goes apart from the position: a merged object per event cost more than the rest of the accounting.
     this.account(event, event, position, event.userId);
-  }
-
-  /** Whether the DLQ's reason code for this identity contradicts what the raw record is. */
-  private checkDlqClaim(event: AnalyticsEvent | null, identity: EventIdentity, record: { partition: number; offset: bigint | number | string }, key: string | null): void {
-    const { generatorId, seq } = identity;
-    const claims = this.dlqClaims;
-    let wrong: string | null = null;
-    if (event && claims.notEvent.has(generatorId, seq)) wrong = 'is a valid event, but the DLQ says it is not one';
-    else if (event && key === event.userId && claims.keyMismatch.has(generatorId, seq)) wrong = 'is keyed by its userId, but the DLQ says the key does not match';
-    else if (!event && (claims.keyMismatch.has(generatorId, seq) || claims.divertedEvent.has(generatorId, seq))) wrong = 'is not a valid event, but the DLQ treats it as one';
-    if (wrong) this.unjustifiedDlq.add(() => `${generatorId}:${seq} (${positionText(record.partition, record.offset)}) ${wrong}`);
   }
 
   private account(event: AnalyticsEvent | null, identity: EventIdentity | null, record: { partition: number; offset: bigint | number | string }, key: string | null): void {
@@ -197,6 +233,7 @@ export class ExpectedAccumulator {
       }
       this.stats.unidentified += 1;
       this.unidentifiedExamples.add(() => positionText(record.partition, record.offset));
+      if (this.proofs.hasClaims) this.prove(null, identity, record, key);
       if (state.unmatchedDlqPositions.delete(positionOf(record.partition, record.offset) as string)) counts.dlq += 1;
       else this.none(positionText(record.partition, record.offset));
       return;
@@ -207,14 +244,13 @@ export class ExpectedAccumulator {
     }
     const inLate = state.ledgers.late.has(generatorId, seq);
     const inDlq = state.ledgers.dlq.has(generatorId, seq);
+    // Proved before the event raises its partition's event time: lateness is judged before it applies.
+    if ((inLate || inDlq) && this.proofs.hasClaims) this.prove(event, identity, record, key);
     if (event && !inDlq) this.observeEventTime(record.partition, event.eventTime);
     if (inLate && inDlq) counts.multiple += 1;
     else if (inLate || inDlq) {
       if (inLate) counts.late += 1;
-      else {
-        counts.dlq += 1;
-        this.checkDlqClaim(event, identity, record, key);
-      }
+      else counts.dlq += 1;
       if (event) this.addDiverted(event, inLate);
     } else if (event) this.addExpected(event, record.partition);
     else this.none(`${generatorId}:${seq} (${positionText(record.partition, record.offset)})`);

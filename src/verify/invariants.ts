@@ -49,6 +49,7 @@ export const I2_VIOLATIONS = [
   'unmatchedDlq',
   'invalidSinkRecords',
   'unjustifiedDlq',
+  'unjustifiedLate',
   'emittedMoreThanOnce',
   'revisionConflicts',
   'revisionsUnexplained',
@@ -118,6 +119,8 @@ export interface ProcessingEvidence {
   invalidSinkRecords: { count: number; examples: readonly string[] };
   /** DLQ records whose reason code contradicts the verifier's own judgment of the raw record. */
   unjustifiedDlq?: { count: number; examples: readonly string[] };
+  /** late-events records the raw record they name does not prove late (sink-proofs.ts). */
+  unjustifiedLate?: { count: number; examples: readonly string[] };
   /** Event ids behind window-level violations, from the second pass (examples only). */
   pinpoint?: PinpointFindings;
   /** The per-field check of final results (values.ts). */
@@ -153,6 +156,7 @@ export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): Inv
     unmatchedDlq: classification.unmatchedDlq,
     invalidSinkRecords: evidence.invalidSinkRecords.count,
     unjustifiedDlq: evidence.unjustifiedDlq?.count ?? 0,
+    unjustifiedLate: evidence.unjustifiedLate?.count ?? 0,
     results: results.committedRecords,
     finalResults: results.finalResults,
     emittedMoreThanOnce: results.emittedMoreThanOnce,
@@ -190,6 +194,7 @@ export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): Inv
     ...examplesOf('unmatched dlq', limit, () => [...rc.unmatchedDlqPositions].slice(0, limit).map((p) => `DLQ record of raw-events ${p} matches no raw record`)),
     ...examplesOf('invalid sink record', limit, evidence.invalidSinkRecords.examples),
     ...examplesOf('unjustified dlq', limit, evidence.unjustifiedDlq?.examples ?? []),
+    ...examplesOf('unjustified late', limit, evidence.unjustifiedLate?.examples ?? []),
     ...examplesOf('emitted twice', limit, results.examples.emittedMoreThanOnce),
     ...examplesOf('revision conflict', limit, results.examples.revisionConflicts),
     ...examplesOf('revision unexplained', limit, results.examples.revisionsUnexplained),

@@ -1,5 +1,6 @@
 import type { AnalyticsEvent } from '../contract/event.js';
 import type { DlqReasonCode } from '../contract/side-outputs.js';
+import type { DlqClaim, LateClaim } from './sink-proofs.js';
 import { checkEventText } from './event-check.js';
 import { Fingerprint, type FingerprintJson } from './fingerprint.js';
 import { extractIdentity, type EventIdentity } from './identity.js';
@@ -38,6 +39,10 @@ export interface SinkRecordInput {
   offset?: bigint | number | string;
   /** A DLQ record's reason code (docs/contract.md); checked by the streaming accumulator. */
   reasonCode?: DlqReasonCode;
+  /** The whole late-events value, to prove it from the raw record it names (sink-proofs.ts). */
+  late?: LateClaim;
+  /** The whole DLQ value, likewise. */
+  dlq?: DlqClaim;
 }
 
 export interface DivertedWindow {

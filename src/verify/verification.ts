@@ -7,7 +7,7 @@ import { Fingerprint } from './fingerprint.js';
 import type { WindowResultLike } from './recompute.js';
 import { ResultLedger, type ResultRecord } from './result-ledger.js';
 import { checkFinalValues, type ValueFindings } from './values.js';
-import type { WindowingConfig } from '../contract/windows.js';
+import type { KnownSettings } from './settings.js';
 import { assembleVerdict, type VerifierVerdict } from './verdict.js';
 import { analyseWindows, type WindowAnalysis } from './window-analysis.js';
 
@@ -39,8 +39,7 @@ export interface VerdictOptions {
   pinpoint?: PinpointFindings;
 }
 
-/** The processor's settings beyond windowMs, when known: each turns a bound into an exact check (docs/verification.md). */
-export type KnownSettings = Partial<Omit<WindowingConfig, 'windowMs'>>;
+export type { KnownSettings };
 
 export interface VerificationOptions {
   windowMs: number;
@@ -65,7 +64,7 @@ export class Verification {
     this.windowMs = options.windowMs;
     this.settings = options.settings ?? {};
     this.valuesOnly = options.valuesOnly ?? false;
-    this.expected = new ExpectedAccumulator({ windowMs: options.windowMs, exampleLimit: this.limit });
+    this.expected = new ExpectedAccumulator({ windowMs: options.windowMs, exampleLimit: this.limit, settings: this.settings });
     this.results = new ResultLedger({ exampleLimit: this.limit, windowMs: options.windowMs, valuesOnly: this.valuesOnly });
     this.invalidSink = new ExampleList(this.limit);
   }
@@ -73,7 +72,7 @@ export class Verification {
   addLate(record: SourceTopicRecord): void {
     try {
       const late = parseLateValue(record.value ?? 'null');
-      this.expected.addLate({ generatorId: late.generatorId, seq: late.seq, sourcePartition: late.sourcePartition, sourceOffset: late.sourceOffset });
+      this.expected.addLate({ generatorId: late.generatorId, seq: late.seq, sourcePartition: late.sourcePartition, sourceOffset: late.sourceOffset, late });
     } catch (error) {
       this.invalidSinkRecord('late-events', record, error);
     }
@@ -82,7 +81,7 @@ export class Verification {
   addDlq(record: SourceTopicRecord): void {
     try {
       const dlq = parseDlqValue(record.value ?? 'null');
-      this.expected.addDlq({ generatorId: dlq.generatorId, seq: dlq.seq, sourcePartition: dlq.sourcePartition, sourceOffset: dlq.sourceOffset, reasonCode: dlq.reasonCode });
+      this.expected.addDlq({ generatorId: dlq.generatorId, seq: dlq.seq, sourcePartition: dlq.sourcePartition, sourceOffset: dlq.sourceOffset, reasonCode: dlq.reasonCode, dlq });
     } catch (error) {
       this.invalidSinkRecord('dlq', record, error);
     }
@@ -168,6 +167,7 @@ export class Verification {
           stats: this.expected.stats,
           invalidSinkRecords: { count: this.invalidSink.total, examples: this.invalidSink.items },
           unjustifiedDlq: { count: this.expected.unjustifiedDlq.total, examples: this.expected.unjustifiedDlq.items },
+          unjustifiedLate: { count: this.expected.unjustifiedLate.total, examples: this.expected.unjustifiedLate.items },
           values: this.values(),
           valuesOnly: this.valuesOnly,
           ...(options.pinpoint ? { pinpoint: options.pinpoint } : {}),

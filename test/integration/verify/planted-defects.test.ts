@@ -71,6 +71,7 @@ describe('planted defects against the real stack', () => {
     expect(report.pendingTransactions).toEqual([]);
     return report.verdict;
   };
+  const rawJson = (seq: number) => (run.generated.find((g) => g.kind === 'event' && g.event.seq === seq) as { json: string }).json;
   const committedRows = (rows: ResultRow[], topic: string) => rows.map((r) => ({ topic, key: r.key, value: r.value }));
 
   beforeAll(async () => {
@@ -177,14 +178,18 @@ describe('planted defects against the real stack', () => {
 
   it('an event both in a result and in late-events → I2 multiple 1, naming the event', async () => {
     const event = plainEvents[0] as AnalyticsEvent;
+    // At its raw record's position, with a watermark past the close: yet the log refutes it too — its
+    // partition had not seen event times that far when the event came (it was counted on time).
+    const at = run.positions.get(event.seq) as { partition: number; offset: bigint };
     const planted = encodeLateValue({
-      key: event.userId, value: JSON.stringify(event), partition: 0, offset: 0n, reason: 'planted by the verifier self-test',
-      eventId: event.eventId, generatorId: event.generatorId, seq: event.seq, windowKey: plain.key, windowEndMs: plain.result.windowEndMs, watermarkMs: 0,
+      key: event.userId, value: rawJson(event.seq), partition: at.partition, offset: at.offset, reason: 'planted by the verifier self-test',
+      eventId: event.eventId, generatorId: event.generatorId, seq: event.seq, windowKey: plain.key, windowEndMs: plain.result.windowEndMs, watermarkMs: plain.result.windowEndMs + SETTINGS.allowedLatenessMs,
     });
     const late = await freshTopic(resources, run, 'late', 'both');
     await writeTransaction(stack, 'both', [...run.lateValues.map((l) => ({ topic: late, ...l })), { topic: late, key: event.userId, value: planted }]);
     const verdict = await verify({ late });
-    expect(violationsOf(verdict)).toEqual({ I2: { multiple: 1 } });
+    expect(violationsOf(verdict)).toEqual({ I2: { multiple: 1, unjustifiedLate: 1 } });
+    expect(inv(verdict, 'I2').examples.find((e) => e.startsWith('unjustified late'))).toMatch(new RegExp(`^unjustified late: ${event.eventId} \\(p\\d@\\d+\\) was judged late at watermark \\d+, but its partition had seen event times only up to \\d+`));
     expect(inv(verdict, 'I2').counts.late).toBe(run.lateValues.length);
     expect(inv(verdict, 'I2').examples[0]).toMatch(new RegExp(`^multiple: ${event.eventId} \\(p\\d@\\d+\\) is counted in result ${plain.key.replace('|', '\\|')} and is in late-events$`));
   });
@@ -214,5 +219,14 @@ describe('planted defects against the real stack', () => {
     const examples = inv(verdict, 'I3').examples;
     expect(examples).toContain(`missing from S3: ${plain.key} rev 0`);
     expect(examples.find((e) => e.startsWith('unexpected in S3: '))).toMatch(new RegExp(`^unexpected in S3: raw-data/\\S+#${cut + 1}: not JSON \\(\\d+ characters, a result cut short\\?`));
+  });
+
+  it('a valid event moved to the DLQ, its window\'s result made consistent → I2 unjustifiedDlq 1, naming the event', async () => {
+    const seq = onTimeSeq(600, 1_000);
+    const movedRun = await buildCleanRun(resources, 'moved', { events: 1_000, moveToDlq: { seq, code: 'event-time-ahead' } });
+    const verdict = (await verifyRun({ endpoints: stack, topology: movedRun.topology, ledger: movedRun.ledger, windowMs: WINDOW_MS, settings: SETTINGS, delivery: true, readTimeoutMs: 60_000 })).verdict;
+    console.log(describeVerdict(verdict).join('\n'));
+    expect(violationsOf(verdict)).toEqual({ I2: { unjustifiedDlq: 1 } });
+    expect(inv(verdict, 'I2').examples).toEqual([`unjustified dlq: ${GENERATOR_ID}:${seq} (p${movedRun.positions.get(seq)?.partition}@${movedRun.positions.get(seq)?.offset}) says event-time-ahead, but the processor has no event-time limit`]);
   });
 });

@@ -13,6 +13,7 @@ import { encodeDlqValue, encodeLateValue, type SourceRecord } from '../../../src
 import type { StackEndpoints } from '../../../src/base/endpoints.js';
 import { provisionTopology } from '../../../src/stack/provision.js';
 import type { Topology } from '../../../src/contract/topology.js';
+import type { DlqReasonCode } from '../../../src/contract/side-outputs.js';
 import { extractIdentity } from '../../../src/verify/identity.js';
 import { createGenerator, type GeneratedRecord } from '../../../src/workload/generator.js';
 import { deleteTopics, freshPrefix, freshTopology } from '../support.js';
@@ -69,6 +70,8 @@ export interface CleanRun {
   results: ResultRow[];
   lateValues: { key: string; value: string }[];
   dlqValues: { key: string; value: string }[];
+  /** Where each seq landed in raw-events. */
+  positions: Map<number, { partition: number; offset: bigint }>;
 }
 
 export interface RunOptions {
@@ -77,6 +80,11 @@ export interface RunOptions {
   withhold?: number;
   /** Seq produced twice, the copy right behind the original (a producer retry's duplicate). */
   duplicate?: number;
+  /**
+   * A valid event the processor sends to the DLQ with this code instead of counting it: its
+   * window's result is derived without it, so every count, value and fingerprint agrees.
+   */
+  moveToDlq?: { seq: number; code: DlqReasonCode };
 }
 
 /** First valid, on-time event at or after `fromSeq`. */
@@ -150,15 +158,22 @@ export async function buildCleanRun(resources: Resources, name: string, options:
     onRecord: (r) => raw.push({ partition: r.partition, offset: r.offset, key: r.key, value: r.value, seq: extractIdentity(r.value)?.seq ?? (r.key === CONTROL_KEY ? Infinity : -1) }),
   });
   raw.sort((a, b) => a.seq - b.seq || (a.offset < b.offset ? -1 : 1));
+  const positions = new Map(raw.map((r) => [r.seq, { partition: r.partition, offset: r.offset }]));
+  const moved = options.moveToDlq ? raw.find((r) => r.seq === options.moveToDlq?.seq) : undefined;
+  if (moved) raw.splice(raw.indexOf(moved), 1);
   const core = new ProcessorCore({ windowMs: WINDOW_MS, ...SETTINGS });
   core.assign([...Array(PARTITIONS).keys()], T0);
   const outputs = [];
   for (let i = 0; i < raw.length; i += 50) outputs.push(core.processBatch(raw.slice(i, i + 50), T0 + i));
-  const run: CleanRun = { topology, ledger, generated, results: [], lateValues: [], dlqValues: [] };
+  const run: CleanRun = { topology, ledger, generated, results: [], lateValues: [], dlqValues: [], positions };
   for (const out of outputs) {
     for (const result of out.results) run.results.push({ key: result.key, value: JSON.stringify(result), result });
     for (const late of out.late) run.lateValues.push({ key: late.key ?? '', value: encodeLateValue(late) });
     for (const dlq of out.dlq) run.dlqValues.push({ key: dlq.key ?? '', value: encodeDlqValue(dlq) });
+  }
+  if (moved && options.moveToDlq) {
+    const { seq, code } = options.moveToDlq;
+    run.dlqValues.push({ key: moved.key ?? '', value: encodeDlqValue({ key: moved.key, value: moved.value, partition: moved.partition, offset: moved.offset, code, reason: 'planted', generatorId: GENERATOR_ID, seq }) });
   }
   await writeTransaction(stack, `verify-it-${name}`, [
     ...run.results.map((r) => ({ topic: topology.names.processed, key: r.key, value: r.value })),

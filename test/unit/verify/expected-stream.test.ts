@@ -73,7 +73,7 @@ describe('ExpectedAccumulator', () => {
     const event = makeEvent({ seq: 3, userId: 'u1', eventTime: T0 });
     expect(decodeRawValue(JSON.stringify(event)).event).toEqual(event);
     expect(decodeRawValue(JSON.stringify({ ...event, type: 'teleport' }))).toEqual({ event: null, identity: { generatorId: 'gen-1', seq: 3 } });
-    expect(decodeRawValue('{"generatorId":"g","seq":4')).toEqual({ event: null, identity: { generatorId: 'g', seq: 4 } });
-    expect(decodeRawValue('garbage')).toEqual({ event: null, identity: null });
+    expect(decodeRawValue('{"generatorId":"g","seq":4')).toEqual({ event: null, identity: { generatorId: 'g', seq: 4 }, json: false });
+    expect(decodeRawValue('garbage')).toEqual({ event: null, identity: null, json: false });
   });
 });

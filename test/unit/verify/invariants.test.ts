@@ -158,9 +158,11 @@ describe('I2 processing', () => {
   it('reports an event both in a result and in late-events', () => {
     const event = plainEvents[0]!;
     const world = copyWorld(clean);
+    // A late record that proves itself (its raw record's position, a watermark past the window's close): only the double accounting is wrong.
+    const source = clean.raw.find((r) => r.value === JSON.stringify(event))!;
     const value = encodeLateValue({
-      key: event.userId, value: JSON.stringify(event), partition: 0, offset: 0n, reason: 'planted', eventId: event.eventId,
-      generatorId: event.generatorId, seq: event.seq, windowKey: plainResult.key, windowEndMs: plainResult.windowEndMs, watermarkMs: 0,
+      key: event.userId, value: source.value as string, partition: source.partition, offset: source.offset, reason: 'planted', eventId: event.eventId,
+      generatorId: event.generatorId, seq: event.seq, windowKey: plainResult.key, windowEndMs: plainResult.windowEndMs, watermarkMs: plainResult.windowEndMs + 10_000,
     });
     world.late.push({ key: event.userId, value, partition: 0, offset: 77n });
     const verdict = verifyWorld(world);

@@ -24,6 +24,8 @@ export interface TopicRow {
   value: string | null;
   partition: number;
   offset: bigint;
+  /** Kafka record timestamp, when a test gives one. */
+  timestampMs?: number;
 }
 
 export interface World {
