@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   GATE_ABORTED: 'SP_GATE_ABORTED',
   CLEANUP_FAILED: 'SP_CLEANUP_FAILED',
   UNEXPECTED: 'SP_UNEXPECTED',
+  RUN_DATA_GONE: 'SP_RUN_DATA_GONE',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -106,6 +106,10 @@ export class RunContext implements DriverContext {
     return this.#endpoints;
   }
 
+  get topologyIfKnown(): Topology | null {
+    return this.#topology;
+  }
+
   bindStack(endpoints: StackEndpoints): void {
     this.#endpoints = endpoints;
   }

@@ -10,3 +10,11 @@ export function makeRunId(scenario: string, now: Date, random: () => Buffer = ()
   const suffix = random().toString('hex');
   return { runId: `${stamp}-${scenario}-${suffix}`, shortId: `sp${stamp.slice(2, 8)}${stamp.slice(9, 15)}${suffix}`.toLowerCase() };
 }
+
+/** The short id (topic prefix) a run id was made with: makeRunId's second half, from its first. */
+export function shortIdOf(runId: string): string | null {
+  const match = /^(\d{8}T\d{6}Z)-.+-([0-9a-f]{4})$/i.exec(runId);
+  if (!match) return null;
+  const [, stamp, suffix] = match as unknown as [string, string, string];
+  return `sp${stamp.slice(2, 8)}${stamp.slice(9, 15)}${suffix}`.toLowerCase();
+}

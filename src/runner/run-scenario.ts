@@ -2,7 +2,9 @@ import { systemClock } from '../base/clock.js';
 import { formatError, isStreamproofError } from '../base/errors.js';
 import type { StageReport } from '../drivers/stage-report.js';
 import type { RunResult } from '../report/result-schema.js';
-import { writeResultFiles, type WrittenResult } from '../report/write.js';
+import { writeFileAtomic, writeResultFiles, type WrittenResult } from '../report/write.js';
+import { join } from 'node:path';
+import { LEDGER_FILE_NAME, encodeLedgerFile } from '../base/ledger-file.js';
 import { dueCount, totalDurationMs } from '../workload/schedule.js';
 import type { Scenario } from '../scenario/schema.js';
 import { RunContext } from './context.js';
@@ -15,7 +17,7 @@ import { startResourceSampler, type ResourceSampler } from './resources.js';
 import { assembleResult } from './result-assembly.js';
 import { openStack, provisionRunTopology, startRunnerMetrics } from './setup.js';
 import { startRunObservers, startStages, type RunningStages } from './stages.js';
-import { verifyPipeline, type PipelineVerification } from './verification.js';
+import { mergeEvidence, verifyPipeline, type PipelineVerification } from './verification.js';
 
 /**
  * The runner: one scenario, start to result files, as a list of steps over one run context.
@@ -101,6 +103,24 @@ async function finishPipeline(ctx: RunContext, found: RunFindings): Promise<void
   verifySpan.end();
 }
 
+/**
+ * The ingest ledger next to result.json (src/base/ledger-file.ts), so that `npm run verify` can
+ * prove I1 again on a kept run. Written whenever load ran, whatever state the run ended in.
+ */
+async function writeRunLedger(ctx: RunContext, found: RunFindings, dir: string): Promise<void> {
+  const ledgers = [found.warmUpReport, ...found.reports].flatMap((r) => (r?.ledger ? [r.ledger] : []));
+  const topology = ctx.topologyIfKnown;
+  if (ledgers.length === 0 || !topology) return;
+  const evidence = mergeEvidence(ledgers);
+  const { names, delivery } = topology;
+  const text = encodeLedgerFile(
+    ctx.runId,
+    { raw: names.raw, processed: names.processed, late: names.late, dlq: names.dlq, bucket: delivery.bucket, prefix: delivery.prefix },
+    { sent: evidence.sent!, acked: evidence.acked, failed: evidence.failed!, refused: evidence.refused!, malformed: evidence.malformed! },
+  );
+  await writeFileAtomic(join(dir, LEDGER_FILE_NAME), text);
+}
+
 export async function runScenario(options: RunScenarioOptions): Promise<RunScenarioOutcome> {
   const ctx = new RunContext({ scenario: options.scenario, clock: systemClock(), signal: options.signal, log: options.log });
   const found: RunFindings = { stages: null, observers: null, load: null, reports: [], warmUpReport: null, drain: null, verification: null, resources: null };
@@ -148,5 +168,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     resources: found.resources?.summary() ?? null,
   });
   const written = await writeResultFiles(result, options.resultsDir ? { resultsDir: options.resultsDir } : {});
+  await writeRunLedger(ctx, found, written.dir);
   return { result, written };
 }

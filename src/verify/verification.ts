@@ -33,7 +33,8 @@ export interface DeliveredObjectInput {
 }
 
 export interface VerdictOptions {
-  ledger: IngestEvidence;
+  /** null: no ingest ledger (a re-verification without the ledger file): I1 checks what raw-events alone shows. */
+  ledger: IngestEvidence | null;
   /** false: I3 is not checked (and says so). */
   delivery: boolean;
   pinpoint?: PinpointFindings;

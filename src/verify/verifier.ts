@@ -26,9 +26,9 @@ import { Verification, type KnownSettings } from './verification.js';
 
 export interface VerifyRunOptions {
   endpoints: StackEndpoints;
-  topology: Pick<Topology, 'names' | 'delivery'>;
-  /** The ingest ledger (IngestLedger fits). */
-  ledger: IngestEvidence;
+  topology: { names: Topology['names']; delivery: { bucket: string; prefix: string } };
+  /** The ingest ledger (IngestLedger fits); null when it is gone: I1 is then only partly checked. */
+  ledger: IngestEvidence | null;
   /** The processor's tumbling window length. */
   windowMs: number;
   /** The processor's other settings, when known: each turns a bound into an exact check (docs/verification.md). */
