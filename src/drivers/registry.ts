@@ -62,6 +62,8 @@ export interface ProcessorFleet {
   readonly groupId: string;
   /** Throws a StreamproofError when an instance died without being asked to. */
   assertHealthy(): void;
+  /** One line per instance that died without being asked to (empty when all are healthy). */
+  deaths(): string[];
   /** SIGKILL one instance (a fault); restart() brings it back. */
   kill(instance: number): void;
   restart(instance: number): Promise<void>;

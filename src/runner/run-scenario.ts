@@ -99,7 +99,9 @@ async function finishPipeline(ctx: RunContext, found: RunFindings): Promise<void
   ctx.log('verifying');
   const verifySpan = ctx.timeline.begin('verify', 'verify');
   const ledgers = [found.warmUpReport, ...found.reports].flatMap((r) => (r?.ledger ? [r.ledger] : []));
-  found.verification = await verifyPipeline({ endpoints: ctx.endpoints, topology: ctx.topology, scenario: ctx.scenario, ledgers, deliveryStats, deliveryObservation, registry: ctx.registry, log: (line) => ctx.log(line) });
+  const processorDeaths = found.drain.processorDeaths;
+  for (const line of processorDeaths) ctx.errors.push({ code: 'SP_SERVICE_UNHEALTHY', message: line, hint: 'the run was verified on what was committed: the verdict says what the death cost' });
+  found.verification = await verifyPipeline({ endpoints: ctx.endpoints, topology: ctx.topology, scenario: ctx.scenario, ledgers, deliveryStats, deliveryObservation, registry: ctx.registry, log: (line) => ctx.log(line), processorDeaths });
   verifySpan.end();
 }
 

@@ -49,6 +49,8 @@ export async function verifyPipeline(input: {
   deliveryObservation: DeliveryObservation | null;
   registry: MetricsRegistry;
   log: (line: string) => void;
+  /** Processor instances that died during the run (drain.ts): the verdict says what they cost. */
+  processorDeaths?: readonly string[];
 }): Promise<PipelineVerification> {
   const report = await verifyRun({
     endpoints: input.endpoints,
@@ -71,6 +73,14 @@ export async function verifyPipeline(input: {
   const counters: Record<string, number> = {};
   for (const [name, value] of Object.entries(report.counters)) if (typeof value === 'number') counters[name] = value;
   if (report.pendingTransactions.length > 0) counters.pendingTransactionPartitions = report.pendingTransactions.length;
+  const deaths = input.processorDeaths ?? [];
+  if (deaths.length > 0) {
+    counters.processorDeaths = deaths.length;
+    // The verdict ran on what was committed; say what the deaths cost in its own terms.
+    const i2 = report.resultVerdict.invariants.find((inv) => inv.id === 'I2');
+    const cost = i2 ? `${i2.counts.missing ?? 0} event(s) in no result, ${i2.counts.windowsMissing ?? 0} window(s) without result, ${i2.violations} I2 violation(s) in all` : 'I2 not evaluated';
+    for (const line of deaths) i2?.examples.push(`processor death (verified on what was committed): ${line}; cost: ${cost}`);
+  }
 
   let observed: Record<string, unknown> | null = null;
   let modelled: BufferingModel | null = null;

@@ -53,6 +53,7 @@ export const builtinProcessor: ProcessorDriver<'builtin', typeof schema> = {
       instances: children.count,
       groupId: children.groupId,
       assertHealthy: () => children.assertHealthy(),
+      deaths: () => children.deaths(),
       kill: (instance) => children.kill(instance, 'SIGKILL'),
       restart: async (instance) => {
         restarts += 1;

@@ -58,6 +58,8 @@ export interface ProcessorFleet {
   waitForLine(index: number, match: (line: ProcessorLine) => boolean, timeoutMs: number): Promise<ProcessorLine>;
   /** Throws if a child exited without being asked to (stop() or kill()). */
   assertHealthy(): void;
+  /** One line per child that exited without being asked to (empty when all are healthy). */
+  deaths(): string[];
   /** SIGTERM to every child (graceful), SIGKILL to those still running after timeoutMs. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -194,6 +196,12 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
         }
       });
     },
+    deaths: () =>
+      children.flatMap((child, index) =>
+        child?.exited && !child.expectedExit && !stopping
+          ? [`processor ${index} exited unexpectedly (code ${child.exited.code}, signal ${child.exited.signal}; log ${join(logDir, `processor-${index}.log`)})`]
+          : [],
+      ),
     stop: async (timeoutMs = 20_000) => {
       stopping = true;
       for (const child of children) if (child) child.expectedExit = true;
