@@ -12,7 +12,7 @@ import { MAX_REPEAT } from '../report/run-set.js';
 
 const COMMAND_FLAGS: FlagSpec[] = [
   { name: 'list', value: undefined, description: 'list the shipped scenarios with their descriptions' },
-  { name: 'help', value: undefined, description: 'this help' },
+  { name: 'help', short: 'h', value: undefined, description: 'this help (also -h)' },
   { name: 'dry-run', value: undefined, description: 'validate and print the resolved scenario, start nothing' },
   { name: 'keep-stack', value: undefined, description: 'leave a stack this run started running afterwards' },
   { name: 'keep-data', value: undefined, description: "keep the run's topics, bucket and delivery stream" },
