@@ -31,7 +31,8 @@ export function classifyConnectFailure(error: unknown): ClassifiedFailure {
   const text = errors.map((e) => `${e.name} ${e.message}`).join(' | ');
   const codeDetail = (code: string) => {
     const withCode = errors.find((e) => e.code === code);
-    return `${code}${withCode?.message && !withCode.message.includes(code) ? `: ${withCode.message}` : withCode?.message ? ` (${withCode.message})` : ''}`;
+    if (!withCode?.message) return code;
+    return withCode.message.includes(code) ? withCode.message : `${code}: ${withCode.message}`;
   };
   const has = (...wanted: string[]) => wanted.find((c) => codes.includes(c));
   const sasl = /\bSASL\b|SaslAuthenticat|authentication failed|ILLEGAL_SASL_STATE|UNSUPPORTED_SASL_MECHANISM/i;

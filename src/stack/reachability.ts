@@ -3,7 +3,7 @@ import { connect as connectTls } from 'node:tls';
 import { classifyConnectFailure, hintForCause, type ConnectCause } from '../base/connect-cause.js';
 import type { KafkaEndpoints, StackEndpoints } from '../base/endpoints.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
-import { withKafkaAdmin } from '../kafka/admin.js';
+import { KafkaAdmin } from '../kafka/admin.js';
 
 /**
  * Before a run starts anything it checks that every external service answers: Kafka (TCP,
@@ -88,11 +88,15 @@ export async function checkKafka(kafka: KafkaEndpoints, timeoutMs = REACH_TIMEOU
     }
   }
   const address = kafka.bootstrapServers.join(',');
+  // Our own client, closed on a timeout too: a client left retrying would keep the CLI from exiting.
+  const admin = new KafkaAdmin(kafka, 'streamproof-preflight');
   try {
-    await withTimeout(withKafkaAdmin(kafka, (admin) => admin.brokerIds()), `Kafka metadata request to ${address}`, timeoutMs * 2);
+    await withTimeout(admin.brokerIds(), `Kafka metadata request to ${address}`, timeoutMs * 2);
     return undefined;
   } catch (error) {
     return unreachable('Kafka', address, error);
+  } finally {
+    await withTimeout(admin.close(), 'closing the preflight client', timeoutMs).catch(() => undefined);
   }
 }
 
