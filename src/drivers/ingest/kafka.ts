@@ -22,7 +22,7 @@ const schema = z
  * The StageReport of an open-loop ingest run (the sender's summary): counters including the
  * on-time split, acks per second for the rate series, on-time and late sends per second.
  */
-export function ingestRunReport(summary: IngestRunSummary): StageReport {
+export function ingestRunReport(summary: IngestRunSummary & { ackedBytes?: number }): StageReport {
   const startS = Math.floor(summary.startEpochMs / 1000);
   const c = summary.counts;
   return {
@@ -39,6 +39,7 @@ export function ingestRunReport(summary: IngestRunSummary): StageReport {
       onTime: c.onTime,
       sentLate: c.sentLate,
       onTimeAcked: c.onTimeAcked,
+      ...(summary.ackedBytes !== undefined ? { bytesAcked: summary.ackedBytes } : {}),
     },
     ratePerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, events: p.ackedEvents })),
     sendsPerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, onTime: p.onTimeEvents, late: p.lateEvents })),
