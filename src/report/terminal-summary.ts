@@ -2,6 +2,7 @@ import { formatMs, formatNumber, formatWithUnit } from './format.js';
 import { overallOutcome } from './outcome.js';
 import { STAGE_DESCRIPTIONS, STAGE_NAMES, type RunResult } from './result-schema.js';
 import { stagePercentileMs } from './stage-percentiles.js';
+import { throughputMBps } from './throughput.js';
 
 /**
  * The end of a run in the terminal, k6 style: each gate ✓/✗ with its measured value and
@@ -42,11 +43,11 @@ function rateLines(result: RunResult): string[] {
   const c = result.counters;
   lines.push(`  events .......... scheduled ${formatNumber(c.scheduled ?? 0)}, acked ${formatNumber(c.acked ?? 0)}, lost ${formatNumber(c.lost ?? 0)}, duplicated ${formatNumber(c.duplicated ?? 0)}`);
   if (c.onTimeShare !== undefined) lines.push(`  on time ......... ${formatNumber(c.onTimeShare * 100, 2)}% (sent late ${formatNumber(c.sentLate ?? 0)})`);
-  const bytes = c.bytesAcked;
+  const mbps = throughputMBps(result);
   const load = result.timeline.find((t) => t.kind === 'load');
-  if (bytes !== undefined && load && load.endEpochMs !== null && load.endEpochMs > load.startEpochMs) {
-    const seconds = (load.endEpochMs - load.startEpochMs) / 1000;
-    lines.push(`  throughput ...... ${formatNumber(bytes / seconds / 1e6, 3)} MB/s acknowledged (${formatNumber(bytes / 1e6, 2)} MB of event payload in ${formatNumber(seconds, 1)} s of load)`);
+  if (mbps !== null && load) {
+    const seconds = (load.endEpochMs! - load.startEpochMs) / 1000;
+    lines.push(`  throughput ...... ${formatNumber(mbps, 3)} MB/s acknowledged (${formatNumber(c.bytesAcked! / 1e6, 2)} MB of event payload in ${formatNumber(seconds, 1)} s of load)`);
   }
   return lines;
 }
