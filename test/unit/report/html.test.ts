@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonForScriptTag, renderReportHtml, scriptSourceForTag } from '../../../src/report/html.js';
 import { flattenForDisplay } from '../../../src/report/format.js';
+import { LatencyHistogram } from '../../../src/metrics/histogram.js';
 import { grafanaLink, OVERVIEW_DASHBOARD_UID } from '../../../src/report/grafana-link.js';
 import { OVERVIEW_UID } from '../../../src/dashboards/overview.js';
 import { completedResultFixture, failedResultFixture, incompleteResultFixture } from '../../fixtures/report/result-fixture.js';
@@ -39,7 +40,8 @@ describe('renderReportHtml', () => {
     expect(withoutLink).not.toMatch(/https?:\/\//);
     expect(html).toContain(`<script>${FAKE_CHART_JS}</script>`);
     expect(html).toContain('<script type="application/json" id="streamproof-result">{"schemaVersion":1,');
-    expect(html.match(/<canvas id="([a-z-]+)"/g)).toEqual(['<canvas id="chart-rate"', '<canvas id="chart-latency"', '<canvas id="chart-lag"', '<canvas id="chart-distribution"']);
+    // The fixture's histograms are placeholders, so there is no distribution to draw.
+    expect(html.match(/<canvas id="([a-z-]+)"/g)).toEqual(['<canvas id="chart-rate"', '<canvas id="chart-latency"', '<canvas id="chart-lag"']);
     expect(html).toContain('<body data-status="PASS">');
   });
 
@@ -98,5 +100,18 @@ describe('flattenForDisplay', () => {
       ['on', 'yes'],
       ['tags', 'a, b'],
     ]);
+  });
+});
+
+describe('latency distribution', () => {
+  it('is drawn from real histograms, with the curve data in its own JSON tag', () => {
+    const h = new LatencyHistogram();
+    for (let ms = 1; ms <= 500; ms += 1) h.recordMs(ms);
+    const html = renderReportHtml(completedResultFixture({ stages: { l1_produce: { histogram: h.encode(), ...h.summary() } } }), FAKE_CHART_JS);
+    expect(html).toContain('<canvas id="chart-distribution"');
+    const json = /<script type="application\/json" id="streamproof-distribution">(.*?)<\/script>/.exec(html)![1]!;
+    const curves = JSON.parse(json) as Record<string, Array<{ x: number; y: number; p: number }>>;
+    expect(Object.keys(curves)).toEqual(['l1_produce']);
+    expect(curves.l1_produce!.at(-1)).toEqual({ x: 500, y: h.summary().maxMs, p: 100 });
   });
 });
