@@ -39,7 +39,7 @@ runCommand(PROCESSOR_SPEC, async ({ values, positionals }) => {
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} [${names.clientId}] ${line}\n`);
   const endpoints = await resolveProcessorEndpoints(config, typeof values.bootstrap === 'string' ? values.bootstrap : undefined);
 
-  const registry = createMetricsRegistry({ runId: config.metrics.runId, scenario: config.metrics.scenario, instanceRole: `processor-${instance}` });
+  const registry = createMetricsRegistry({ runId: config.metrics.runId, scenario: config.metrics.scenario, instanceRole: `processor-${instance}`, processMetrics: true });
   const metricsServer = await startMetricsServer({ source: registry, port: config.metrics.port, host: config.metrics.host });
   const unregister =
     config.metrics.register && endpoints.targetsDir

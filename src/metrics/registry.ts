@@ -18,7 +18,7 @@ export interface MetricsRegistryOptions {
   scenario: string;
   /** Which process this is: `runner`, `processor-0`, `collector` ... */
   instanceRole: string;
-  /** Also export Node process metrics (CPU, memory, event-loop lag); not used by the dashboards. */
+  /** Also export Node process metrics (CPU, memory, event-loop lag): the dashboards' "Resources" row. The runner and every processor turn it on. */
   processMetrics?: boolean;
 }
 

@@ -179,7 +179,7 @@ export const REPORT_SCRIPT = String.raw`
         return typeof v === 'number' && v > 0 ? v : null;
       }), false));
     });
-    if (stageSets.length > 0) drawn += draw('chart-latency', stageSets, 'p99 latency (ms, log scale)', 'logarithmic');
+    if (stageSets.length > 0) drawn += draw('chart-latency', stageSets, 'p99 latency (log scale)', 'logarithmic');
 
     drawn += draw('chart-lag', [
       dataset('consumer lag', '#d62728', series(function (r) { return r.consumerLagEvents; }), false)

@@ -47,7 +47,8 @@ function exportEveryRunnerMetric(registry: MetricsRegistry): void {
 }
 
 export async function startRunnerMetrics(ctx: RunContext): Promise<void> {
-  const registry = createMetricsRegistry({ runId: ctx.runId, scenario: ctx.scenario.name, instanceRole: 'runner' });
+  // CPU, memory and event-loop lag of the harness (prom-client's default metrics): on a shared machine CPU is the first thing to look at.
+  const registry = createMetricsRegistry({ runId: ctx.runId, scenario: ctx.scenario.name, instanceRole: 'runner', processMetrics: true });
   exportEveryRunnerMetric(registry);
   ctx.bindRegistry(registry);
   const server = await startMetricsServer({ source: registry, port: 0 });
