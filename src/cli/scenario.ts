@@ -39,7 +39,7 @@ function parseRepeat(raw: string | true | undefined): number | undefined {
   return value;
 }
 
-const USAGE = 'usage: npm run scenario -- <name | path/to/scenario.ts> [flags]';
+const USAGE = 'usage: npm run scenario -- <name | path/to/scenario.ts|.yaml|.json> [flags]';
 
 runCli(async () => {
   const { positionals, overrides, flags } = parseScenarioArgs(process.argv.slice(2), COMMAND_FLAGS);
