@@ -71,7 +71,7 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
       ...commonIngestOptions(ctx, load),
       clientId: `${ctx.shortId}.ingest`,
       recording,
-      onLagWarning: (w) => ctx.log(`warning: the load generator is behind its schedule (${JSON.stringify(w)}): figures show it as schedule lag`),
+      onLagWarning: (w) => ctx.log(`warning: the load generator is ${Math.round(w.lagMs)} ms behind its schedule (warns above ${w.thresholdMs} ms; event ${w.generatorId}:${w.seq}): figures show it as schedule lag`),
     }).then((summary) => ingestRunReport(summary, recording));
     return { done, live };
   },
