@@ -1,11 +1,10 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { buildDashboards, renderDashboard } from '../dashboards/build.js';
 import { lintDashboard } from '../dashboards/lint.js';
 import { checkAgainstSdkTypes } from '../dashboards/sdk-types.js';
-import { ERROR_CODES, StreamproofError, formatError } from '../base/errors.js';
+import { expectPositionals, runCommand, type CommandSpec, type ParsedArgv } from './args.js';
 import { EXIT } from '../base/exit-codes.js';
 
 /**
@@ -13,12 +12,15 @@ import { EXIT } from '../base/exit-codes.js';
  * `npm run dashboards -- --check` writes nothing; exits 1 if the committed files differ from a
  * fresh build (or a built dashboard fails the lint or SDK type checks), 0 if they match.
  */
-const USAGE = `usage: npm run dashboards [-- --check] [--out <dir>]
-
-  (no flag)    build the Grafana dashboards into dashboards/ (commit the result)
-  --check      verify the committed dashboards equal a fresh build and pass the
-               lint and SDK type checks; exit 1 if not, write nothing
-  --out <dir>  directory to write or check (default: dashboards/ at the repo root)`;
+const SPEC: CommandSpec = {
+  invocation: 'npm run dashboards --',
+  usage: '[--check] [--out DIR]',
+  summary: 'Builds the Grafana dashboards of src/dashboards/ into dashboards/ (commit the result).',
+  flags: [
+    { name: 'check', description: 'verify the committed dashboards equal a fresh build and pass the lint and SDK type checks; exit 1 if not, write nothing' },
+    { name: 'out', value: 'DIR', description: 'directory to write or check (default: dashboards/ at the repo root)' },
+  ],
+};
 
 const DEFAULT_DIR = fileURLToPath(new URL('../../dashboards/', import.meta.url));
 
@@ -31,17 +33,9 @@ async function readIfExists(file: string): Promise<string | null> {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, options: { check: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, (error as Error).message, { hint: USAGE });
-  }
-  if (args.values.help) {
-    console.log(USAGE);
-    return EXIT.OK;
-  }
+async function main({ values: raw, positionals }: ParsedArgv): Promise<number> {
+  expectPositionals(SPEC, positionals, 0, 0, 'no positional arguments');
+  const args = { values: raw as { check?: true; out?: string } };
   const dir = args.values.out ?? DEFAULT_DIR;
   const shown = relative(process.cwd(), dir) || '.';
   const built = buildDashboards();
@@ -81,12 +75,4 @@ async function main(argv: string[]): Promise<number> {
   return EXIT.OK;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(formatError(error));
-    process.exitCode = EXIT.HARNESS_ERROR;
-  },
-);
+runCommand(SPEC, main);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import type { CommandSpec } from '../base/args.js';
 import type { KafkaEndpoints } from '../base/endpoints.js';
 import { externalEndpointsFromEnv } from '../stack/external.js';
 import { loadStackEndpoints } from '../stack/state.js';
@@ -57,10 +58,6 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 }
 
 export const PROCESSOR_FLAGS = {
-  options: {
-    bootstrap: { type: 'string' as const },
-    ...Object.fromEntries(FLAGS.map((f) => [f.flag, { type: f.kind === 'boolean' ? ('boolean' as const) : ('string' as const) }])),
-  },
   /** The config file's object with every given flag applied. */
   apply(base: unknown, values: FlagValues): unknown {
     const merged = typeof base === 'object' && base !== null ? { ...(base as Record<string, unknown>) } : {};
@@ -85,24 +82,23 @@ function defaultOf(schema: z.ZodType): string {
   return parsed.success && parsed.data !== undefined ? ` (default ${JSON.stringify(parsed.data)})` : '';
 }
 
-export function processorHelp(): string {
-  const lines = FLAGS.map((f) => `  --${f.flag}${f.kind === 'boolean' ? '' : ' <value>'}\n      ${f.schema.description ?? ''}${defaultOf(f.schema)}`);
-  return `usage: npm run processor -- [--config file.json] [options]
-
-Runs one windowed exactly-once processor instance (docs/processor.md). Flags override the
---config file (a JSON object: {processor, kafka, prometheus, metrics, statusIntervalMs, traceTransactions, debug}).
-
-  --config <file>
-      JSON process config (src/pipeline/processor/process-config.ts)
-  --bootstrap <host:port,...>
-      the cluster (TLS/SASL from STREAMPROOF_KAFKA_TLS / _SASL_* as for the external stack);
-      default: config "kafka", else the running stack, else STREAMPROOF_KAFKA_BOOTSTRAP
-${lines.join('\n')}
-  --help
-
-stdout: one JSON line per event (ready, status, txn, exit); logs on stderr.
-`;
-}
+/** `npm run processor --`: flags from the schema descriptions and defaults (one declaration, src/base/args.ts parses it). */
+export const PROCESSOR_SPEC: CommandSpec = {
+  invocation: 'npm run processor --',
+  usage: '[--config file.json] [options]',
+  summary: `Runs one windowed exactly-once processor instance (docs/processor.md). Flags override the
+--config file (a JSON object: {processor, kafka, prometheus, metrics, statusIntervalMs, traceTransactions, debug}).`,
+  flags: [
+    { name: 'config', value: 'FILE', description: 'JSON process config (src/pipeline/processor/process-config.ts)' },
+    {
+      name: 'bootstrap',
+      value: 'HOST:PORT,...',
+      description: 'the cluster (TLS/SASL from STREAMPROOF_KAFKA_TLS / _SASL_* as for the external stack); default: config "kafka", else the running stack, else STREAMPROOF_KAFKA_BOOTSTRAP',
+    },
+    ...FLAGS.map((f) => ({ name: f.flag, ...(f.kind === 'boolean' ? {} : { value: f.kind === 'int' ? 'N' : 'VALUE' }), description: `${f.schema.description ?? ''}${defaultOf(f.schema)}` })),
+  ],
+  footer: 'stdout: one JSON line per event (ready, status, txn, exit); logs on stderr.',
+};
 
 export interface ResolvedEndpoints {
   kafka: KafkaEndpoints;

@@ -1,17 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
 import { startMetricsServer } from '../metrics/server.js';
-import { PROCESSOR_FLAGS, processorHelp, resolveProcessorEndpoints, writeScrapeTarget } from './processor-options.js';
+import { PROCESSOR_FLAGS, PROCESSOR_SPEC, resolveProcessorEndpoints, writeScrapeTarget } from './processor-options.js';
 import { createProcessorRuntime } from '../pipeline/processor/create.js';
 import { catalogProcessorMetrics } from '../pipeline/processor/metrics.js';
 import { parseProcessorProcessConfig, type ProcessorLine } from '../pipeline/processor/process-config.js';
 import { processorNames } from '../pipeline/processor/runtime-config.js';
 import type { ProcessorHooks } from '../pipeline/processor/runtime-status.js';
 import { EXIT } from '../base/exit-codes.js';
-import { runCli } from './run-cli.js';
+import { expectPositionals, runCommand } from './args.js';
 
 /**
  * `npm run processor -- [options]`: one processor instance as its own process, pointed at the
@@ -19,24 +18,28 @@ import { runCli } from './run-cli.js';
  * second, transaction phases with --trace-transactions, exit) for the supervisor; logs go to
  * stderr. SIGTERM/SIGINT: the transaction in flight finishes, then the instance leaves the group.
  */
+async function readConfigFile(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `cannot read --config ${path}: ${(error as Error).message}`, { hint: 'pass a JSON file holding the process config object' });
+  }
+}
+
 function emit(line: ProcessorLine): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-runCli(async () => {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { config: { type: 'string' }, help: { type: 'boolean' }, ...PROCESSOR_FLAGS.options } });
-  if (values.help) {
-    process.stdout.write(processorHelp());
-    return EXIT.OK;
-  }
-  const fromFile: unknown = values.config ? JSON.parse(await readFile(values.config, 'utf8')) : {};
+runCommand(PROCESSOR_SPEC, async ({ values, positionals }) => {
+  expectPositionals(PROCESSOR_SPEC, positionals, 0, 0, 'no positional arguments (every setting is a --flag)');
+  const fromFile: unknown = typeof values.config === 'string' ? await readConfigFile(values.config) : {};
   const config = parseProcessorProcessConfig(PROCESSOR_FLAGS.apply(fromFile, values));
   const instance = config.processor.instanceIndex;
   const names = processorNames(config.processor);
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} [${names.clientId}] ${line}\n`);
   const endpoints = await resolveProcessorEndpoints(config, typeof values.bootstrap === 'string' ? values.bootstrap : undefined);
 
-  const registry = createMetricsRegistry({ runId: config.metrics.runId, scenario: config.metrics.scenario, instanceRole: `processor-${instance}` });
+  const registry = createMetricsRegistry({ runId: config.metrics.runId, scenario: config.metrics.scenario, instanceRole: `processor-${instance}`, processMetrics: true });
   const metricsServer = await startMetricsServer({ source: registry, port: config.metrics.port, host: config.metrics.host });
   const unregister =
     config.metrics.register && endpoints.targetsDir

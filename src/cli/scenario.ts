@@ -2,6 +2,8 @@ import { EXIT } from '../base/exit-codes.js';
 import { log, runCli } from './run-cli.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { overallOutcome } from '../report/outcome.js';
+import { renderTerminalSummary } from '../report/terminal-summary.js';
+import { formatProblem } from '../scenario/problems.js';
 import { renderHelp } from '../scenario/help.js';
 import { listScenarios, renderScenarioList, resolveScenario } from '../scenario/loader.js';
 import { parseScenarioArgs, type FlagSpec } from '../scenario/overrides.js';
@@ -12,7 +14,7 @@ import { MAX_REPEAT } from '../report/run-set.js';
 
 const COMMAND_FLAGS: FlagSpec[] = [
   { name: 'list', value: undefined, description: 'list the shipped scenarios with their descriptions' },
-  { name: 'help', value: undefined, description: 'this help' },
+  { name: 'help', short: 'h', value: undefined, description: 'this help (also -h)' },
   { name: 'dry-run', value: undefined, description: 'validate and print the resolved scenario, start nothing' },
   { name: 'keep-stack', value: undefined, description: 'leave a stack this run started running afterwards' },
   { name: 'keep-data', value: undefined, description: "keep the run's topics, bucket and delivery stream" },
@@ -37,7 +39,7 @@ function parseRepeat(raw: string | true | undefined): number | undefined {
   return value;
 }
 
-const USAGE = 'usage: npm run scenario -- <name | path/to/scenario.ts> [flags]';
+const USAGE = 'usage: npm run scenario -- <name | path/to/scenario.ts|.yaml|.json> [flags]';
 
 runCli(async () => {
   const { positionals, overrides, flags } = parseScenarioArgs(process.argv.slice(2), COMMAND_FLAGS);
@@ -58,7 +60,7 @@ runCli(async () => {
   // Everything is validated here, before anything starts.
   const repeat = parseRepeat(flags.repeat);
   const resolved = await resolveScenario(name, overrides);
-  for (const warning of resolved.warnings) log(`warning: ${typeof warning === 'string' ? warning : JSON.stringify(warning)}`);
+  for (const warning of resolved.warnings) log(`warning: ${typeof warning === 'string' ? warning : formatProblem(warning)}`);
   for (const note of resolved.notes) log(note);
   log(resolved.summary);
   assertFaultsInjectable(resolved.scenario.faults);
@@ -99,9 +101,6 @@ runCli(async () => {
     return set.exitCode;
   }
   const { result, written } = await runScenario(runOptions);
-  const outcome = overallOutcome(result);
-  process.stdout.write(`\n${outcome.headline}\n`);
-  for (const reason of outcome.reasons) process.stdout.write(`  - ${reason}\n`);
-  process.stdout.write(`results: ${written.dir}\n  ${written.summaryMd}\n  ${written.reportHtml}\n`);
-  return outcome.exitCode;
+  process.stdout.write(renderTerminalSummary(result, written));
+  return overallOutcome(result).exitCode;
 });

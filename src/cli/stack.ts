@@ -1,31 +1,32 @@
-import { parseArgs } from 'node:util';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { EXIT } from '../base/exit-codes.js';
-import { log, runCli } from './run-cli.js';
+import { log } from './run-cli.js';
+import { expectPositionals, numberFlag, pickSubcommand, runCommand, type CommandSpec } from './args.js';
 import { stackDown, stackLogs, stackStatus, stackUp, type StackUpOptions } from '../stack/stack-control.js';
 import { describeEndpoints } from '../stack/describe.js';
 
-const HELP = `usage: npm run stack -- <command> [options]
-
-commands:
-  up        start the stack (or report and reuse the one already up)
-  status    show every service, its PID and health
-  down      stop exactly the processes 'up' started and remove their data
-  logs <service> [--lines N]   last lines of a service's log (kafka-1, kafka-2, kafka-3, moto, prometheus)
-  provision create the topics, S3 bucket and Firehose stream (idempotent)
-
-options for up:
-  --brokers 1|3              Kafka nodes (default 3)
-  --provider native|compose  native: real services as local processes (default; no Docker needed)
-                             compose: docker-compose.yml (needs a Docker engine)
-  --port-offset N            shift every port by N (or STREAMPROOF_PORT_OFFSET)
-
-environment:
+const SPEC: CommandSpec = {
+  invocation: 'npm run stack --',
+  usage: '<command> [options]',
+  subcommands: [
+    { name: 'up', description: 'start the stack (or report and reuse the one already up)' },
+    { name: 'status', description: 'show every service, its PID and health' },
+    { name: 'down', description: "stop exactly the processes 'up' started and remove their data" },
+    { name: 'logs', args: '<service> [--lines N]', description: "last lines of a service's log (kafka-1, kafka-2, kafka-3, moto, prometheus)" },
+    { name: 'provision', description: 'create the topics, S3 bucket and Firehose stream (idempotent)' },
+  ],
+  flags: [
+    { name: 'brokers', value: '1|3', description: 'up: Kafka nodes (default 3)' },
+    { name: 'provider', value: 'native|compose', description: 'up: native = real services as local processes (default; no Docker); compose = docker-compose.yml' },
+    { name: 'port-offset', value: 'N', description: 'up: shift every port by N (or STREAMPROOF_PORT_OFFSET)' },
+    { name: 'lines', value: 'N', description: 'logs: how many lines (default 100)' },
+  ],
+  footer: `environment:
   STREAMPROOF_CACHE_DIR      install cache (default ~/.cache/streamproof)
   STREAMPROOF_STATE_DIR      state file and service data (default <cache>/state)
   STREAMPROOF_HEALTH_TIMEOUT_S  health wait per service (default 120 Kafka, 60 others)
-  STREAMPROOF_KAFKA_BOOTSTRAP, STREAMPROOF_AWS_ENDPOINT, ...  external provider (docs/stack.md)
-`;
+  STREAMPROOF_KAFKA_BOOTSTRAP, STREAMPROOF_AWS_ENDPOINT, ...  external provider (docs/stack.md)`,
+};
 
 function parseBrokers(value: string | undefined): 1 | 3 {
   if (value === undefined) return 3;
@@ -49,24 +50,12 @@ function parseOffset(value: string | undefined): number {
   return n;
 }
 
-runCli(async () => {
-  const { values, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    allowPositionals: true,
-    options: {
-      brokers: { type: 'string' },
-      provider: { type: 'string' },
-      'port-offset': { type: 'string' },
-      lines: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+runCommand(SPEC, async ({ values: raw, positionals }) => {
+  const values = raw as Record<string, string | undefined>;
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(HELP);
-    return command || values.help ? EXIT.OK : EXIT.HARNESS_ERROR;
-  }
-  switch (command) {
+  const { name } = pickSubcommand(SPEC, command);
+  expectPositionals(SPEC, rest, 0, name === 'logs' ? 1 : 0, name === 'logs' ? 'one service name after `logs`' : `nothing after \`${name}\``);
+  switch (name) {
     case 'up': {
       const options: StackUpOptions = {
         brokers: parseBrokers(values.brokers),
@@ -102,7 +91,7 @@ runCli(async () => {
     case 'logs': {
       const service = rest[0];
       if (!service) throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, 'logs needs a service name', { hint: 'e.g. `npm run stack -- logs kafka-1`' });
-      await stackLogs(service, Number(values.lines ?? 100), (line) => process.stdout.write(`${line}\n`));
+      await stackLogs(service, numberFlag(raw, 'lines', { min: 1, integer: true, fallback: 100 })!, (line) => process.stdout.write(`${line}\n`));
       return EXIT.OK;
     }
     case 'provision': {
@@ -111,6 +100,6 @@ runCli(async () => {
       return EXIT.OK;
     }
     default:
-      throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `unknown command "${command}"`, { hint: 'run `npm run stack -- --help`' });
+      throw new StreamproofError(ERROR_CODES.UNEXPECTED, `command "${name}" is listed but not handled`);
   }
 });

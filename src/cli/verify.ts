@@ -1,35 +1,34 @@
-import { parseArgs } from 'node:util';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { EXIT } from '../base/exit-codes.js';
 import { loadStackEndpoints } from '../stack/state.js';
 import { reverify, type DataOverrides } from '../verify/rerun.js';
 import { describeVerdict } from '../verify/verdict.js';
-import { log, runCli } from './run-cli.js';
+import { log } from './run-cli.js';
+import { expectPositionals, runCommand, type CommandSpec, type ParsedArgv } from './args.js';
 
-const HELP = `usage: npm run verify -- <run> [options]
-
-Verifies a kept run again (run it with \`npm run scenario -- <name> --keep-data\`): <run> is a run
+const SPEC: CommandSpec = {
+  invocation: 'npm run verify --',
+  usage: '<run> [options]',
+  summary: `Verifies a kept run again (run it with \`npm run scenario -- <name> --keep-data\`): <run> is a run
 directory (results/<scenario>/<timestamp>/, or results/<scenario>/latest) or its result.json.
 Reads the run's topics and bucket from its ledger.json (the ingest ledger the run wrote next to
 result.json), proves I1, I2 and I3 (docs/verification.md) with the processor settings of the run's
 scenario, and prints the verdict beside the one the run wrote. Without ledger.json it says which
 checks it cannot make. Exit codes: 0 pass, 1 a violation, 2 bad input (no such run, another
-result schema version, topics or bucket gone, topics that are not this pipeline's shape).
-
-options:
-  --raw TOPIC          raw-events topic to read instead of the run's
-  --processed TOPIC    processed-events topic
-  --late TOPIC         late-events topic
-  --dlq TOPIC          DLQ topic
-  --bucket NAME        S3 bucket of the delivered results (checks I3 even if the run had no delivery)
-  --prefix PREFIX      object prefix in the bucket (default: the run's, raw-data/)
-  --values-only        the processor emits no fingerprints: decide I2 by recomputing the values
-  -h, --help           this text
-
-examples:
+result schema version, topics or bucket gone, topics that are not this pipeline's shape).`,
+  flags: [
+    { name: 'raw', value: 'TOPIC', description: "raw-events topic to read instead of the run's" },
+    { name: 'processed', value: 'TOPIC', description: 'processed-events topic' },
+    { name: 'late', value: 'TOPIC', description: 'late-events topic' },
+    { name: 'dlq', value: 'TOPIC', description: 'DLQ topic' },
+    { name: 'bucket', value: 'NAME', description: 'S3 bucket of the delivered results (checks I3 even if the run had no delivery)' },
+    { name: 'prefix', value: 'PREFIX', description: "object prefix in the bucket (default: the run's, raw-data/)" },
+    { name: 'values-only', description: 'the processor emits no fingerprints: decide I2 by recomputing the values' },
+  ],
+  footer: `examples:
   npm run verify -- results/smoke/latest
-  npm run verify -- results/smoke/latest --processed my-flink-job.processed-events --values-only
-`;
+  npm run verify -- results/smoke/latest --processed my-flink-job.processed-events --values-only`,
+};
 
 interface VerifyArgs {
   run: string;
@@ -37,42 +36,22 @@ interface VerifyArgs {
   valuesOnly: boolean;
 }
 
-/** All of the command's argument handling: argv → what to verify (null: --help). */
-function parseVerifyArgs(argv: string[]): VerifyArgs | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        raw: { type: 'string' },
-        processed: { type: 'string' },
-        late: { type: 'string' },
-        dlq: { type: 'string' },
-        bucket: { type: 'string' },
-        prefix: { type: 'string' },
-        'values-only': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, (error as Error).message, { hint: 'npm run verify -- --help' });
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return null;
-  if (positionals.length !== 1) {
-    throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `expected one run (a run directory or its result.json), got ${positionals.length}`, { hint: 'npm run verify -- results/smoke/latest' });
-  }
-  const { raw, processed, late, dlq, bucket, prefix } = values;
-  return { run: positionals[0] as string, overrides: { raw, processed, late, dlq, bucket, prefix }, valuesOnly: values['values-only'] === true };
+/** All of the command's argument handling: parsed argv → what to verify. */
+function verifyArgs({ values, positionals }: ParsedArgv): VerifyArgs {
+  expectPositionals(SPEC, positionals, 1, 1, 'one run (a run directory or its result.json)');
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    run: positionals[0] as string,
+    overrides: { raw: text('raw'), processed: text('processed'), late: text('late'), dlq: text('dlq'), bucket: text('bucket'), prefix: text('prefix') },
+    valuesOnly: values['values-only'] === true,
+  };
 }
 
-async function verifyMain(argv: string[]): Promise<number> {
-  const args = parseVerifyArgs(argv);
-  if (!args) {
-    process.stdout.write(HELP);
-    return EXIT.OK;
-  }
+async function verifyMain(parsed: ParsedArgv): Promise<number> {
+  const args = verifyArgs(parsed);
   const endpoints = await loadStackEndpoints();
   const outcome = await reverify({ run: args.run, endpoints, overrides: args.overrides, valuesOnly: args.valuesOnly, log });
   for (const problem of outcome.shapeProblems) log(`error: ${problem}`);
@@ -92,4 +71,4 @@ async function verifyMain(argv: string[]): Promise<number> {
   return now.pass ? EXIT.OK : EXIT.GATE_FAILED;
 }
 
-runCli(() => verifyMain(process.argv.slice(2)));
+runCommand(SPEC, verifyMain);

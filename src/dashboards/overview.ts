@@ -1,5 +1,5 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { METRICS as M } from '../metrics/catalog.js';
+import { METRICS as M, PROCESS_METRICS as PM } from '../metrics/catalog.js';
 import { finalize, newDashboard } from './base.js';
 import { MUST_BE_ZERO, UNITS, heatmapPanel, statPanel, timeseriesPanel } from './panels.js';
 import { gauge, increaseOverRange, quantile, rate, ratio } from './promql.js';
@@ -143,6 +143,25 @@ export function buildOverview(): dashboard.Dashboard {
         { expr: quantile(0.5, M.deliveryPutBatchSize), legend: 'p50' },
         { expr: quantile(0.99, M.deliveryPutBatchSize), legend: 'p99' },
       ], { w: 6 }, { min: 0 }),
+    );
+
+  // On a shared machine CPU is the first thing to look at: the harness (runner) and each processor, from prom-client's default metrics.
+  d.withRow(new dashboard.RowBuilder('Resources (harness and processors)'))
+    .withPanel(
+      timeseriesPanel('CPU', 'CPU time per second of each harness process: 1 = one core busy all along.', UNITS.count, [
+        { expr: rate(PM.cpuSeconds, ['instance_role']), legend: '{{instance_role}}' },
+      ], { w: 8 }, { min: 0 }),
+    )
+    .withPanel(
+      timeseriesPanel('Memory (RSS)', 'Resident memory of each harness process.', UNITS.bytes, [
+        { expr: gauge(PM.residentMemory, 'max', ['instance_role']), legend: '{{instance_role}} rss' },
+        { expr: gauge(PM.heapUsed, 'max', ['instance_role']), legend: '{{instance_role}} heap' },
+      ], { w: 8 }, { min: 0 }),
+    )
+    .withPanel(
+      timeseriesPanel('Event-loop delay p99', 'How late timers fire in each process: a busy loop delays sends (schedule lag) and acks alike.', UNITS.seconds, [
+        { expr: gauge(PM.eventLoopLagP99, 'max', ['instance_role']), legend: '{{instance_role}}' },
+      ], { w: 8 }, { min: 0 }),
     );
 
   return finalize(d);

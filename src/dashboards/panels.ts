@@ -32,6 +32,7 @@ export const UNITS = {
   ratio: 'percentunit',
   count: 'short',
   records: 'short',
+  bytes: 'bytes',
 } as const;
 
 const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';

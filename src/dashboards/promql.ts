@@ -1,6 +1,6 @@
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { CounterDef, GaugeDef, HistogramDef, MetricDef } from '../metrics/catalog.js';
-import { METRICS } from '../metrics/catalog.js';
+import { METRICS, PROCESS_METRICS } from '../metrics/catalog.js';
 
 /**
  * PromQL for the dashboards, built only from catalog definitions (never from metric-name
@@ -82,7 +82,7 @@ export function ratio(numerator: string, denominator: string): string {
 /** Every series name the catalog produces (histograms expand to _bucket, _sum, _count). */
 export function catalogSeriesNames(): Set<string> {
   const names = new Set<string>();
-  for (const def of Object.values(METRICS) as MetricDef[]) {
+  for (const def of [...Object.values(METRICS), ...Object.values(PROCESS_METRICS)] as MetricDef[]) {
     if (def.type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${def.name}${suffix}`);
     else names.add(def.name);
   }

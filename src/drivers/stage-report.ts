@@ -1,5 +1,6 @@
 import type { IngestLedger } from '../pipeline/ingest/ingest-ledger.js';
 import type { LatencyHistogram } from '../metrics/histogram.js';
+import type { LatencySeries } from '../metrics/latency-series.js';
 import type { StageName } from '../report/result-schema.js';
 
 /**
@@ -13,6 +14,8 @@ export interface StageReport {
   /** The driver kind that produced it (kafka, http, builtin ...), for the record only. */
   kind: string;
   latencies: Partial<Record<StageName, LatencyHistogram>>;
+  /** The same latencies per second of completion, for the report's curves (ingest: L1 or HTTP, and schedule lag). */
+  latencySeries?: Partial<Record<StageName, LatencySeries>>;
   /** Named counters (scheduled, sent, acked, failed, malformed, onTime, sentLate, onTimeAcked, ...; docs/results.md). */
   counters: Record<string, number>;
   /** Events the stage completed per epoch second (ingest: acknowledged events). */

@@ -123,6 +123,21 @@ export const METRICS = {
 
 export type MetricKey = keyof typeof METRICS;
 
+/** Prefix of prom-client's default Node process metrics in every registry that turns them on (registry.ts). */
+export const PROCESS_METRICS_PREFIX = 'streamproof_';
+
+/**
+ * prom-client's default process metrics (collectDefaultMetrics, with the prefix above): not
+ * registered through the catalog's handles, but named here so the dashboards can chart them
+ * and their lint can check every query names a series some process exports.
+ */
+export const PROCESS_METRICS = {
+  cpuSeconds: counter(`${PROCESS_METRICS_PREFIX}process_cpu_seconds_total`, 'CPU time (user + system) of the process, seconds.'),
+  residentMemory: gauge(`${PROCESS_METRICS_PREFIX}process_resident_memory_bytes`, 'Resident memory of the process, bytes.'),
+  heapUsed: gauge(`${PROCESS_METRICS_PREFIX}nodejs_heap_size_used_bytes`, 'V8 heap in use, bytes.'),
+  eventLoopLagP99: gauge(`${PROCESS_METRICS_PREFIX}nodejs_eventloop_lag_p99_seconds`, 'p99 event-loop delay of the process, seconds.'),
+} as const;
+
 export const METRIC_KEYS = Object.keys(METRICS) as MetricKey[];
 
 /** The labels every series carries (set as registry default labels). */

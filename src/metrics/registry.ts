@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
-import { DEFAULT_LABELS, METRICS, METRIC_KEYS, type MetricDef, type MetricKey } from './catalog.js';
+import { DEFAULT_LABELS, METRICS, METRIC_KEYS, PROCESS_METRICS_PREFIX, type MetricDef, type MetricKey } from './catalog.js';
 import type { HandleFor } from './handles.js';
 import { RunInfo } from './run-info.js';
 
@@ -18,7 +18,7 @@ export interface MetricsRegistryOptions {
   scenario: string;
   /** Which process this is: `runner`, `processor-0`, `collector` ... */
   instanceRole: string;
-  /** Also export Node process metrics (CPU, memory, event-loop lag); not used by the dashboards. */
+  /** Also export Node process metrics (CPU, memory, event-loop lag): the dashboards' "Resources" row. The runner and every processor turn it on. */
   processMetrics?: boolean;
 }
 
@@ -105,7 +105,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   };
   const registry = new Registry();
   registry.setDefaultLabels(defaultLabels);
-  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: PROCESS_METRICS_PREFIX });
 
   const handles = new Map<MetricKey, unknown>();
   const metrics = {} as CatalogMetrics;

@@ -68,13 +68,21 @@ export function markdownTable(header: string[], rows: string[][]): string {
   return [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
-/** A flat key → value view of an opaque object (one level deep; nested values as JSON). */
-export function flattenForDisplay(value: Record<string, unknown> | null): Array<[string, string]> {
+/**
+ * A flat key → value view of an opaque object: nested objects become dotted keys
+ * (`addedLatencyMs.p99`), arrays of plain values a comma list, so no cell shows raw JSON.
+ */
+export function flattenForDisplay(value: Record<string, unknown> | null, prefix = ''): Array<[string, string]> {
   if (value === null) return [];
-  return Object.entries(value).map(([key, v]) => [
-    key,
-    typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? v : JSON.stringify(v),
-  ]);
+  return Object.entries(value).flatMap(([key, v]): Array<[string, string]> => {
+    const name = `${prefix}${key}`;
+    if (typeof v === 'number') return [[name, formatNumber(v)]];
+    if (typeof v === 'string') return [[name, v]];
+    if (typeof v === 'boolean') return [[name, v ? 'yes' : 'no']];
+    if (v === null || v === undefined) return [[name, '—']];
+    if (Array.isArray(v)) return [[name, v.map((item) => (typeof item === 'number' ? formatNumber(item) : typeof item === 'object' ? JSON.stringify(item) : String(item))).join(', ')]];
+    return flattenForDisplay(v as Record<string, unknown>, `${name}.`);
+  });
 }
 
 /** The environment fingerprint as label/value rows, shared by summary.md and report.html. */

@@ -1,4 +1,5 @@
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import { didYouMean } from '../base/suggest.js';
 import { COUNTER_NAMES, STAGE_NAMES, type CounterName, type StageName } from './result-schema.js';
 
 /**
@@ -90,12 +91,13 @@ class Scanner {
     this.skipSpace();
     return this.pos >= this.text.length;
   }
-  fail(expected: string, at = this.pos): never {
+  /** `suggestion` ("did you mean ...?") goes first into the message, where a reader looks. */
+  fail(expected: string, at = this.pos, suggestion?: string): never {
     const rest = this.text.slice(at);
     const found = rest.length === 0 ? 'end of expression' : `"${rest.slice(0, 12)}"`;
     throw new StreamproofError(
       ERROR_CODES.INVALID_SCENARIO,
-      `invalid threshold "${this.text}" at column ${at + 1}: expected ${expected}, found ${found}`,
+      `invalid threshold "${this.text}" at column ${at + 1}: ${suggestion ? `${suggestion} ` : ''}expected ${expected}, found ${found}`,
       { hint: 'write `<metric> <op> <value>`, e.g. `p99(l3) < 2s`, `lost == 0`, `achievedRate >= 0.98 * target` (docs/gates.md)' },
     );
   }
@@ -118,7 +120,8 @@ function parseStage(scanner: Scanner): StageName {
   const word = scanner.take(WORD);
   const stage = word === null ? undefined : (STAGE_ALIASES[word] ?? STAGE_NAMES.find((s) => s === word));
   if (stage === undefined) {
-    scanner.fail(`a stage (${[...STAGE_NAMES, ...Object.keys(STAGE_ALIASES)].join(', ')})`, at);
+    const names = [...STAGE_NAMES, ...Object.keys(STAGE_ALIASES)];
+    scanner.fail(`a stage (${names.join(', ')})`, at, word === null ? undefined : didYouMean(word, names));
   }
   return stage;
 }
@@ -140,7 +143,8 @@ function parseMetric(scanner: Scanner): GateMetric {
   } else if ((COUNTER_NAMES as string[]).includes(word)) {
     return { kind: 'counter', name: word as CounterName };
   } else {
-    scanner.fail(`a metric: pNN(stage), max(stage), mean(stage), achievedRate or a counter (${COUNTER_NAMES.join(', ')})`, at);
+    const suggestion = didYouMean(word, [...COUNTER_NAMES, 'achievedRate', 'max', 'mean']);
+    scanner.fail(`a metric: pNN(stage), max(stage), mean(stage), achievedRate or a counter (${COUNTER_NAMES.join(', ')})`, at, suggestion);
   }
   if (scanner.take(/\(/) === null) scanner.fail('"("');
   metric.stage = parseStage(scanner);

@@ -65,19 +65,34 @@ export const REPORT_SCRIPT = String.raw`
       interaction: { mode: 'index', intersect: false },
       scales: {
         x: { type: 'linear', title: { display: true, text: 'seconds since start' } },
-        y: { type: yType, title: { display: true, text: yTitle }, beginAtZero: yType === 'linear' }
+        y: yType === 'logarithmic'
+          ? { type: yType, title: { display: true, text: yTitle }, ticks: { callback: function (value) { return msLabel(value); } } }
+          : { type: yType, title: { display: true, text: yTitle }, beginAtZero: true }
       },
       plugins: {
         legend: { position: 'bottom' },
-        tooltip: { callbacks: { title: function (items) { return items.length ? 't = ' + items[0].parsed.x + ' s' + phaseAt(items[0].dataIndex) : ''; } } }
+        tooltip: { callbacks: { title: function (items) { return items.length ? 'second ' + Math.floor(items[0].parsed.x) + ' to ' + (Math.floor(items[0].parsed.x) + 1) + phaseAt(items[0].dataIndex) : ''; } } }
       }
     };
   }
 
+  // A row covers the second [tEpochS, tEpochS + 1): its value is drawn at the middle of it, so a
+  // marker at an exact time sits where the curve changes, not a second to its right.
   function series(pick) {
     return rows.map(function (row) {
       var y = pick(row);
-      return { x: row.tEpochS - t0, y: y === undefined ? null : y };
+      return { x: row.tEpochS - t0 + 0.5, y: y === undefined ? null : y };
+    });
+  }
+
+  // With spanGaps off a line needs two neighbours: a value between two gaps would not show. Such
+  // isolated values get a dot; the rest of the line has none (hundreds of dots hide the curve).
+  function isolatedRadii(data) {
+    return data.map(function (p, i) {
+      if (p.y === null) return 0;
+      var before = i > 0 ? data[i - 1].y : null;
+      var after = i + 1 < data.length ? data[i + 1].y : null;
+      return before === null && after === null ? 3 : 0;
     });
   }
 
@@ -89,7 +104,57 @@ export const REPORT_SCRIPT = String.raw`
   }
 
   function dataset(label, colour, data, dashed) {
-    return { label: label, data: data, borderColor: colour, backgroundColor: colour, borderWidth: 1.5, pointRadius: 0, spanGaps: false, borderDash: dashed ? [6, 4] : [] };
+    return { label: label, data: data, borderColor: colour, backgroundColor: colour, borderWidth: 1.5, pointRadius: isolatedRadii(data), pointHoverRadius: 4, spanGaps: false, borderDash: dashed ? [6, 4] : [] };
+  }
+
+  // Log-axis tick labels: only 1, 2 and 5 of each decade, in ms or s.
+  function msLabel(value) {
+    var lead = Number(String(value).replace(/^0\.0*/, '').charAt(0));
+    if (lead !== 1 && lead !== 2 && lead !== 5) return '';
+    return value >= 1000 ? (value / 1000) + ' s' : value + ' ms';
+  }
+
+  function drawDistribution() {
+    var canvas = document.getElementById('chart-distribution');
+    if (!canvas) return 0;
+    var curves = JSON.parse(document.getElementById('streamproof-distribution').textContent);
+    var sets = [];
+    STAGES.forEach(function (stage, i) {
+      if (!curves[stage]) return;
+      var d = dataset(stage, COLOURS[i % COLOURS.length], curves[stage], false);
+      d.pointRadius = 0;
+      sets.push(d);
+    });
+    if (sets.length === 0) return 0;
+    var percentLabel = function (x) {
+      var p = (1 - 1 / x) * 100;
+      return p === 0 ? '0%' : (Math.round(p * 1000) / 1000) + '%';
+    };
+    new Chart(canvas, {
+      type: 'line',
+      data: { datasets: sets },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
+        interaction: { mode: 'nearest', intersect: false },
+        scales: {
+          x: {
+            type: 'logarithmic', min: 1, title: { display: true, text: 'percentile (log 1/(1−p) axis)' },
+            afterBuildTicks: function (axis) {
+              var ticks = [];
+              for (var v = 1; v <= axis.max * 1.0001; v *= 10) ticks.push({ value: v });
+              axis.ticks = ticks;
+            },
+            ticks: { callback: function (value) { return percentLabel(value); } }
+          },
+          y: { type: 'logarithmic', title: { display: true, text: 'latency (log scale)' }, ticks: { autoSkip: true, callback: function (value) { return msLabel(value); } } }
+        },
+        plugins: {
+          legend: { position: 'bottom' },
+          tooltip: { callbacks: { title: function (items) { return items.length ? 'p' + (Math.round(items[0].raw.p * 1000) / 1000) : ''; } } }
+        }
+      }
+    });
+    return 1;
   }
 
   var drawn = 0;
@@ -114,12 +179,13 @@ export const REPORT_SCRIPT = String.raw`
         return typeof v === 'number' && v > 0 ? v : null;
       }), false));
     });
-    if (stageSets.length > 0) drawn += draw('chart-latency', stageSets, 'p99 latency (ms, log scale)', 'logarithmic');
+    if (stageSets.length > 0) drawn += draw('chart-latency', stageSets, 'p99 latency (log scale)', 'logarithmic');
 
     drawn += draw('chart-lag', [
       dataset('consumer lag', '#d62728', series(function (r) { return r.consumerLagEvents; }), false)
     ], 'events behind', 'linear');
   }
+  drawn += drawDistribution();
   document.body.setAttribute('data-charts-ready', String(drawn));
 })();
 `;

@@ -1,5 +1,10 @@
 import { escapeHtml as esc, flattenForDisplay, formatMs, formatNumber, formatWithUnit, environmentRows } from './format.js';
+import { grafanaLink } from './grafana-link.js';
 import { resourcesView } from './resources-view.js';
+import { stagePercentileMs } from './stage-percentiles.js';
+import { throughputMBps } from './throughput.js';
+
+const TIMELINE_KINDS = ['setup', 'warm-up', 'load', 'drain', 'verify', 'teardown'];
 import { STAGE_DESCRIPTIONS, STAGE_NAMES, type RunResult } from './result-schema.js';
 
 /** Server-rendered HTML tables of report.html: readable with scripts off. Every text is escaped. */
@@ -21,6 +26,7 @@ export function ratesHtml(result: RunResult): string {
     ['achieved rate', `${formatNumber(achievedEventsPerS)} events/s`],
     ['achieved / target', ratio],
     ...(result.counters.onTimeShare === undefined ? [] : [['sent on time', `${formatNumber(result.counters.onTimeShare * 100, 2)}%`] as [string, string]]),
+    ...(throughputMBps(result) === null ? [] : [['acknowledged MB/s', `${formatNumber(throughputMBps(result)!, 3)} MB/s`] as [string, string]]),
     ['duration', formatMs(Date.parse(result.endedAt) - Date.parse(result.startedAt))],
   ];
   return `<div class="cards">${cards.map(([k, v]) => `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div></div>`).join('')}</div>`;
@@ -30,11 +36,12 @@ export function latencyHtml(result: RunResult): string {
   const rows = STAGE_NAMES.flatMap((stage) => {
     const s = result.stages[stage];
     if (s === undefined) return [];
-    const values = s.count === 0 ? Array<string>(6).fill('—') : [s.p50Ms, s.p90Ms, s.p99Ms, s.p999Ms, s.maxMs, s.meanMs].map(formatMs);
+    const p95 = stagePercentileMs(s, 95);
+    const values = s.count === 0 ? Array<string>(7).fill('—') : [s.p50Ms, s.p90Ms, p95, s.p99Ms, s.p999Ms, s.maxMs, s.meanMs].map((v) => (v === null ? '—' : formatMs(v)));
     return [[`<code title="${esc(STAGE_DESCRIPTIONS[stage])}">${esc(stage)}</code>`, esc(formatNumber(s.count)), ...values.map(esc)]];
   });
   if (rows.length === 0) return '<p class="muted">No stage was measured.</p>';
-  return table(['stage', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean'], rows, 'num');
+  return table(['stage', 'count', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean'], rows, 'num');
 }
 
 export function resourcesHtml(result: RunResult): string {
@@ -88,6 +95,34 @@ export function deliveryHtml(result: RunResult): string {
   }</p>`;
   if (keys.length === 0) return `${note}<p class="muted">No delivery figures recorded.</p>`;
   return note + table(['figure', 'observed', 'modelled'], keys.map((k) => [esc(k), esc(observed.get(k) ?? '—'), esc(modelled.get(k) ?? '—')]));
+}
+
+/** Spans of the run (setup, warm-up, load, drain, verify, teardown) as bars on one time axis. */
+export function timelineHtml(result: RunResult): string {
+  const spans = result.timeline.filter((t) => TIMELINE_KINDS.includes(t.kind) && t.endEpochMs !== null);
+  if (spans.length === 0) return '<p class="muted">No timeline recorded in this run.</p>';
+  const start = Date.parse(result.startedAt);
+  const total = Math.max(1, Date.parse(result.endedAt) - start);
+  const pct = (ms: number) => Math.max(0, Math.min(100, (ms / total) * 100)).toFixed(2);
+  const rows = spans.map((t) => {
+    const length = t.endEpochMs! - t.startEpochMs;
+    const left = pct(t.startEpochMs - start);
+    return `<div class="span-row" data-kind="${esc(t.kind)}"><span class="span-label">${esc(t.label)}</span><span class="span-track"><span class="span-bar kind-${esc(t.kind)}" style="left:${left}%;width:${pct(length)}%" title="${esc(`${t.label}: ${formatMs(length)}`)}"></span></span><span class="span-len">${esc(formatMs(length))}</span></div>`;
+  });
+  return `<div class="timeline" id="timeline">${rows.join('')}</div><p class="muted">${esc(warmUpNote(result))}</p>`;
+}
+
+/** Why the figures differ from the raw counts by the warm-up: said once, in both reports. */
+export function warmUpNote(result: RunResult): string {
+  const warmUp = result.timeline.find((t) => t.kind === 'warm-up');
+  const length = warmUp && warmUp.endEpochMs !== null ? formatMs(warmUp.endEpochMs - warmUp.startEpochMs) : 'no';
+  return `Warm-up (${length}) runs before the schedule at the first phase's rate. Its events are not in scheduled, sent, acked, the rates or the latency figures (they measure only the schedule), but they are in the topics, so the verifier checks them too: the invariants' counts (I1 acked, I2 ingested, malformedAcked) include them and are larger than the counters by the warm-up's events.`;
+}
+
+export function grafanaHtml(result: RunResult, grafanaUrl: string | undefined): string {
+  const link = grafanaLink(result, grafanaUrl);
+  if (link === null) return '';
+  return `<p class="meta">Grafana: <a id="grafana-link" href="${esc(link)}">overview dashboard for this run</a> (run_id <code>${esc(result.runId)}</code>, the run's time range; needs the compose stack's Grafana or your own with the dashboards of <code>dashboards/</code> imported)</p>`;
 }
 
 export function errorsHtml(result: RunResult): string {

@@ -1,5 +1,8 @@
 import { escapeMarkdownCell, flattenForDisplay, formatMs, formatNumber, formatWithUnit, markdownTable, environmentRows } from './format.js';
+import { warmUpNote } from './html-sections.js';
 import { overallOutcome } from './outcome.js';
+import { stagePercentileMs } from './stage-percentiles.js';
+import { throughputMBps } from './throughput.js';
 import { resourcesView } from './resources-view.js';
 import { STAGE_NAMES, type RunResult } from './result-schema.js';
 
@@ -36,7 +39,10 @@ function ratesSection(result: RunResult): string[] {
   return [
     '## Rates',
     '',
-    markdownTable(['target', 'achieved', 'achieved / target'], [[`${formatNumber(targetEventsPerS)} events/s`, `${formatNumber(achievedEventsPerS)} events/s`, ratio]]),
+    markdownTable(
+      ['target', 'achieved', 'achieved / target', 'acknowledged MB/s'],
+      [[`${formatNumber(targetEventsPerS)} events/s`, `${formatNumber(achievedEventsPerS)} events/s`, ratio, throughputMBps(result) === null ? '—' : `${formatNumber(throughputMBps(result)!, 3)} MB/s`]],
+    ),
     ...onTimeLine(result),
   ];
 }
@@ -53,11 +59,20 @@ function latencySection(result: RunResult): string[] {
   const rows = STAGE_NAMES.flatMap((stage) => {
     const s = result.stages[stage];
     if (s === undefined) return [];
-    const cells = s.count === 0 ? ['—', '—', '—', '—', '—', '—'] : [s.p50Ms, s.p90Ms, s.p99Ms, s.p999Ms, s.maxMs, s.meanMs].map(formatMs);
+    const p95 = stagePercentileMs(s, 95);
+    const cells = s.count === 0 ? ['—', '—', '—', '—', '—', '—', '—'] : [s.p50Ms, s.p90Ms, p95, s.p99Ms, s.p999Ms, s.maxMs, s.meanMs].map((v) => (v === null ? '—' : formatMs(v)));
     return [[stage, formatNumber(s.count), ...cells]];
   });
   if (rows.length === 0) return ['## Latency per stage', '', '_No stage was measured._'];
-  return ['## Latency per stage', '', markdownTable(['stage', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean'], rows)];
+  return ['## Latency per stage', '', markdownTable(['stage', 'count', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean'], rows)];
+}
+
+function timelineSection(result: RunResult): string[] {
+  const spans = result.timeline.filter((t) => ['setup', 'warm-up', 'load', 'drain', 'verify', 'teardown'].includes(t.kind) && t.endEpochMs !== null);
+  if (spans.length === 0) return [];
+  const start = Date.parse(result.startedAt);
+  const rows = spans.map((t) => [t.label, `+${formatMs(t.startEpochMs - start)}`, formatMs(t.endEpochMs! - t.startEpochMs)]);
+  return ['## Timeline', '', markdownTable(['span', 'starts at', 'lasts'], rows), '', warmUpNote(result)];
 }
 
 function resourcesSection(result: RunResult): string[] {
@@ -157,6 +172,7 @@ export function renderSummaryMarkdown(result: RunResult): string {
       `- started ${result.startedAt}, ended ${result.endedAt} (${formatMs(durationMs(result))})`,
     ],
     ratesSection(result),
+    timelineSection(result),
     latencySection(result),
     resourcesSection(result),
     invariantsSection(result),

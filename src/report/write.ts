@@ -26,6 +26,8 @@ export interface WriteResultOptions {
   resultsDir?: string;
   /** Chart.js UMD source to inline; default: read from node_modules (loadChartJsSource). */
   chartJsSource?: string;
+  /** Base URL of Grafana for the report's link (the stack's, else STREAMPROOF_GRAFANA_URL, else the compose default). */
+  grafanaUrl?: string;
 }
 
 /** `2025-01-15T10:00:00.123Z` → `2025-01-15T10-00-00Z`: sortable, and valid on every filesystem. */
@@ -43,7 +45,7 @@ export async function loadChartJsSource(): Promise<string> {
     return await readFile(join(dirname(main), 'chart.umd.js'), 'utf8');
   } catch (error) {
     throw new StreamproofError(ERROR_CODES.TOOL_MISSING, `cannot read Chart.js to build report.html: ${(error as Error).message}`, {
-      hint: 'run `npm ci` (chart.js is a dev dependency of streamproof)',
+      hint: 'run `npm ci` (chart.js is a runtime dependency of streamproof: report.html inlines it)',
       cause: error,
     });
   }
@@ -100,6 +102,6 @@ export async function writeResultFiles(result: RunResult, options: WriteResultOp
   const summaryMd = join(dir, 'summary.md');
   await writeFileAtomic(summaryMd, renderSummaryMarkdown(valid));
   const reportHtml = join(dir, 'report.html');
-  await writeFileAtomic(reportHtml, renderReportHtml(valid, options.chartJsSource ?? (await loadChartJsSource())));
+  await writeFileAtomic(reportHtml, renderReportHtml(valid, options.chartJsSource ?? (await loadChartJsSource()), options.grafanaUrl ? { grafanaUrl: options.grafanaUrl } : {}));
   return { dir, resultJson, summaryMd, reportHtml, latest };
 }

@@ -81,7 +81,9 @@ export function startLoad(ctx: RunContext, startEpochMs: number): LoadStep {
       try {
         warmUp = await ingest(`${ctx.shortId}-warmup`, constantSchedule(openingRate(schedule), warmUpMs, 'warm-up'), startEpochMs - warmUpMs).done;
       } finally {
-        span.end();
+        // The warm-up's schedule ends where the load's begins; its last acks may come later, but
+        // the span shows the schedule, so the timeline has no overlap (its sends are never in the load's figures).
+        span.end(Math.min(ctx.clock.epochMs(), startEpochMs));
       }
       if (ctx.signal.aborted) return { warmUp, main: null };
     }

@@ -102,6 +102,12 @@ function timeSeries(input: AssembleInput): TimeSeriesRow[] {
   const fr = byS(observers?.freshness);
   const l4s = byS(l4);
   const lagByS = new Map(lag.map((s) => [Math.floor(s.atEpochMs / 1000), s.lagEvents]));
+  // The ingest stages' own per-second curves (L1 or HTTP, and schedule lag), by the second each completed.
+  const ingestSeries = new Map<StageName, Map<number, number>>();
+  for (const report of input.reports) {
+    if (report.stage !== 'ingest') continue;
+    for (const [stage, series] of Object.entries(report.latencySeries ?? {}) as Array<[StageName, LatencySeries]>) ingestSeries.set(stage, byS(series));
+  }
   const achieved = new Map<number, number>();
   for (const report of input.reports) if (report.stage === 'ingest') for (const p of report.ratePerSecond) achieved.set(p.epochS, (achieved.get(p.epochS) ?? 0) + p.events);
   // On-time and late sends by the second of sending; only when an ingest report has them (every kind today).
@@ -126,7 +132,7 @@ function timeSeries(input: AssembleInput): TimeSeriesRow[] {
       targetEventsPerS: inSchedule ? rateAt(load.schedule, offsetMs) : 0,
       achievedEventsPerS: achieved.get(t) ?? 0,
       ...(hasSends ? { onTimeEventsPerS: sends.get(t)?.onTime ?? 0, lateEventsPerS: sends.get(t)?.late ?? 0 } : {}),
-      p99Ms: { l2_ingest: l2.get(t) ?? null, l3_window: l3.get(t) ?? null, l3_freshness: fr.get(t) ?? null, l4_delivery: l4s.get(t) ?? null },
+      p99Ms: { ...Object.fromEntries([...ingestSeries].map(([stage, byT]) => [stage, byT.get(t) ?? null])), l2_ingest: l2.get(t) ?? null, l3_window: l3.get(t) ?? null, l3_freshness: fr.get(t) ?? null, l4_delivery: l4s.get(t) ?? null },
       consumerLagEvents: lagByS.get(t) ?? null,
       phase: phase?.label ?? (inSchedule ? null : 'drain'),
     });

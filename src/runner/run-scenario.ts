@@ -169,7 +169,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     // Stopped by its cleanup in ctx.close() above.
     resources: found.resources?.summary() ?? null,
   });
-  const written = await writeResultFiles(result, options.resultsDir ? { resultsDir: options.resultsDir } : {});
+  const grafanaUrl = ctx.endpointsIfKnown?.grafana?.url ?? process.env.STREAMPROOF_GRAFANA_URL;
+  const written = await writeResultFiles(result, { ...(options.resultsDir ? { resultsDir: options.resultsDir } : {}), ...(grafanaUrl ? { grafanaUrl } : {}) });
   await writeRunLedger(ctx, found, written.dir);
   return { result, written };
 }

@@ -4,6 +4,7 @@ import { METRICS, type MetricKey } from '../metrics/catalog.js';
 import { createMetricsRegistry, type MetricsRegistry } from '../metrics/registry.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { provisionTopology } from '../stack/provision.js';
+import { assertStackReachable } from '../stack/reachability.js';
 import { cleanupRunData } from './cleanup.js';
 import type { RunContext } from './context.js';
 import { registerScrapeTarget } from './scrape-target.js';
@@ -25,8 +26,10 @@ export const COLD_STACK_WARM_UP_MS = 20_000;
 export async function openStack(ctx: RunContext, keepStack: boolean): Promise<void> {
   const session = await openStackSession(ctx.scenario, (line) => ctx.log(line), ctx.signal);
   ctx.bindStack(session.endpoints);
-  if (session.startedHere && ctx.warmUpMs > 0) ctx.extendWarmUp(COLD_STACK_WARM_UP_MS, 'this run started the stack, and its brokers\' JVMs are still cold');
   ctx.onCleanup('stack', () => session.release(keepStack, (line) => ctx.log(line)));
+  // Within seconds, before anything is created: an unreachable service is named with its address and cause.
+  await assertStackReachable(session.endpoints);
+  if (session.startedHere && ctx.warmUpMs > 0) ctx.extendWarmUp(COLD_STACK_WARM_UP_MS, 'this run started the stack, and its brokers\' JVMs are still cold');
 }
 
 /**
@@ -44,7 +47,8 @@ function exportEveryRunnerMetric(registry: MetricsRegistry): void {
 }
 
 export async function startRunnerMetrics(ctx: RunContext): Promise<void> {
-  const registry = createMetricsRegistry({ runId: ctx.runId, scenario: ctx.scenario.name, instanceRole: 'runner' });
+  // CPU, memory and event-loop lag of the harness (prom-client's default metrics): on a shared machine CPU is the first thing to look at.
+  const registry = createMetricsRegistry({ runId: ctx.runId, scenario: ctx.scenario.name, instanceRole: 'runner', processMetrics: true });
   exportEveryRunnerMetric(registry);
   ctx.bindRegistry(registry);
   const server = await startMetricsServer({ source: registry, port: 0 });

@@ -15,6 +15,7 @@ import { listScenarios, resolveScenario, SCENARIOS_DIR } from './loader.js';
  */
 
 export const SCENARIOS_DOC = fileURLToPath(new URL('../../docs/scenarios.md', import.meta.url));
+export const SCENARIO_JSON_SCHEMA = fileURLToPath(new URL('../../docs/scenario.schema.json', import.meta.url));
 
 export type DocSections = Record<string, string>;
 

@@ -1,7 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
+import { didYouMean } from '../base/suggest.js';
+import { codeFrame } from './code-frame.js';
+import { DATA_EXTENSIONS, parseScenarioData } from './data-file.js';
 import { describeScenario } from './describe.js';
 import { applyOverrides, type Override } from './overrides.js';
 import type { ScenarioProblem } from './problems.js';
@@ -18,7 +21,8 @@ export { describeScenario } from './describe.js';
 
 export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
-const EXTENSIONS = ['.ts', '.js', '.mjs'];
+const CODE_EXTENSIONS = ['.ts', '.js', '.mjs'];
+const EXTENSIONS = [...CODE_EXTENSIONS, ...DATA_EXTENSIONS];
 
 export interface ScenarioListing {
   name: string;
@@ -70,7 +74,7 @@ export async function findScenarioFile(nameOrPath: string, dir = SCENARIOS_DIR):
     const file = isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath);
     if (await isFile(file)) return { file, byName: false };
     throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `scenario file ${nameOrPath} does not exist`, {
-      hint: 'pass a scenario name (see `npm run scenario -- --list`) or the path of a .ts file exporting defineScenario(...)',
+      hint: 'pass a scenario name (see `npm run scenario -- --list`), the path of a .ts file exporting defineScenario(...), or a .yaml/.json scenario',
     });
   }
   for (const ext of EXTENSIONS) {
@@ -78,20 +82,48 @@ export async function findScenarioFile(nameOrPath: string, dir = SCENARIOS_DIR):
     if (await isFile(file)) return { file, byName: true };
   }
   const names = await scenarioNames(dir);
-  throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `no scenario named "${nameOrPath}" in ${relative(process.cwd(), dir) || dir}`, {
-    hint: names.length > 0 ? `available: ${names.join(', ')}` : 'add a file scenarios/<name>.ts exporting defineScenario(...)',
+  const suggestion = didYouMean(nameOrPath, names);
+  throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `no scenario named "${nameOrPath}" in ${relative(process.cwd(), dir) || dir}${suggestion ? `; ${suggestion}` : ''}`, {
+    hint: names.length > 0 ? `available: ${names.join(', ')}` : 'add a file scenarios/<name>.ts, .yaml or .json',
   });
 }
 
-/** Imports a scenario file and returns its default export, unvalidated. */
+/**
+ * A TypeScript syntax error as a message and a code frame, or undefined for any other error.
+ * tsx passes esbuild's error on as text only: `Transform failed with 1 error:\n<file>:<line>:<col>: ERROR: <text>`.
+ */
+async function syntaxErrorOf(error: unknown, file: string): Promise<StreamproofError | undefined> {
+  const message = error instanceof Error ? error.message : '';
+  const found = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m.exec(message);
+  if (found === null) return undefined;
+  const line = Number(found[2]);
+  const column = Number(found[3]) + 1;
+  const source = await readFile(file, 'utf8').catch(() => '');
+  return new StreamproofError(ERROR_CODES.INVALID_SCENARIO, `syntax error in ${file}:${line}:${column}: ${found[4]}\n${codeFrame(source, line, column)}`, {
+    hint: 'fix the TypeScript syntax; the file must `export default defineScenario({ ... })`',
+  });
+}
+
+/** Reads a scenario file: a YAML/JSON file's data, or a code file's default export; unvalidated. */
 export async function loadScenarioInput(file: string): Promise<unknown> {
+  if (DATA_EXTENSIONS.includes(extname(file))) {
+    const data = parseScenarioData(await readFile(file, 'utf8'), file);
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new StreamproofError(ERROR_CODES.INVALID_SCENARIO, `scenario file ${file} holds ${data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : `a ${typeof data}`}, not a scenario object`, {
+        hint: 'write the scenario as one mapping at the top: name, description, load, ... (docs/scenarios.md)',
+      });
+    }
+    return data;
+  }
   let module: { default?: unknown };
   try {
     module = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (error) {
+    const syntax = await syntaxErrorOf(error, file);
+    if (syntax) throw syntax;
+    // The message is already in ours: no cause, so it prints once.
     throw new StreamproofError(ERROR_CODES.INVALID_SCENARIO, `cannot load scenario file ${file}: ${(error as Error).message}`, {
-      hint: 'the file must be valid TypeScript and `export default defineScenario({ ... })`',
-      cause: error,
+      hint: 'the file must run as TypeScript and `export default defineScenario({ ... })`',
     });
   }
   if (module.default === undefined) {

@@ -1,3 +1,4 @@
+import { parseArgv, type FlagSpec } from '../base/args.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { Schedule } from '../workload/schedule.js';
 import { formatDurationMs, parseDurationText, toDurationMs } from '../base/duration.js';
@@ -25,12 +26,7 @@ export type Override =
   | { kind: 'rate'; flag: string; rateEventsPerS: number }
   | { kind: 'duration'; flag: string; durationMs: number };
 
-export interface FlagSpec {
-  name: string;
-  /** Placeholder for the value in help; undefined for a boolean flag. */
-  value: string | undefined;
-  description: string;
-}
+export type { FlagSpec } from '../base/args.js';
 
 export const OVERRIDE_FLAGS: readonly FlagSpec[] = [
   { name: 'rate', value: 'N', description: 'scale every rate so the load peaks at N events/s (shape kept)' },
@@ -88,41 +84,23 @@ function overrideFor(name: string, value: string): Override {
   return { kind: 'set', flag, path: parsePath(pathText), pathText, value: parseSetValue(value) };
 }
 
+/** How the scenario command is typed: for help lines and hints. */
+export const SCENARIO_INVOCATION = 'npm run scenario --';
+
 /**
- * Splits argv into positionals, overrides and the caller's own flags (`--list`, `--out`, ...).
- * `--flag value` and `--flag=value` are both accepted; `--` ends the flags. An unknown flag is
- * an error listing every valid one.
+ * Splits argv into positionals, overrides (in the order given) and the caller's own flags
+ * (`--list`, `--results-dir`, ...) with the shared parser (src/base/args.ts): `--flag value` and
+ * `--flag=value`, `--` ends the flags, an unknown flag gets a "did you mean". `-h`/`--help` sets
+ * `flags.help` and nothing else is checked.
  */
 export function parseScenarioArgs(argv: readonly string[], extraFlags: readonly FlagSpec[] = []): ParsedArgs {
-  const known = new Map<string, FlagSpec>([...OVERRIDE_FLAGS, ...extraFlags].map((f) => [f.name, f]));
-  const result: ParsedArgs = { positionals: [], overrides: [], flags: {} };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      result.positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--')) {
-      result.positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const spec = known.get(name);
-    if (spec === undefined) {
-      const valid = [...known.values()].map((f) => `--${f.name}`).join(', ');
-      throw invalidArgument(`unknown flag ${arg.slice(0, eq < 0 ? undefined : eq)}`, `valid flags: ${valid}`);
-    }
-    let value: string | true = true;
-    if (spec.value !== undefined) {
-      if (eq >= 0) value = arg.slice(eq + 1);
-      else if (i + 1 < argv.length) value = argv[(i += 1)]!;
-      else throw invalidArgument(`--${name} needs a value (${spec.value})`, `--${name} ${spec.value}: ${spec.description}`);
-    } else if (eq >= 0) {
-      throw invalidArgument(`--${name} takes no value`, `write --${name} alone`);
-    }
-    if (OVERRIDE_FLAGS.includes(spec)) result.overrides.push(overrideFor(name, value as string));
-    else result.flags[name] = value;
+  const spec = { invocation: SCENARIO_INVOCATION, usage: '<name | path/to/scenario> [flags]', flags: [...OVERRIDE_FLAGS, ...extraFlags] };
+  const parsed = parseArgv(argv, spec);
+  if (parsed.help) return { positionals: [], overrides: [], flags: { help: true } };
+  const result: ParsedArgs = { positionals: parsed.positionals, overrides: [], flags: {} };
+  for (const { flag, value } of parsed.occurrences) {
+    if (OVERRIDE_FLAGS.includes(flag)) result.overrides.push(overrideFor(flag.name, value as string));
+    else result.flags[flag.name] = value;
   }
   return result;
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { didYouMean } from '../base/suggest.js';
 import { scenarioFields } from './fields.js';
 
 /** One thing wrong with a scenario: where (dotted path, as `--set` takes it) and why. */
@@ -20,20 +21,6 @@ function fieldPathOf(path: string): string {
   return path.replace(/\.\d+(?=\.|$)/g, '[]');
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** The field names allowed directly under `parentPath` (a concrete path, indices allowed). */
 export function validFieldsUnder(parentPath: string): string[] {
   const parent = fieldPathOf(parentPath);
@@ -52,18 +39,70 @@ export function validFieldsUnder(parentPath: string): string[] {
 export function unknownFieldProblem(parentParts: ReadonlyArray<PropertyKey>, key: string): ScenarioProblem {
   const parentPath = joinPath(parentParts);
   const valid = validFieldsUnder(parentPath);
-  const close = valid.filter((name) => editDistance(name, key) <= Math.max(1, Math.floor(name.length / 4)));
-  const message =
-    close.length > 0 ? `unknown field; did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : `unknown field; valid fields here: ${valid.join(', ') || '(none)'}`;
+  const suggestion = didYouMean(key, valid);
+  const message = suggestion ? `unknown field; ${suggestion}` : `unknown field; valid fields here: ${valid.join(', ') || '(none)'}`;
   return { path: joinPath([...parentParts, key]), message };
 }
 
-/** A missing field says "required" (parse with `reportInput: true` so zod keeps the input). */
-function readableMessage(issue: z.core.$ZodIssue): string {
-  const absent = 'input' in issue && issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union');
-  if (!absent) return issue.message;
-  const expected = /^Invalid input: (expected .+), received undefined$/.exec(issue.message);
-  return `required (${expected ? expected[1] : issue.message})`;
+const show = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value));
+
+/** `"nativ" is not one of native, compose; did you mean "native"?` */
+function notOneOf(what: string, given: unknown, options: readonly unknown[]): string {
+  const names = options.filter((o) => o !== undefined && o !== null).map(String);
+  const suggestion = typeof given === 'string' ? didYouMean(given, names) : undefined;
+  return `${what}${show(given)} is not one of ${names.join(', ')}${suggestion ? `; ${suggestion}` : ''}`;
+}
+
+function bound(issue: { origin?: string; inclusive?: boolean }, value: number | bigint, below: boolean): string {
+  const v = Number(value);
+  switch (issue.origin) {
+    case 'array':
+    case 'set':
+      return `${below ? 'at least' : 'at most'} ${v} item${v === 1 ? '' : 's'}`;
+    case 'string':
+      return `${below ? 'at least' : 'at most'} ${v} character${v === 1 ? '' : 's'}`;
+    default:
+      return `${below ? (issue.inclusive === false ? '>' : '≥') : issue.inclusive === false ? '<' : '≤'} ${v}`;
+  }
+}
+
+/** zod's own default texts ("Too small: expected number to be >=1"): replaced, never shown. */
+const ZOD_DEFAULT = /^(Invalid input|Too small|Too big|Invalid option|Invalid discriminator|Invalid string|Invalid number|Unrecognized key)/;
+
+/**
+ * One issue in words a scenario author reads: what the value was and what is allowed, with a
+ * "did you mean" for a misspelt option or kind. Messages the schema wrote itself are kept.
+ * Parse with `reportInput: true` so zod keeps the input.
+ */
+export function readableMessage(issue: z.core.$ZodIssue): string {
+  const input = 'input' in issue ? issue.input : undefined;
+  const custom = !ZOD_DEFAULT.test(issue.message);
+  switch (issue.code) {
+    case 'invalid_type':
+      if (input === undefined) return `required (expected ${issue.expected})`;
+      return `expected ${issue.expected}, got ${Array.isArray(input) ? 'an array' : typeof input} ${show(input)}`;
+    case 'invalid_value':
+      return notOneOf('', input, issue.values);
+    case 'invalid_union': {
+      const withDiscriminator = issue as typeof issue & { discriminator?: string; options?: unknown[] };
+      if (withDiscriminator.discriminator !== undefined) {
+        const given = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[withDiscriminator.discriminator] : undefined;
+        const options = withDiscriminator.options ?? [];
+        if (given === undefined) return `required: ${withDiscriminator.discriminator} (one of ${options.filter((o) => o != null).join(', ')})`;
+        return notOneOf(`${withDiscriminator.discriminator} `, given, options);
+      }
+      if (input === undefined) return `required (${custom ? issue.message : 'see --help for the accepted forms'})`;
+      return custom ? issue.message : `${show(input)} matches none of the accepted forms (see --help for this field)`;
+    }
+    case 'too_small':
+      return custom ? issue.message : `must be ${bound(issue, issue.minimum, true)}, got ${show(input)}`;
+    case 'too_big':
+      return custom ? issue.message : `must be ${bound(issue, issue.maximum, false)}, got ${show(input)}`;
+    case 'not_multiple_of':
+      return custom ? issue.message : `must be a multiple of ${String(issue.divisor)}, got ${show(input)}`;
+    default:
+      return custom ? issue.message : `${issue.message.replace(/^Invalid input: /, '')}${input === undefined ? '' : `, got ${show(input)}`}`;
+  }
 }
 
 /** zod issues → problems, with the messages a scenario author needs (not zod's internals). */

@@ -40,7 +40,8 @@ function parseSections(input: Record<string, unknown>): { sections: Sections; pr
     else problems.push(...problemsFromIssues(parsed.error.issues, [key]));
   }
   for (const key of Object.keys(input)) {
-    if (!(SCENARIO_SECTIONS as string[]).includes(key)) problems.push(unknownFieldProblem([], key));
+    // `$schema` names the JSON Schema for editors (YAML/JSON files); it is not a setting.
+    if (key !== '$schema' && !(SCENARIO_SECTIONS as string[]).includes(key)) problems.push(unknownFieldProblem([], key));
   }
   return { sections: sections as Sections, problems };
 }

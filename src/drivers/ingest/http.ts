@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LatencyHistogram } from '../../metrics/histogram.js';
+import { LatencySeries } from '../../metrics/latency-series.js';
 import { IngestLedger } from '../../pipeline/ingest/ingest-ledger.js';
 import { emptySendTiming } from '../../pipeline/ingest/ingest-recorder.js';
 import { runHttpIngest, type HttpIngestSummary } from '../../pipeline/ingest/http-ingest.js';
@@ -48,7 +49,14 @@ export const httpIngest: IngestDriver<'http', typeof schema> = {
   measures: ['http_ingest', 'schedule_lag', 'httpErrors'],
   describe: (config) => `http ingest (${config.connections} connection${config.connections === 1 ? '' : 's'}, ${config.batchSize} ev/request)`,
   start(ctx, config, load) {
-    const recording = { ledger: new IngestLedger(), ingestLatency: new LatencyHistogram(), sendLag: new LatencyHistogram(), timing: emptySendTiming() };
+    const recording = {
+      ledger: new IngestLedger(),
+      ingestLatency: new LatencyHistogram(),
+      sendLag: new LatencyHistogram(),
+      timing: emptySendTiming(),
+      ingestLatencySeries: new LatencySeries(),
+      sendLagSeries: new LatencySeries(),
+    };
     const live = () => {
       const c = recording.ledger.counts();
       return { latencies: { http_ingest: recording.ingestLatency, schedule_lag: recording.sendLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed, ...recording.timing } };
@@ -63,6 +71,7 @@ export const httpIngest: IngestDriver<'http', typeof schema> = {
       stage: 'ingest' as const,
       kind: 'http',
       latencies: { http_ingest: summary.histograms.ingestLatency, schedule_lag: summary.histograms.sendLag },
+      latencySeries: { http_ingest: recording.ingestLatencySeries, schedule_lag: recording.sendLagSeries },
       counters: httpCounters(summary, config),
       ratePerSecond: summary.acceptedPerSecond,
       sendsPerSecond: summary.sentPerSecond,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LatencyHistogram } from '../../metrics/histogram.js';
+import { LatencySeries } from '../../metrics/latency-series.js';
 import { IngestLedger } from '../../pipeline/ingest/ingest-ledger.js';
 import { emptySendTiming } from '../../pipeline/ingest/ingest-recorder.js';
 import type { IngestRunSummary } from '../../pipeline/ingest/ingest-run.js';
@@ -22,13 +23,14 @@ const schema = z
  * The StageReport of an open-loop ingest run (the sender's summary): counters including the
  * on-time split, acks per second for the rate series, on-time and late sends per second.
  */
-export function ingestRunReport(summary: IngestRunSummary): StageReport {
+export function ingestRunReport(summary: IngestRunSummary & { ackedBytes?: number }, series?: { ackLatencySeries: LatencySeries; scheduleLagSeries: LatencySeries }): StageReport {
   const startS = Math.floor(summary.startEpochMs / 1000);
   const c = summary.counts;
   return {
     stage: 'ingest',
     kind: 'kafka',
     latencies: { l1_produce: summary.histograms.ackLatency, schedule_lag: summary.histograms.scheduleLag },
+    ...(series ? { latencySeries: { l1_produce: series.ackLatencySeries, schedule_lag: series.scheduleLagSeries } } : {}),
     counters: {
       scheduled: c.scheduled,
       sent: c.sent,
@@ -39,6 +41,7 @@ export function ingestRunReport(summary: IngestRunSummary): StageReport {
       onTime: c.onTime,
       sentLate: c.sentLate,
       onTimeAcked: c.onTimeAcked,
+      ...(summary.ackedBytes !== undefined ? { bytesAcked: summary.ackedBytes } : {}),
     },
     ratePerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, events: p.ackedEvents })),
     sendsPerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, onTime: p.onTimeEvents, late: p.lateEvents })),
@@ -52,7 +55,14 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
   describe: () => 'kafka ingest',
   measures: ['l1_produce', 'schedule_lag'],
   start(ctx, _config, load) {
-    const recording = { ledger: new IngestLedger(), ackLatency: new LatencyHistogram(), scheduleLag: new LatencyHistogram(), timing: emptySendTiming() };
+    const recording = {
+      ledger: new IngestLedger(),
+      ackLatency: new LatencyHistogram(),
+      scheduleLag: new LatencyHistogram(),
+      timing: emptySendTiming(),
+      ackLatencySeries: new LatencySeries(),
+      scheduleLagSeries: new LatencySeries(),
+    };
     const live = () => {
       const c = recording.ledger.counts();
       return { latencies: { l1_produce: recording.ackLatency, schedule_lag: recording.scheduleLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed, ...recording.timing } };
@@ -61,8 +71,8 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
       ...commonIngestOptions(ctx, load),
       clientId: `${ctx.shortId}.ingest`,
       recording,
-      onLagWarning: (w) => ctx.log(`warning: the load generator is behind its schedule (${JSON.stringify(w)}): figures show it as schedule lag`),
-    }).then(ingestRunReport);
+      onLagWarning: (w) => ctx.log(`warning: the load generator is ${Math.round(w.lagMs)} ms behind its schedule (warns above ${w.thresholdMs} ms; event ${w.generatorId}:${w.seq}): figures show it as schedule lag`),
+    }).then((summary) => ingestRunReport(summary, recording));
     return { done, live };
   },
 };

@@ -1,5 +1,6 @@
 import { ERROR_CODES, StreamproofError, isStreamproofError } from '../../base/errors.js';
 import type { Clock } from '../../base/clock.js';
+import type { LatencySeries } from '../../metrics/latency-series.js';
 import { LatencyHistogram } from '../../metrics/histogram.js';
 import type { CatalogMetrics } from '../../metrics/registry.js';
 import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
@@ -45,7 +46,7 @@ export interface HttpIngestOptions {
   startEpochMs?: number;
   clientId?: string;
   /** Recorders owned by the caller, to read the run's figures while it goes on; default: fresh ones. */
-  recording?: { ledger: IngestLedger; ingestLatency: LatencyHistogram; sendLag: LatencyHistogram; timing?: SendTiming };
+  recording?: { ledger: IngestLedger; ingestLatency: LatencyHistogram; sendLag: LatencyHistogram; timing?: SendTiming; ingestLatencySeries?: LatencySeries; sendLagSeries?: LatencySeries };
 }
 
 export interface HttpIngestSummary {
@@ -163,10 +164,16 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
         latency: {
           record: (ms) => {
             ingestLatency.recordMs(ms);
+            options.recording?.ingestLatencySeries?.record(clock.epochMs(), ms);
             metrics?.httpIngestLatency.observeMs(ms);
           },
         },
-        sendLag: { record: (ms) => sendLag.recordMs(ms) },
+        sendLag: {
+          record: (ms) => {
+            sendLag.recordMs(ms);
+            options.recording?.sendLagSeries?.record(clock.epochMs(), ms);
+          },
+        },
         onSendTimed: (count, onTime) => {
           if (onTime) timing.onTime += count;
           else timing.sentLate += count;

@@ -1,4 +1,5 @@
 import type { Clock } from '../../base/clock.js';
+import type { LatencySeries } from '../../metrics/latency-series.js';
 import { LatencyHistogram } from '../../metrics/histogram.js';
 import type { CatalogMetrics } from '../../metrics/registry.js';
 import type { GeneratedRecord } from '../../workload/generator.js';
@@ -65,6 +66,11 @@ export interface IngestRecorderOptions {
   scheduleLag?: LatencyHistogram;
   /** Counts owned by the caller, likewise. */
   timing?: SendTiming;
+  /** Per-second series of the same latencies, by the second each completed (the report's curves). */
+  ackLatencySeries?: LatencySeries;
+  scheduleLagSeries?: LatencySeries;
+  /** Wall clock for the series' seconds; required with a series. */
+  epochMs?: () => number;
 }
 
 const MAX_FAILURE_KINDS = 16;
@@ -87,10 +93,12 @@ export function createIngestRecorder(options: IngestRecorderOptions): IngestReco
     timing,
     recordScheduleLagMs(ms) {
       scheduleLag.recordMs(ms);
+      if (options.scheduleLagSeries && options.epochMs) options.scheduleLagSeries.record(options.epochMs(), ms);
       metrics?.producerScheduleLag.observeMs(ms);
     },
     recordAckLatencyMs(ms) {
       ackLatency.recordMs(ms);
+      if (options.ackLatencySeries && options.epochMs) options.ackLatencySeries.record(options.epochMs(), ms);
       metrics?.producerAckLatency.observeMs(ms);
     },
     onSent(record: GeneratedRecord, _intendedAtEpochMs: number, onTime: boolean) {

@@ -1,4 +1,5 @@
 import type { Clock } from '../../base/clock.js';
+import type { LatencySeries } from '../../metrics/latency-series.js';
 import type { LatencyHistogram } from '../../metrics/histogram.js';
 import { createGenerator, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
 import { dueCount, totalDurationMs, totalEvents, type Schedule } from '../../workload/schedule.js';
@@ -33,7 +34,7 @@ export interface IngestRunOptions {
   lagWarningThresholdMs?: number;
   onLagWarning?: (warning: LagWarning) => void;
   /** Recorders owned by the caller, to read the run's figures while it goes on; default: fresh ones. */
-  recording?: { ledger: IngestLedger; ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram; timing?: SendTiming };
+  recording?: { ledger: IngestLedger; ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram; timing?: SendTiming; ackLatencySeries?: LatencySeries; scheduleLagSeries?: LatencySeries };
   /** How often the scheduled-events counter catches up with the schedule; default 250 ms. */
   scheduledTickMs?: number;
 }
@@ -81,7 +82,7 @@ export async function runIngest(options: IngestRunOptions): Promise<IngestRunSum
   const startEpochMs = options.startEpochMs ?? epochNow;
   // Same anchoring as the sender: monotonic time of schedule offset 0.
   const monoBaseMs = clock.monoMs() + (startEpochMs - epochNow);
-  const recorder = createIngestRecorder({ clock, monoBaseMs, schedule, ...(metrics ? { metrics } : {}), ...(options.recording ?? {}) });
+  const recorder = createIngestRecorder({ clock, monoBaseMs, schedule, epochMs: () => clock.epochMs(), ...(metrics ? { metrics } : {}), ...(options.recording ?? {}) });
 
   const sender = createSender({
     schedule,

@@ -28,6 +28,8 @@ export interface KafkaIngestSummary extends IngestRunSummary {
   producerTuning: ProducerTuning;
   producers: number;
   maxInFlightEvents: number;
+  /** Key + value bytes (UTF-8) of the records the brokers acknowledged: the figure behind MB/s. */
+  ackedBytes: number;
 }
 
 /** Enough for every in-flight batch plus the next one filling up, so the window never caps a healthy producer. */
@@ -48,8 +50,16 @@ export async function runKafkaIngest(options: KafkaIngestOptions): Promise<Kafka
         cause: error,
       });
     });
-    const summary = await runIngest({ ...run, port: producerEventPort(pool.producer, topic), maxInFlightEvents });
-    return { ...summary, transport: 'kafka', topic, producerTuning: tuning, producers, maxInFlightEvents };
+    const port = producerEventPort(pool.producer, topic);
+    let ackedBytes = 0;
+    const counting = {
+      send: async (key: string, value: string) => {
+        await port.send(key, value);
+        ackedBytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+      },
+    };
+    const summary = await runIngest({ ...run, port: counting, maxInFlightEvents });
+    return { ...summary, transport: 'kafka', topic, producerTuning: tuning, producers, maxInFlightEvents, ackedBytes };
   } finally {
     await pool.close();
   }

@@ -110,8 +110,9 @@ describe('npm run compare', () => {
     expect(missing.stderr).toContain('cannot read result file');
     const flag = await compare([file('baseline.json'), file('same.json'), '--bogus']);
     expect(flag.code).toBe(EXIT.HARNESS_ERROR);
-    expect(flag.stderr).toContain("Unknown option '--bogus'");
-    expect((await compare([file('baseline.json')])).stderr).toContain('expected 2 results or sets (baseline, current), got 1');
+    expect(flag.stderr).toContain('error [SP_INVALID_ARGUMENT]: unknown flag --bogus for `npm run compare --`');
+    expect(flag.stderr).toContain('`npm run compare -- --help` lists every flag');
+    expect((await compare([file('baseline.json')])).stderr).toContain('`npm run compare --` expects 2 results or sets (baseline, current), each a result.json, a run directory or a set directory, got "');
     const empty = await compare([file('baseline.json'), dir]);
     expect(empty.code).toBe(EXIT.HARNESS_ERROR);
     expect(empty.stderr).toContain('holds neither set.json nor result.json');

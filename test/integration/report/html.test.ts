@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReportHtml } from '../../../src/report/html.js';
 import type { RunResult } from '../../../src/report/result-schema.js';
+import { LatencyHistogram } from '../../../src/metrics/histogram.js';
 import { loadChartJsSource } from '../../../src/report/write.js';
 import { completedResultFixture, failedResultFixture, incompleteResultFixture } from '../../fixtures/report/result-fixture.js';
 
@@ -90,6 +91,48 @@ const FAULT_RED_PIXELS = `(() => {
   return red;
 })()`;
 
+/**
+ * Per chart and dataset: how many non-null values the data has, how many of them are drawn (in
+ * the plot area, on a line to a neighbour or as a dot), and how many isolated values (no non-null
+ * neighbour, so visible only as a dot) have a dot of the dataset's colour painted at their place.
+ */
+const DRAWN_POINTS = `Array.from(document.querySelectorAll('canvas')).map((canvas) => {
+  const chart = Chart.getChart(canvas);
+  const ctx = canvas.getContext('2d');
+  const dpr = canvas.width / canvas.clientWidth;
+  const hex = (c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+  const near = (x, y, rgb) => {
+    const d = ctx.getImageData(Math.round(x * dpr) - 1, Math.round(y * dpr) - 1, 3, 3).data;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] > 100 && Math.abs(d[i] - rgb[0]) < 60 && Math.abs(d[i + 1] - rgb[1]) < 60 && Math.abs(d[i + 2] - rgb[2]) < 60) return true;
+    }
+    return false;
+  };
+  return {
+    id: canvas.id,
+    datasets: chart.data.datasets.map((ds, di) => {
+      const meta = chart.getDatasetMeta(di);
+      const rgb = hex(ds.borderColor);
+      const r = { label: ds.label, values: 0, drawn: 0, isolated: 0, isolatedDrawn: 0 };
+      ds.data.forEach((p, i) => {
+        if (p.y === null || p.y === undefined) return;
+        r.values += 1;
+        const el = meta.data[i];
+        const before = i > 0 ? ds.data[i - 1].y : null;
+        const after = i + 1 < ds.data.length ? ds.data[i + 1].y : null;
+        const alone = (before === null || before === undefined) && (after === null || after === undefined);
+        const area = chart.chartArea;
+        const inside = !el.skip && el.x >= area.left - 1 && el.x <= area.right + 1 && el.y >= area.top - 1 && el.y <= area.bottom + 1;
+        // On a line to a neighbour (dashed or overdrawn lines are not checked by pixel), or as its own dot.
+        if (inside && (!alone || el.options.radius > 0)) r.drawn += 1;
+        // An isolated value has nothing but its dot: its colour must be on the canvas there.
+        if (alone) { r.isolated += 1; if (inside && el.options.radius > 0 && near(el.x, el.y, rgb)) r.isolatedDrawn += 1; }
+      });
+      return r;
+    }),
+  };
+})`;
+
 const EMBEDDED_RESULT = `JSON.parse(document.getElementById('streamproof-result').textContent)`;
 
 interface CanvasStats {
@@ -121,6 +164,68 @@ describe('report.html in headless Chromium', () => {
     expect(redAtFault).toBeGreaterThan(50);
     expect(await page.locator('table').count()).toBeGreaterThanOrEqual(5);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await page.close();
+  });
+
+  it('draws every value of a sparse run (isolated seconds as dots), the distribution, the timeline and the Grafana link', async () => {
+    const base = completedResultFixture();
+    const start = Date.parse(base.startedAt);
+    // Like smoke: L3 and L4 complete only every few seconds, so most of their values stand alone.
+    const timeSeries = base.timeSeries.slice(0, 40).map((row, second) => ({
+      ...row,
+      p99Ms: {
+        l1_produce: row.p99Ms.l1_produce ?? null,
+        l3_window: second % 5 === 2 ? 800 + second * 10 : null,
+        l4_delivery: second % 7 === 3 || second === 30 || second === 31 ? 2_000 + second * 20 : null,
+      },
+    }));
+    const stage = (lowMs: number, n: number) => {
+      const h = new LatencyHistogram();
+      for (let i = 1; i <= n; i += 1) h.recordMs(lowMs + (i % 97) * (lowMs / 10) + (i === n ? lowMs * 20 : 0));
+      return { histogram: h.encode(), ...h.summary() };
+    };
+    const result: RunResult = {
+      ...base,
+      timeSeries,
+      stages: { l1_produce: stage(5, 5_000), l3_window: stage(400, 300) },
+      counters: { ...base.counters, bytesAcked: 60_000_000 },
+      timeline: [
+        { kind: 'setup', label: 'setup', startEpochMs: start, endEpochMs: start + 8_000 },
+        { kind: 'warm-up', label: 'warm-up', startEpochMs: start + 8_000, endEpochMs: start + 13_000 },
+        { kind: 'load', label: 'load', startEpochMs: start + 13_000, endEpochMs: start + 73_000 },
+        { kind: 'drain', label: 'drain', startEpochMs: start + 73_000, endEpochMs: start + 90_000 },
+        { kind: 'verify', label: 'verify', startEpochMs: start + 90_000, endEpochMs: start + 110_000 },
+      ],
+    };
+    const { page, problems, requests } = await open(result, 'sparse');
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    expect(await page.getAttribute('body', 'data-charts-ready')).toBe('4');
+    const charts = await page.evaluate<Array<{ id: string; datasets: Array<{ label: string; values: number; drawn: number; isolated: number; isolatedDrawn: number }> }>>(DRAWN_POINTS);
+    const latency = charts.find((c) => c.id === 'chart-latency')!;
+    const l3 = latency.datasets.find((d) => d.label === 'l3_window')!;
+    const l4 = latency.datasets.find((d) => d.label === 'l4_delivery')!;
+    expect(l3).toMatchObject({ values: 8, isolated: 8 });
+    expect(l4.values).toBe(7);
+    expect(l4.isolated).toBe(5);
+    for (const chart of charts) {
+      for (const d of chart.datasets) {
+        // Every value visible: the counts of drawn points equal the data's.
+        expect({ chart: chart.id, dataset: d.label, drawn: d.drawn, isolatedDrawn: d.isolatedDrawn }).toEqual({ chart: chart.id, dataset: d.label, drawn: d.values, isolatedDrawn: d.isolated });
+      }
+    }
+    const distribution = (await page.evaluate<CanvasStats[]>(CANVAS_STATS)).find((c) => c.id === 'chart-distribution')!;
+    expect(distribution.painted).toBeGreaterThan(2_000);
+    expect(charts.find((c) => c.id === 'chart-distribution')!.datasets.map((d) => d.label)).toEqual(['l1_produce', 'l3_window']);
+    expect(await page.locator('#timeline .span-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')))).toEqual(['setup', 'warm-up', 'load', 'drain', 'verify']);
+    expect(await page.locator('#timeline').textContent()).toContain('1 min 0 s'.replace('1 min 0 s', '60 s'));
+    expect(await page.getAttribute('#grafana-link', 'href')).toBe(
+      `http://127.0.0.1:13000/d/streamproof-overview?from=${start - 10_000}&to=${Date.parse(base.endedAt) + 10_000}&var-scenario=fixture-scenario&var-run_id=fixture-run-0001`,
+    );
+    expect(await page.textContent('body')).toContain('acknowledged MB/s');
+    // No cell of the page shows a raw JSON object.
+    expect(await page.locator('td').evaluateAll((cells) => cells.filter((c) => /^\s*[{[]/.test(c.textContent ?? '')).length)).toBe(0);
+    await page.screenshot({ path: '/tmp/streamproof-report-sparse.png', fullPage: true });
     await page.close();
   });
 

@@ -87,7 +87,7 @@ describe('resolveScenario', () => {
 
   it('names the overrides when they made the scenario invalid', async () => {
     await expect(resolveScenario('alpha', parseScenarioArgs(['--processors', '0']).overrides, dir)).rejects.toThrowError(
-      /alpha\.ts \(with --processors 0\) is invalid \(1 problem\):\n {2}processor\.instances: Too small/,
+      /alpha\.ts \(with --processors 0\) is invalid \(1 problem\):\n {2}processor\.instances: must be ≥ 1, got 0/,
     );
   });
 

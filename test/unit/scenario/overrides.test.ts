@@ -55,14 +55,24 @@ describe('parseScenarioArgs', () => {
     expect(parseScenarioArgs(['--', '--rate']).positionals).toEqual(['--rate']);
   });
 
-  it('rejects an unknown flag, listing the valid ones', () => {
+  it('rejects an unknown flag with a suggestion, or the valid ones when nothing is close', () => {
     expect(() => parseScenarioArgs(['--rates', '5'], commandFlags)).toThrowError(
       expect.objectContaining({
         code: ERROR_CODES.INVALID_ARGUMENT,
-        message: 'unknown flag --rates',
-        hint: 'valid flags: --rate, --duration, --seed, --brokers, --provider, --processors, --set, --list, --out',
+        message: 'unknown flag --rates for `npm run scenario --`',
+        hint: 'did you mean --rate? `npm run scenario -- --help` lists every flag',
       }),
     );
+    expect(() => parseScenarioArgs(['--bogus'], commandFlags)).toThrowError(
+      expect.objectContaining({
+        hint: 'valid flags: --rate, --duration, --seed, --brokers, --provider, --processors, --set, --list, --out, --help; `npm run scenario -- --help` lists every flag',
+      }),
+    );
+  });
+
+  it('answers -h and --help before any other check', () => {
+    expect(parseScenarioArgs(['-h']).flags).toEqual({ help: true });
+    expect(parseScenarioArgs(['--bogus', '--help']).flags).toEqual({ help: true });
   });
 
   it('rejects missing and malformed values', () => {
@@ -136,7 +146,7 @@ describe('applyOverrides', () => {
   });
 
   it('lets validation report what an override broke', () => {
-    expect(() => resolved(['--processors', '20'])).toThrowError(/processor\.instances: Too big/);
+    expect(() => resolved(['--processors', '20'])).toThrowError(/processor\.instances: must be ≤ \d+, got 20/);
     expect(() => resolved(['--set', 'processor.windowMz=5s'])).toThrowError(/processor\.windowMz: unknown field; did you mean "windowMs"\?/);
   });
 
