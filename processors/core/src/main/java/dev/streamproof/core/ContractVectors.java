@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 /**
  * The contract's test vectors (test/fixtures/contract/*.json, format in docs/contract.md "Test
  * vectors"), read from the repository: the Maven build passes their directory as the system
- * property `contract.vectors`.
+ * property `contract.vectors`. In main, not test, so every engine module's tests read them the same way.
  */
 public final class ContractVectors {
   public record Vector(String name, WindowingConfig config, List<Integer> partitions, long nowMs, JsonNode records, JsonNode expected) {}
