@@ -1,5 +1,6 @@
 import { builtinProcessor } from './builtin.js';
+import { flinkProcessor } from './flink.js';
 import { kafkaStreamsProcessor } from './kafka-streams.js';
 
 /** Registered processor kinds: one line each. The first is the default. */
-export const PROCESSOR_DRIVERS = [builtinProcessor, kafkaStreamsProcessor] as const;
+export const PROCESSOR_DRIVERS = [builtinProcessor, kafkaStreamsProcessor, flinkProcessor] as const;

@@ -14,6 +14,7 @@ export interface JvmJobConfig {
   instance: number;
   parallelism: number;
   slots: number;
+  taskManagers: number;
   checkpointIntervalMs: number;
   stateDir: string;
 }
@@ -34,7 +35,7 @@ export function assertPlaintextKafka(ctx: DriverContext, kind: string): void {
 export function jvmJobConfig(
   ctx: DriverContext,
   windows: WindowSettings,
-  engine: { applicationId: string; instance: number; parallelism: number; slots: number; checkpointIntervalMs: number; stateDir: string },
+  engine: { applicationId: string; instance: number; parallelism: number; slots: number; taskManagers: number; checkpointIntervalMs: number; stateDir: string },
 ): JvmJobConfig {
   const { names } = ctx.topology;
   return {

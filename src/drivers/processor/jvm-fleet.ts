@@ -22,6 +22,8 @@ export interface JvmFleetOptions {
   classpath: string;
   mainClass: string;
   heapMb: number;
+  /** More JVM options (before the class path). */
+  jvmArgs?: string[];
   /** The JSON config file's content for instance i. */
   config: (instance: number) => unknown;
   env?: Record<string, string>;
@@ -80,7 +82,7 @@ export async function startJvmFleet(options: JvmFleetOptions): Promise<JvmFleet>
     await writeFile(configFile, JSON.stringify(options.config(i)));
     const handle = spawnChild({
       command: 'java',
-      args: [`-Xmx${options.heapMb}m`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-cp', options.classpath, options.mainClass, configFile],
+      args: [`-Xmx${options.heapMb}m`, '-XX:+UseSerialGC', ...(options.jvmArgs ?? []), '-cp', options.classpath, options.mainClass, configFile],
       ...(options.env ? { env: options.env } : {}),
     });
     started.add({ name: `${options.name}-${i}`, identity: handle.identity, stage: 'processors' });

@@ -49,6 +49,7 @@ export const kafkaStreamsProcessor: ProcessorDriver<'kafka-streams', typeof sche
           instance,
           parallelism: config.instances * config.threads,
           slots: config.threads,
+          taskManagers: 1,
           checkpointIntervalMs: config.commitIntervalMs,
           stateDir: join(tmpdir(), `streamproof-kstreams-${ctx.shortId}-${instance}`),
         }),

@@ -24,10 +24,11 @@ public record JobConfig(
     int instance,
     int parallelism,
     int slots,
+    int taskManagers,
     long checkpointIntervalMs,
     String stateDir) {
   private static final Set<String> FIELDS = Set.of(
-      "bootstrapServers", "topics", "applicationId", "windowing", "instance", "parallelism", "slots", "checkpointIntervalMs", "stateDir");
+      "bootstrapServers", "topics", "applicationId", "windowing", "instance", "parallelism", "slots", "taskManagers", "checkpointIntervalMs", "stateDir");
 
   public static JobConfig read(Path file) throws IOException {
     JsonNode o = Json.MAPPER.readTree(Files.readString(file));
@@ -54,6 +55,7 @@ public record JobConfig(
         o.path("instance").asInt(0),
         o.path("parallelism").asInt(1),
         o.path("slots").asInt(1),
+        o.path("taskManagers").asInt(1),
         o.path("checkpointIntervalMs").asLong(1000),
         o.get("stateDir").textValue());
   }

@@ -155,38 +155,11 @@ public final class ProcessorCore {
   }
 
   private void toLate(SourceRecord record, Event event, String windowKey, long endMs, long watermarkMs) {
-    ObjectNode o = Json.object();
-    o.put("schemaVersion", 1);
-    o.put("reason", "window " + windowKey + " closed: end " + endMs + " + allowed lateness " + config.allowedLatenessMs() + " ms <= watermark " + watermarkMs);
-    o.put("sourcePartition", record.partition());
-    o.put("sourceOffset", Long.toString(record.offset()));
-    o.put("eventId", event.eventId());
-    o.put("generatorId", event.generatorId());
-    o.put("seq", event.seq());
-    o.put("windowKey", windowKey);
-    o.put("windowEndMs", endMs);
-    o.put("watermarkMs", watermarkMs);
-    o.put("raw", record.value());
-    out.late.add(new Output(record.key() == null ? "" : record.key(), Json.write(o)));
+    out.late.add(new Output(SideOutputs.key(record.key()), SideOutputs.late(record.partition(), record.offset(), record.value(), event, windowKey, endMs, config.allowedLatenessMs(), watermarkMs)));
   }
 
   private void toDlq(SourceRecord record, String code, String reason, Identity identity) {
-    ObjectNode o = Json.object();
-    o.put("schemaVersion", 1);
-    o.put("reasonCode", code);
-    o.put("reason", reason);
-    o.put("sourcePartition", record.partition());
-    o.put("sourceOffset", Long.toString(record.offset()));
-    if (identity == null) {
-      o.putNull("generatorId");
-      o.putNull("seq");
-    } else {
-      o.put("generatorId", identity.generatorId());
-      o.put("seq", identity.seq());
-    }
-    if (record.value() == null) o.putNull("raw");
-    else o.put("raw", record.value());
-    out.dlq.add(new Output(record.key() == null ? "" : record.key(), Json.write(o)));
+    out.dlq.add(new Output(SideOutputs.key(record.key()), SideOutputs.dlq(record.partition(), record.offset(), record.value(), code, reason, identity)));
   }
 
   private void advance(long nowMs) {
