@@ -24,7 +24,7 @@ async function runSmokeWith(kind: string, extra: string[] = []) {
   return { run, resultsDir };
 }
 
-describe('npm run scenario -- smoke --set processor.kind=kafka-streams', () => {
+describe('npm run scenario -- smoke --set processor.kind=kafka-streams | flink', () => {
   it('runs end to end on Kafka Streams, every invariant holds, exits 0', { timeout: 420_000 }, async () => {
     const { run, resultsDir } = await runSmokeWith('kafka-streams');
     expect(run.stdout + run.stderr).toContain('Kafka Streams: 2 instances');
@@ -37,10 +37,26 @@ describe('npm run scenario -- smoke --set processor.kind=kafka-streams', () => {
     expect(result.counters.dlq).toBeGreaterThan(0);
   });
 
+  it('runs end to end on Flink (MiniCluster), every invariant holds, exits 0', { timeout: 420_000 }, async () => {
+    const { run, resultsDir } = await runSmokeWith('flink');
+    expect(run.stdout + run.stderr).toContain('Flink MiniCluster: parallelism 2 on 3 task managers × 2 slots');
+    expect(run.code, run.stdout.slice(-3000) + run.stderr.slice(-3000)).toBe(0);
+    const result = await readResult(join(await onlyResultDir(resultsDir, 'smoke'), 'result.json'));
+    expect(result.state).toBe('completed');
+    expect(result.verdict?.invariants.map((i) => [i.id, i.pass])).toEqual([['I1', true], ['I2', true], ['I3', true]]);
+    expect(result.counters.dlq).toBeGreaterThan(0);
+  });
+
   it('refuses a setting the kind does not have before anything starts, naming the field', async () => {
     const { run } = await runSmokeWith('kafka-streams', ['--set', 'processor.slots=2']);
     expect(run.code).toBe(2);
     expect(run.stdout + run.stderr).toMatch(/processor\.slots/);
     expect(run.stdout + run.stderr).not.toContain('starting');
+  });
+
+  it('refuses a Flink parallelism beyond its task slots before anything starts', async () => {
+    const { run } = await runSmokeWith('flink', ['--set', 'processor.taskManagers=1', '--set', 'processor.slotsPerTaskManager=1']);
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toContain('processor.instances: parallelism 2 exceeds the 1 task slots');
   });
 });

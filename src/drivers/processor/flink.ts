@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -29,7 +30,7 @@ const schema = z
   .describe("the seed's Flink job (Flink 2.2, exactly-once KafkaSink) in a local MiniCluster JVM");
 
 // Flink's Kryo serialisers reflect into JDK classes, which Java 17 closes unless opened (Flink's own launch scripts pass these too).
-const FLINK_JVM_ARGS = ['java.base/java.util', 'java.base/java.lang', 'java.base/java.lang.reflect', 'java.base/java.io', 'java.base/java.net', 'java.base/java.nio', 'java.base/sun.nio.ch', 'java.base/java.time', 'java.base/java.util.concurrent'].map(
+export const FLINK_JVM_ARGS = ['java.base/java.util', 'java.base/java.lang', 'java.base/java.lang.reflect', 'java.base/java.io', 'java.base/java.net', 'java.base/java.nio', 'java.base/sun.nio.ch', 'java.base/java.time', 'java.base/java.util.concurrent'].map(
   (p) => `--add-opens=${p}=ALL-UNNAMED`,
 );
 
@@ -79,7 +80,10 @@ export const flinkProcessor: ProcessorDriver<'flink', typeof schema> = {
         restarts += 1;
         await fleet.restart(instance);
       },
-      stop: () => fleet.stop(),
+      stop: async () => {
+        await fleet.stop();
+        await rm(stateDir, { recursive: true, force: true }); // retained checkpoints: only a restart within the run reads them
+      },
       processes: () => [fleet.identity(0)].filter((id) => id !== null),
       report: () => {
         const counters: Record<string, number> = {};

@@ -43,6 +43,8 @@ interface Instance {
   exited: ChildExit | null;
   expectedExit: boolean;
   status: JvmLine | null;
+  /** The last line of each type this JVM printed. */
+  last: Map<string, JvmLine>;
   log: WriteStream;
   listeners: Set<(line: JvmLine) => void>;
 }
@@ -52,6 +54,8 @@ export interface JvmFleet {
   readonly logDir: string;
   identity(instance: number): ProcessIdentity | null;
   status(instance: number): JvmLine | null;
+  /** The last line of `type` the running (or last) JVM of `instance` printed. */
+  lastLine(instance: number, type: string): JvmLine | null;
   kill(instance: number): void;
   restart(instance: number): Promise<void>;
   assertHealthy(): void;
@@ -88,7 +92,7 @@ export async function startJvmFleet(options: JvmFleetOptions): Promise<JvmFleet>
     started.add({ name: `${options.name}-${i}`, identity: handle.identity, stage: 'processors' });
     const log = createWriteStream(logPath(i), { flags: 'a' });
     handle.stderr.pipe(log, { end: false });
-    const entry: Instance = { handle, exited: null, expectedExit: false, status: null, log, listeners: new Set() };
+    const entry: Instance = { handle, exited: null, expectedExit: false, status: null, last: new Map(), log, listeners: new Set() };
     void handle.exit.then((exit) => {
       entry.exited = exit;
       log.write(`--- exited: code ${exit.code} signal ${exit.signal}\n`);
@@ -100,6 +104,7 @@ export async function startJvmFleet(options: JvmFleetOptions): Promise<JvmFleet>
         return;
       }
       if (line.type === 'status') entry.status = line;
+      entry.last.set(line.type, line);
       for (const listener of entry.listeners) listener(line);
     });
     return entry;
@@ -161,6 +166,7 @@ export async function startJvmFleet(options: JvmFleetOptions): Promise<JvmFleet>
     logDir: workDir,
     identity: (i) => (instances[i] && !instances[i]?.exited ? (instances[i]?.handle.identity ?? null) : null),
     status: (i) => instances[i]?.status ?? null,
+    lastLine: (i, type) => instances[i]?.last.get(type) ?? null,
     kill,
     restart: async (i) => {
       checkIndex(i);

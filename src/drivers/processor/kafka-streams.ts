@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
@@ -34,6 +35,7 @@ export const kafkaStreamsProcessor: ProcessorDriver<'kafka-streams', typeof sche
     const build = await ensureJvmProcessors((line) => ctx.log(line));
     const applicationId = `${ctx.topology.names.raw.slice(0, -'raw-events'.length)}kstreams`;
     ctx.log(`starting ${config.instances} Kafka Streams instance${config.instances > 1 ? 's' : ''} (application ${applicationId}, exactly_once_v2, ${config.windowMs / 1000} s windows)`);
+    const stateDir = (instance: number) => join(tmpdir(), `streamproof-kstreams-${ctx.shortId}-${instance}`);
     const fleet = await startJvmFleet({
       name: 'kafka-streams',
       count: config.instances,
@@ -51,7 +53,7 @@ export const kafkaStreamsProcessor: ProcessorDriver<'kafka-streams', typeof sche
           slots: config.threads,
           taskManagers: 1,
           checkpointIntervalMs: config.commitIntervalMs,
-          stateDir: join(tmpdir(), `streamproof-kstreams-${ctx.shortId}-${instance}`),
+          stateDir: stateDir(instance),
         }),
     });
     let restarts = 0;
@@ -64,7 +66,10 @@ export const kafkaStreamsProcessor: ProcessorDriver<'kafka-streams', typeof sche
         restarts += 1;
         await fleet.restart(instance);
       },
-      stop: () => fleet.stop(),
+      stop: async () => {
+        await fleet.stop();
+        await Promise.all(Array.from({ length: fleet.count }, (_, i) => rm(stateDir(i), { recursive: true, force: true })));
+      },
       processes: () => Array.from({ length: fleet.count }, (_, i) => fleet.identity(i)).filter((id) => id !== null),
       report: () => {
         const counters: Record<string, number> = {};
