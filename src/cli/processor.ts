@@ -24,6 +24,8 @@ function emit(line: ProcessorLine): void {
 }
 
 runCli(async () => {
+  // `npm run processor -- manifest --kind flink`: a cluster manifest instead of an instance.
+  if (process.argv[2] === 'manifest') return (await import('./processor-manifest.js')).runProcessorManifest(process.argv.slice(3));
   const { values } = parseArgs({ args: process.argv.slice(2), options: { config: { type: 'string' }, help: { type: 'boolean' }, ...PROCESSOR_FLAGS.options } });
   if (values.help) {
     process.stdout.write(processorHelp());

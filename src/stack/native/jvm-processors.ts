@@ -19,16 +19,18 @@ import { assertTools, checkJava, checkMaven } from './tools.js';
 export interface JvmProcessorBuild {
   /** `java -cp` value for an engine module: its jar and its runtime libraries. */
   classpath(module: JvmModule): string;
-  /** The module's own jar (what a FlinkDeployment's jarURI names). */
+  /** The module's own (thin) jar. */
   jar(module: JvmModule): string;
+  /** The Flink job jar for a cluster: the job, the core and the connector, no Flink runtime (a FlinkDeployment's jarURI). */
+  flinkJobJar: string;
   hash: string;
 }
 
 export type JvmModule = 'kafka-streams' | 'flink';
 
-const MODULES: Record<JvmModule, { jar: string }> = {
+const MODULES: Record<JvmModule, { jar: string; extra?: { from: string; to: string } }> = {
   'kafka-streams': { jar: 'kafka-streams-processor.jar' },
-  flink: { jar: 'flink-processor.jar' },
+  flink: { jar: 'flink-processor.jar', extra: { from: 'processor-flink-1.0.0-job.jar', to: 'flink-processor-job.jar' } },
 };
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -57,6 +59,7 @@ function buildAt(base: string): JvmProcessorBuild & { base: string } {
     base,
     hash: base.slice(base.lastIndexOf('-') + 1),
     jar: (module) => join(base, module, MODULES[module].jar),
+    flinkJobJar: join(base, 'flink', 'flink-processor-job.jar'),
     classpath: (module) => `${join(base, module, MODULES[module].jar)}:${join(base, module, 'lib', '*')}`,
   };
 }
@@ -87,6 +90,8 @@ export async function ensureJvmProcessors(log: (line: string) => void): Promise<
       await mkdir(join(out, module), { recursive: true });
       await cp(join(target, MODULES[module].jar), join(out, module, MODULES[module].jar));
       await cp(join(target, 'lib'), join(out, module, 'lib'), { recursive: true });
+      const extra = MODULES[module].extra;
+      if (extra) await cp(join(target, extra.from), join(out, module, extra.to));
     }
     await writeFile(join(out, '.complete'), `${hash}\n`);
     await rm(base, { recursive: true, force: true });
