@@ -16,6 +16,8 @@ import type { ProcessorDriver } from '../registry.js';
 const schema = z
   .object({
     kind: z.literal('external'),
+    // Named like every kind's count, so `--set processor.kind=external` works on any scenario; checked against the partitions like theirs.
+    instances: z.number().int().min(1).max(64).default(1).describe("your job's parallelism (consumers on raw-events); ≤ raw-events partitions"),
     groupId: z.string().min(1).describe("the external job's consumer group on raw-events (drain and lag read its committed offsets)"),
     startupWaitMs: durationMs().prefault('0s').describe('how long to wait after printing the topic names, for the job to start reading them'),
   })
@@ -31,8 +33,8 @@ function notOurs(what: string): never {
 export const externalProcessor: ProcessorDriver<'external', typeof schema> = {
   kind: 'external',
   schema,
-  parallelism: () => 1,
-  describe: (config) => `external processor (consumer group ${config.groupId}; the harness starts none)`,
+  parallelism: (config) => config.instances,
+  describe: (config) => `external processor (consumer group ${config.groupId}, parallelism ${config.instances}; the harness starts none)`,
   async start(ctx, config) {
     const { names } = ctx.topology;
     const prefix = names.raw.slice(0, -'raw-events'.length);
