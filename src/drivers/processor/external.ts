@@ -18,7 +18,7 @@ const schema = z
     kind: z.literal('external'),
     // Named like every kind's count, so `--set processor.kind=external` works on any scenario; checked against the partitions like theirs.
     instances: z.number().int().min(1).max(64).default(1).describe("your job's parallelism (consumers on raw-events); ≤ raw-events partitions"),
-    groupId: z.string().min(1).describe("the external job's consumer group on raw-events (drain and lag read its committed offsets)"),
+    groupId: z.string().min(1).default('streamproof-external').describe("the external job's consumer group on raw-events (drain and lag read its committed offsets); printed at the start"),
     startupWaitMs: durationMs().prefault('0s').describe('how long to wait after printing the topic names, for the job to start reading them'),
   })
   .strict()
