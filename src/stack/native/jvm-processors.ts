@@ -6,7 +6,7 @@ import { ERROR_CODES } from '../../base/errors.js';
 import { cacheDir } from '../state.js';
 import { repoRoot } from './install.js';
 import { runToCompletion } from './run-command.js';
-import { assertTools, checkJava, checkMaven } from './tools.js';
+import { assertTools, checkJava, checkJavac, checkMaven } from './tools.js';
 
 /**
  * The JVM processors (`processors/`: the contract core, Kafka Streams, Flink) built with Maven on
@@ -69,7 +69,7 @@ export async function ensureJvmProcessors(log: (line: string) => void): Promise<
   const base = join(cacheDir(), `jvm-processors-${hash}`);
   const marker = join(base, '.complete');
   if (existsSync(marker)) return buildAt(base);
-  assertTools([checkJava(), checkMaven()]);
+  assertTools([checkJava(), checkJavac(), checkMaven()]);
   log(`building the JVM processors (processors/, sources ${hash}) with Maven into ${base} (first use after a change only)`);
   const staging = join(cacheDir(), `jvm-processors-build-${process.pid}-${Date.now()}`);
   await rm(staging, { recursive: true, force: true });
