@@ -13,9 +13,9 @@ import { onlyResultDir, runScenarioCli } from './scenario-cli.js';
 
 /**
  * The JVM processors as users choose them: `npm run scenario -- smoke --set
- * processor.kind=kafka-streams` end to end on the running stack, verified by the same verifier
+ * processor.kind=kafka-streams` (and flink, external) end to end on the running stack, verified by the same verifier
  * as the built-in processor (every invariant, fingerprints included). Correctness gates only
- * (see smoke.test.ts); the load is shortened to keep the suite's budget.
+ * (see smoke.test.ts); the load is shortened (10 s, 2 s warm-up) to keep the suite's budget.
  */
 const CORRECTNESS_GATES = ['lost == 0', 'duplicated == 0', 'violations == 0', 's3Missing == 0', 'late > 0', 'dlq > 0'];
 const brokers = (await loadStackEndpoints()).kafka.brokers;
@@ -23,7 +23,7 @@ const brokers = (await loadStackEndpoints()).kafka.brokers;
 async function runSmokeWith(kind: string, extra: string[] = []) {
   const resultsDir = await mkdtemp(join(tmpdir(), `streamproof-e2e-${kind}-`));
   const run = await runScenarioCli(
-    ['smoke', '--duration', '15s', '--brokers', String(brokers), '--set', `processor.kind=${kind}`, ...extra, '--set', `thresholds=${JSON.stringify(CORRECTNESS_GATES)}`, '--results-dir', resultsDir],
+    ['smoke', '--duration', '10s', '--brokers', String(brokers), '--set', 'run.warmUpMs=2s', '--set', `processor.kind=${kind}`, ...extra, '--set', `thresholds=${JSON.stringify(CORRECTNESS_GATES)}`, '--results-dir', resultsDir],
     { timeoutMs: 400_000 },
   );
   return { run, resultsDir };
@@ -76,7 +76,7 @@ describe('npm run scenario -- smoke --set processor.kind=external', () => {
     let stdout = '';
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/scenario.ts', 'smoke', '--duration', '15s', '--brokers', String(brokers), '--set', 'processor.kind=external', '--set', `processor.groupId=${groupId}`,
+      ['--import', 'tsx', 'src/cli/scenario.ts', 'smoke', '--duration', '10s', '--brokers', String(brokers), '--set', 'run.warmUpMs=2s', '--set', 'processor.kind=external', '--set', `processor.groupId=${groupId}`,
         '--set', 'processor.startupWaitMs=20s', '--set', `thresholds=${JSON.stringify(CORRECTNESS_GATES)}`, '--results-dir', resultsDir],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
     );
