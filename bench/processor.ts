@@ -17,6 +17,7 @@
  * leaves out the start-up rebalance and restore.
  */
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaAdmin, withKafkaAdmin } from '../src/kafka/admin.js';
 import { BatchingProducer } from '../src/kafka/producer.js';
@@ -227,6 +228,7 @@ async function runJvm(stack: StackEndpoints, build: JvmProcessorBuild, kind: 'ka
     return { instances, ms: measured.endMs - readyMs, steadyPerS: null, cpuSeconds: measured.cpuSeconds, peakRssBytes: measured.peakRssBytes, statuses: [] };
   } finally {
     await fleet.stop();
+    await Promise.all(Array.from({ length: jvms }, (_, i) => rm(config(i).stateDir, { recursive: true, force: true })));
   }
 }
 
