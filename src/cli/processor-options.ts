@@ -97,7 +97,10 @@ export const PROCESSOR_SPEC: CommandSpec = {
     },
     ...FLAGS.map((f) => ({ name: f.flag, ...(f.kind === 'boolean' ? {} : { value: f.kind === 'int' ? 'N' : 'VALUE' }), description: `${f.schema.description ?? ''}${defaultOf(f.schema)}` })),
   ],
-  footer: 'stdout: one JSON line per event (ready, status, txn, exit); logs on stderr.',
+  footer: `stdout: one JSON line per event (ready, status, txn, exit); logs on stderr.
+
+\`npm run processor -- manifest --kind flink [options]\` prints the seed's FlinkDeployment for the built
+job jar instead (\`npm run processor -- manifest --help\`; docs/processors-jvm.md).`,
 };
 
 export interface ResolvedEndpoints {

@@ -10,7 +10,7 @@ import { parseProcessorProcessConfig, type ProcessorLine } from '../pipeline/pro
 import { processorNames } from '../pipeline/processor/runtime-config.js';
 import type { ProcessorHooks } from '../pipeline/processor/runtime-status.js';
 import { EXIT } from '../base/exit-codes.js';
-import { expectPositionals, runCommand } from './args.js';
+import { expectPositionals, runCommand, type ParsedArgv } from './args.js';
 
 /**
  * `npm run processor -- [options]`: one processor instance as its own process, pointed at the
@@ -30,7 +30,7 @@ function emit(line: ProcessorLine): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-runCommand(PROCESSOR_SPEC, async ({ values, positionals }) => {
+async function runInstance({ values, positionals }: ParsedArgv): Promise<number | void> {
   expectPositionals(PROCESSOR_SPEC, positionals, 0, 0, 'no positional arguments (every setting is a --flag)');
   const fromFile: unknown = typeof values.config === 'string' ? await readConfigFile(values.config) : {};
   const config = parseProcessorProcessConfig(PROCESSOR_FLAGS.apply(fromFile, values));
@@ -95,4 +95,8 @@ runCommand(PROCESSOR_SPEC, async ({ values, positionals }) => {
     await unregister().catch(() => undefined);
     await metricsServer.close().catch(() => undefined);
   }
-});
+}
+
+// `npm run processor -- manifest --kind flink`: a cluster manifest instead of an instance.
+if (process.argv[2] === 'manifest') (await import('./processor-manifest.js')).runProcessorManifest(process.argv.slice(3));
+else runCommand(PROCESSOR_SPEC, runInstance);

@@ -77,6 +77,8 @@ export interface ProcessorFleet {
 export interface ProcessorDriver<K extends string = string, S extends KindSchema<K> = KindSchema<K>> extends DriverBase<K, S> {
   /** Consumers this config runs on raw-events: it may not exceed the partitions. */
   parallelism(config: z.output<S>): number;
+  /** Problems between this kind's own fields (paths relative to `processor.`), checked with the scenario before anything starts. */
+  crossCheck?(config: z.output<S>): { path: string; message: string }[];
   start(ctx: DriverContext, config: z.output<S> & WindowSettings): Promise<ProcessorFleet>;
 }
 

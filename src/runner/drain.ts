@@ -59,6 +59,8 @@ export async function waitForDrain(input: {
   const deadline = started + input.scenario.run.drainTimeoutMs;
   let processed = false;
   const deaths = new Set<string>();
+  // A kind that runs none of ours (external) reports 0 instances and never dies here.
+  const everyInstanceDied = () => input.fleet.instances > 0 && deaths.size >= input.fleet.instances;
   while (Date.now() < deadline && !input.signal.aborted) {
     const sample = await input.lag.sampleOnce();
     if (sample && sample.lagEvents === 0) {
@@ -70,12 +72,12 @@ export async function waitForDrain(input: {
       if (!deaths.has(line)) input.log(`warning: ${line}; verifying what was committed`);
       deaths.add(line);
     }
-    if (deaths.size >= input.fleet.instances) break; // nobody left to drain
+    if (everyInstanceDied()) break; // nobody left to drain
     await sleep(500);
   }
   for (const line of input.fleet.deaths()) deaths.add(line);
   const outstanding: string[] = [];
-  if (!processed) outstanding.push(`processors still ${input.lag.latest?.lagEvents ?? 'an unknown number of'} events behind${deaths.size >= input.fleet.instances ? ' (every processor died)' : ''}`);
+  if (!processed) outstanding.push(`processors still ${input.lag.latest?.lagEvents ?? 'an unknown number of'} events behind${everyInstanceDied() ? ' (every processor died)' : ''}`);
   if (processed && input.sink) {
     try {
       await input.sink.drain({ timeoutMs: Math.max(1_000, deadline - Date.now()), intervalMs: 250 });

@@ -55,7 +55,11 @@ export function crossFieldChecks(s: Sections): CrossCheckResult {
   if (stack && topology?.replicationFactor !== undefined && topology.replicationFactor > stack.brokers) {
     errors.push({ path: 'topology.replicationFactor', message: `${topology.replicationFactor} exceeds the ${stack.brokers} broker(s) of the stack` });
   }
-  const parallelism = processor ? driverFor(PROCESSOR_DRIVERS, processor.kind, 'processor').parallelism(processor as never) : undefined;
+  const processorDriver = processor ? driverFor(PROCESSOR_DRIVERS, processor.kind, 'processor') : undefined;
+  const parallelism = processor && processorDriver ? processorDriver.parallelism(processor as never) : undefined;
+  if (processor && processorDriver?.crossCheck) {
+    for (const problem of processorDriver.crossCheck(processor as never)) errors.push({ path: `processor.${problem.path}`, message: problem.message });
+  }
   if (processor && topology && parallelism !== undefined && parallelism > topology.rawEventsPartitions) {
     errors.push({
       path: 'processor.instances',

@@ -25,7 +25,7 @@ describe('driver registries', () => {
   });
 
   it('refuse an unknown kind, naming the ones there are', () => {
-    const check = checkScenario({ ...minimal, ingest: { kind: 'grpc' }, processor: { kind: 'flink' } });
+    const check = checkScenario({ ...minimal, ingest: { kind: 'grpc' }, processor: { kind: 'spark' } });
     expect(check.ok).toBe(false);
     if (check.ok) return;
     const text = check.problems.map((p) => `${p.path}: ${p.message}`).join('\n');
