@@ -63,4 +63,12 @@ describe('waitForDrain with a processor that dies', () => {
     expect(outcome.processorDeaths).toHaveLength(2);
     expect(outcome.outstanding[0]).toBe('processors still 40 events behind (every processor died)');
   });
+
+  it('waits for an external job (0 instances of ours) until its lag is 0', async () => {
+    const { fleet, polls } = fleetWith(0, () => []);
+    const outcome = await waitForDrain(input(fleet, lagOf([30, 10, 0]), 30_000));
+    expect(outcome.complete).toBe(true);
+    expect(polls()).toBe(3);
+    expect(outcome.processorDeaths).toEqual([]);
+  });
 });
