@@ -6,11 +6,10 @@ import type { RecordProducer } from './producer-ports.js';
 /**
  * Several idempotent producers behind one RecordProducer, each record routed by a hash of its key.
  *
- * Why: BatchingProducer keeps one batch in flight (the Kafka client advances its idempotent
- * sequence numbers only when a response arrives, so two concurrent batches to a partition reuse
- * a sequence and the broker answers OUT_OF_ORDER_SEQUENCE_NUMBER; see docs/benchmarks.md). Each
- * producer here has its own producer id and so its own sequence space: N producers give N
- * batches in flight with none of that hazard.
+ * BatchingProducer already keeps `maxInFlightBatches` requests in flight per broker with every
+ * partition owned by one of its clients (docs/kafka-client.md), which keeps per-partition order;
+ * this pool adds whole producers (more batching and encoding work in parallel) at the price of
+ * that order: several producers write to one partition.
  *
  * Invariant: one key always goes to the same producer, so per-key order (what keyBy(userId)
  * needs) is kept. Records of different keys sharing a partition may interleave across producers.
