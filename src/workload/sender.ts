@@ -17,9 +17,19 @@ import { dueCount, intendedOffsetsMs, totalEvents, type Schedule } from './sched
  * on-time sends, late sends and acks of on-time sends (what the achieved rate is made of).
  */
 
-/** Resolves when the broker has acknowledged the record; rejects when it will not. */
+/** What became of a group of records: the indexes (into the group) of those that failed, with why. */
+export interface GroupOutcome {
+  failed: Array<{ index: number; error: unknown }>;
+}
+
 export interface EventPort {
+  /** Resolves when the broker has acknowledged the record; rejects when it will not. */
   send(key: string, value: string): Promise<void>;
+  /**
+   * Optional, the hot path: the events of one burst as one group, one promise for all of them
+   * (never rejects; lists the failed ones). Without it the sender calls send() per event.
+   */
+  sendMany?(records: ReadonlyArray<{ key: string; value: string }>): Promise<GroupOutcome>;
 }
 
 /** The sender's time: monotonic for schedule and latencies, epoch only to stamp intendedAt. */
@@ -171,6 +181,65 @@ export function createSender(options: SenderOptions): Sender {
     wake();
   }
 
+  function onAck(seq: number, key: string, dueMono: number, sentOnTime: boolean, ackMono: number): void {
+    inFlight -= 1;
+    acked += 1;
+    if (sentOnTime) onTimeAcked += 1;
+    recorder.recordAckLatencyMs(ackMono - dueMono);
+    recorder.onAcked(generatorId, seq, key, sentOnTime);
+  }
+
+  function onFail(seq: number, error: unknown): void {
+    inFlight -= 1;
+    failed += 1;
+    recorder.onFailed(generatorId, seq, error);
+  }
+
+  /**
+   * The burst being built (hot path, port.sendMany): the events sent back to back since the
+   * sender last waited go to the port as one group when it is about to wait, so a burst costs one
+   * promise and one acknowledgement pass, not one per event.
+   */
+  const sendMany = port.sendMany?.bind(port);
+  let burst: Array<{ key: string; value: string }> = [];
+  let burstSeqs: number[] = [];
+  let burstDue: number[] = [];
+  let burstOnTime: boolean[] = [];
+
+  function flushBurst(): void {
+    if (burst.length === 0 || !sendMany) return;
+    const records = burst;
+    const seqs = burstSeqs;
+    const dues = burstDue;
+    const onTimes = burstOnTime;
+    burst = [];
+    burstSeqs = [];
+    burstDue = [];
+    burstOnTime = [];
+    let pending: Promise<GroupOutcome>;
+    try {
+      pending = sendMany(records);
+    } catch (error) {
+      pending = Promise.resolve({ failed: records.map((_, index) => ({ index, error })) });
+    }
+    pending.then(
+      (outcome) => {
+        const ackMono = clock.monoMs();
+        const failedAt = new Map<number, unknown>();
+        for (const f of outcome.failed) failedAt.set(f.index, f.error);
+        for (let i = 0; i < records.length; i += 1) {
+          if (failedAt.size > 0 && failedAt.has(i)) onFail(seqs[i] as number, failedAt.get(i));
+          else onAck(seqs[i] as number, (records[i] as { key: string }).key, dues[i] as number, onTimes[i] as boolean, ackMono);
+        }
+        wake();
+      },
+      (error: unknown) => {
+        for (let i = 0; i < records.length; i += 1) onFail(seqs[i] as number, error);
+        wake();
+      },
+    );
+  }
+
   function sendOne(offsetMs: number, dueMono: number, startEpochMs: number): void {
     const intendedAtEpochMs = startEpochMs + offsetMs;
     const record = generator.next(intendedAtEpochMs);
@@ -183,28 +252,29 @@ export function createSender(options: SenderOptions): Sender {
     else sentLate += 1;
     if (record.kind === 'malformed') malformed += 1;
     inFlight += 1;
-    let pending: Promise<void>;
-    try {
-      pending = port.send(key, record.json);
-    } catch (error) {
-      pending = Promise.reject(error);
+    if (sendMany) {
+      burst.push({ key, value: record.json });
+      burstSeqs.push(seq);
+      burstDue.push(dueMono);
+      burstOnTime.push(sentOnTime);
+    } else {
+      let pending: Promise<void>;
+      try {
+        pending = port.send(key, record.json);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        () => {
+          onAck(seq, key, dueMono, sentOnTime, clock.monoMs());
+          wake();
+        },
+        (error: unknown) => {
+          onFail(seq, error);
+          wake();
+        },
+      );
     }
-    pending.then(
-      () => {
-        inFlight -= 1;
-        acked += 1;
-        if (sentOnTime) onTimeAcked += 1;
-        recorder.recordAckLatencyMs(clock.monoMs() - dueMono);
-        recorder.onAcked(generatorId, seq, key, sentOnTime);
-        wake();
-      },
-      (error: unknown) => {
-        inFlight -= 1;
-        failed += 1;
-        recorder.onFailed(generatorId, seq, error);
-        wake();
-      },
-    );
     // Recorded after send() so the port sees the record as early as possible; lagMs was taken before.
     recorder.recordScheduleLagMs(lagMs);
     recorder.onSent?.(record, intendedAtEpochMs, sentOnTime);
@@ -249,18 +319,24 @@ export function createSender(options: SenderOptions): Sender {
         const dueMono = monoBase + offsetMs;
         while (!stopped && clock.monoMs() < dueMono) {
           batch = 0;
+          flushBurst();
           await sleepUntil(dueMono, stopController.signal);
         }
-        while (!stopped && inFlight >= maxInFlight) await waitForSettlement();
+        while (!stopped && inFlight >= maxInFlight) {
+          flushBurst();
+          await waitForSettlement();
+        }
         if (!stopped && batch >= maxBatchEvents) {
           // Far behind schedule: let acks and other I/O run before the next burst.
           batch = 0;
+          flushBurst();
           await sleepUntil(clock.monoMs(), stopController.signal);
         }
         if (stopped) break;
         sendOne(offsetMs, dueMono, startEpochMs);
         batch += 1;
       }
+      flushBurst();
       allSent = !stopped;
       stopMono = clock.monoMs();
       await drain();
