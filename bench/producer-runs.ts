@@ -129,7 +129,7 @@ export async function measureOurs(
 export async function measureJava(
   stack: StackEndpoints,
   topics: BenchTopics,
-  options: { classpath: string; sizeBytes: number; records: number; timeLimitMs: number },
+  options: { classpath: string; sizeBytes: number; records: number; timeLimitMs: number; throughput?: number },
 ): Promise<JavaPerfResult & { inTopic: number }> {
   const topic = await topics.create(`java-${options.sizeBytes}`);
   try {
@@ -140,6 +140,7 @@ export async function measureJava(
       records: options.records,
       recordSizeBytes: options.sizeBytes,
       timeLimitMs: options.timeLimitMs,
+      ...(options.throughput === undefined ? {} : { throughput: options.throughput }),
     });
     return { ...java, inTopic: await topics.count(topic) };
   } finally {

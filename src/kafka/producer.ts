@@ -77,6 +77,13 @@ interface Queued {
 
 type LaneProducer = Producer<Buffer, string, string, string>;
 
+/**
+ * Most characters of one partition's records in one request. A partition's record batch must stay
+ * under the broker's message.max.bytes (1 MiB): with few partitions per lane a 2000-record batch
+ * of 1 KiB events would exceed it. 256 Ki characters are at most 768 KiB of UTF-8.
+ */
+const PARTITION_BATCH_MAX_CHARS = 256 * 1024;
+
 const passKeyBytes = (key?: Buffer): Buffer | undefined => key;
 const serializers: Serializers<Buffer, string, string, string> = { ...stringSerializers, key: passKeyBytes };
 
@@ -246,8 +253,9 @@ export class BatchingProducer {
       batch = lane.resend;
       lane.resend = null;
     } else {
-      batch = lane.queue.length <= this.#tuning.batchMaxRecords ? lane.queue : lane.queue.slice(0, this.#tuning.batchMaxRecords);
-      lane.queue = batch === lane.queue ? [] : lane.queue.slice(batch.length);
+      const take = batchLength(lane.queue, this.#tuning.batchMaxRecords);
+      batch = take === lane.queue.length ? lane.queue : lane.queue.slice(0, take);
+      lane.queue = batch === lane.queue ? [] : lane.queue.slice(take);
       const deadline = performance.now() + (this.#tuning.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS);
       for (const r of batch) r.deadline = deadline;
     }
@@ -337,4 +345,18 @@ export class BatchingProducer {
 function producedPartitions(error: unknown): Set<string> {
   const offsets = (error as { produced?: { offsets?: Array<{ topic: string; partition: number }> } } | null)?.produced?.offsets ?? [];
   return new Set(offsets.map((o) => `${o.topic}:${o.partition}`));
+}
+
+/** How many records from the head of the queue go in one request: a prefix (order kept), capped by count and per-partition size. */
+function batchLength(queue: Queued[], maxRecords: number): number {
+  const limit = Math.min(queue.length, maxRecords);
+  // By partition number (records of several topics in one lane share a count: conservative).
+  const chars: number[] = [];
+  for (let i = 0; i < limit; i += 1) {
+    const r = queue[i] as Queued;
+    const size = (chars[r.partition] ?? 0) + r.key.length + r.value.length;
+    if (size > PARTITION_BATCH_MAX_CHARS && i > 0) return i;
+    chars[r.partition] = size;
+  }
+  return limit;
 }

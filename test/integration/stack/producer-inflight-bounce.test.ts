@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BatchingProducer } from '../../../src/kafka/producer.js';
 import { readIngested } from '../../../src/pipeline/ingest/read-back.js';
@@ -29,12 +30,46 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Most Produce requests seen in flight at once per broker (written to the socket, response not yet
+ * read), from the Kafka client's diagnostics channels. Read before any connection breaks: a
+ * request lost with its connection publishes no response.
+ */
+function watchProduceInFlight(): { maxPerBroker: () => number; stop: () => void } {
+  const PRODUCE = 0;
+  const inFlight = new Map<string, number>();
+  let max = 0;
+  type Context = { apiKey?: number; connection?: { host?: string; port?: number } };
+  const broker = (c: Context) => `${c.connection?.host}:${c.connection?.port}`;
+  const onStart = (message: unknown) => {
+    const c = message as Context;
+    if (c.apiKey !== PRODUCE) return;
+    const n = (inFlight.get(broker(c)) ?? 0) + 1;
+    inFlight.set(broker(c), n);
+    if (n > max) max = n;
+  };
+  const onResponse = (message: unknown) => {
+    const c = message as Context;
+    if (c.apiKey === PRODUCE) inFlight.set(broker(c), (inFlight.get(broker(c)) ?? 1) - 1);
+  };
+  channel('tracing:plt:kafka:connections:api:start').subscribe(onStart);
+  channel('tracing:plt:kafka:connections:api:asyncStart').subscribe(onResponse);
+  return {
+    maxPerBroker: () => max,
+    stop: () => {
+      channel('tracing:plt:kafka:connections:api:start').unsubscribe(onStart);
+      channel('tracing:plt:kafka:connections:api:asyncStart').unsubscribe(onResponse);
+    },
+  };
+}
+
 // Needs the 3-broker native stack (.ci/run starts it) to kill a broker by its PID; says so otherwise.
 describe.runIf(threeNativeBrokers)('4 produce requests in flight per broker through a broker bounce', () => {
   it('reads back every acknowledged record once, in seq order per partition', { timeout: 240_000 }, async () => {
     await provisionTopology(stack, topology, { delivery: false });
     // Retries cover the leader election after the kill (the client retries every second).
     const producer = new BatchingProducer(stack.kafka, { clientId: 'it-inflight-bounce', tuning: { maxInFlightBatches: 4, batchMaxRecords: 500, lingerMs: 2, retries: 30 } });
+    const watch = watchProduceInFlight();
     await producer.connect();
     const generatorId = 'it-bounce';
     let seq = 0;
@@ -63,6 +98,8 @@ describe.runIf(threeNativeBrokers)('4 produce requests in flight per broker thro
 
     await sleep(3_000);
     const ackedBeforeKill = acked;
+    const maxInFlightPerBroker = watch.maxPerBroker();
+    watch.stop();
     await nativeStopService((await readStackState())!, VICTIM, 'kill');
     await sleep(4_000);
     await nativeStartService((await readStackState())!, VICTIM);
@@ -75,8 +112,11 @@ describe.runIf(threeNativeBrokers)('4 produce requests in flight per broker thro
 
     const back = await readIngested(stack.kafka, topology.names.raw, { timeoutMs: 180_000 });
     const detail = (e: unknown): string => (e instanceof Error ? `${e.message} ${JSON.stringify((e as { errors?: unknown[] }).errors?.map((x) => String((x as Error).message ?? x)))}` : String(e));
+    console.log(`most Produce requests in flight to one broker before the kill: ${maxInFlightPerBroker}`);
     console.log(`sent ${seq}, acked ${acked} (${ackedBeforeKill} before the kill), failed ${failed}${firstError ? ` (${detail(firstError)})` : ''}; read back ${back.records}, distinct ${back.observed.distinctCount}, duplicates ${back.observed.extraOccurrences}, partition order ${back.orderViolations}, key order ${back.keyOrderViolations}`);
     expect(ackedBeforeKill).toBeGreaterThan(0);
+    expect(maxInFlightPerBroker).toBeGreaterThan(1);
+    expect(maxInFlightPerBroker).toBeLessThanOrEqual(4);
     expect(failed).toBe(0);
     expect(acked).toBe(seq);
     expect(back.unidentified).toBe(0);
