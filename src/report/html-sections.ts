@@ -21,6 +21,7 @@ export function ratesHtml(result: RunResult): string {
     ['achieved rate', `${formatNumber(achievedEventsPerS)} events/s`],
     ['achieved / target', ratio],
     ...(result.counters.onTimeShare === undefined ? [] : [['sent on time', `${formatNumber(result.counters.onTimeShare * 100, 2)}%`] as [string, string]]),
+    ...(result.bottleneck ? [['bottleneck', result.bottleneck.summary] as [string, string]] : []),
     ['duration', formatMs(Date.parse(result.endedAt) - Date.parse(result.startedAt))],
   ];
   return `<div class="cards">${cards.map(([k, v]) => `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div></div>`).join('')}</div>`;

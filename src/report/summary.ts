@@ -38,6 +38,7 @@ function ratesSection(result: RunResult): string[] {
     '',
     markdownTable(['target', 'achieved', 'achieved / target'], [[`${formatNumber(targetEventsPerS)} events/s`, `${formatNumber(achievedEventsPerS)} events/s`, ratio]]),
     ...onTimeLine(result),
+    ...(result.bottleneck ? ['', `Bottleneck: ${result.bottleneck.summary}.`] : []),
   ];
 }
 

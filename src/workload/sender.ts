@@ -41,6 +41,8 @@ export type SleepUntil = (monoMs: number, signal: AbortSignal) => Promise<void>;
 export interface SendRecorder {
   recordScheduleLagMs(ms: number): void;
   recordAckLatencyMs(ms: number): void;
+  /** Optional: ack − actual send (L1 without the sender's own lateness), per acked event. */
+  recordAckFromSendMs?(ms: number): void;
   /** `sentOnTime`: the acknowledged send had a schedule lag of at most onTimeMs. */
   onAcked(generatorId: string, seq: number, key: string, sentOnTime: boolean): void;
   onFailed(generatorId: string, seq: number, error: unknown): void;
@@ -181,11 +183,12 @@ export function createSender(options: SenderOptions): Sender {
     wake();
   }
 
-  function onAck(seq: number, key: string, dueMono: number, sentOnTime: boolean, ackMono: number): void {
+  function onAck(seq: number, key: string, dueMono: number, lagMs: number, sentOnTime: boolean, ackMono: number): void {
     inFlight -= 1;
     acked += 1;
     if (sentOnTime) onTimeAcked += 1;
     recorder.recordAckLatencyMs(ackMono - dueMono);
+    recorder.recordAckFromSendMs?.(ackMono - dueMono - lagMs);
     recorder.onAcked(generatorId, seq, key, sentOnTime);
   }
 
@@ -205,6 +208,7 @@ export function createSender(options: SenderOptions): Sender {
   let burstSeqs: number[] = [];
   let burstDue: number[] = [];
   let burstOnTime: boolean[] = [];
+  let burstLag: number[] = [];
 
   function flushBurst(): void {
     if (burst.length === 0 || !sendMany) return;
@@ -212,6 +216,8 @@ export function createSender(options: SenderOptions): Sender {
     const seqs = burstSeqs;
     const dues = burstDue;
     const onTimes = burstOnTime;
+    const lags = burstLag;
+    burstLag = [];
     burst = [];
     burstSeqs = [];
     burstDue = [];
@@ -229,7 +235,7 @@ export function createSender(options: SenderOptions): Sender {
         for (const f of outcome.failed) failedAt.set(f.index, f.error);
         for (let i = 0; i < records.length; i += 1) {
           if (failedAt.size > 0 && failedAt.has(i)) onFail(seqs[i] as number, failedAt.get(i));
-          else onAck(seqs[i] as number, (records[i] as { key: string }).key, dues[i] as number, onTimes[i] as boolean, ackMono);
+          else onAck(seqs[i] as number, (records[i] as { key: string }).key, dues[i] as number, lags[i] as number, onTimes[i] as boolean, ackMono);
         }
         wake();
       },
@@ -257,6 +263,7 @@ export function createSender(options: SenderOptions): Sender {
       burstSeqs.push(seq);
       burstDue.push(dueMono);
       burstOnTime.push(sentOnTime);
+      burstLag.push(lagMs);
     } else {
       let pending: Promise<void>;
       try {
@@ -266,7 +273,7 @@ export function createSender(options: SenderOptions): Sender {
       }
       pending.then(
         () => {
-          onAck(seq, key, dueMono, sentOnTime, clock.monoMs());
+          onAck(seq, key, dueMono, lagMs, sentOnTime, clock.monoMs());
           wake();
         },
         (error: unknown) => {

@@ -28,7 +28,7 @@ export function ingestRunReport(summary: IngestRunSummary): StageReport {
   return {
     stage: 'ingest',
     kind: 'kafka',
-    latencies: { l1_produce: summary.histograms.ackLatency, schedule_lag: summary.histograms.scheduleLag },
+    latencies: { l1_produce: summary.histograms.ackLatency, l1_from_send: summary.histograms.ackFromSend, schedule_lag: summary.histograms.scheduleLag },
     counters: {
       scheduled: c.scheduled,
       sent: c.sent,
@@ -50,12 +50,12 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
   kind: 'kafka',
   schema,
   describe: () => 'kafka ingest',
-  measures: ['l1_produce', 'schedule_lag'],
+  measures: ['l1_produce', 'l1_from_send', 'schedule_lag'],
   start(ctx, _config, load) {
-    const recording = { ledger: new IngestLedger(), ackLatency: new LatencyHistogram(), scheduleLag: new LatencyHistogram(), timing: emptySendTiming() };
+    const recording = { ledger: new IngestLedger(), ackLatency: new LatencyHistogram(), scheduleLag: new LatencyHistogram(), ackFromSend: new LatencyHistogram(), timing: emptySendTiming() };
     const live = () => {
       const c = recording.ledger.counts();
-      return { latencies: { l1_produce: recording.ackLatency, schedule_lag: recording.scheduleLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed, ...recording.timing } };
+      return { latencies: { l1_produce: recording.ackLatency, l1_from_send: recording.ackFromSend, schedule_lag: recording.scheduleLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed, ...recording.timing } };
     };
     const done = runKafkaIngest({
       ...commonIngestOptions(ctx, load),

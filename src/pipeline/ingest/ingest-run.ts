@@ -33,7 +33,7 @@ export interface IngestRunOptions {
   lagWarningThresholdMs?: number;
   onLagWarning?: (warning: LagWarning) => void;
   /** Recorders owned by the caller, to read the run's figures while it goes on; default: fresh ones. */
-  recording?: { ledger: IngestLedger; ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram; timing?: SendTiming };
+  recording?: { ledger: IngestLedger; ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram; ackFromSend?: LatencyHistogram; timing?: SendTiming };
   /** How often the scheduled-events counter catches up with the schedule; default 250 ms. */
   scheduledTickMs?: number;
 }
@@ -64,7 +64,7 @@ export interface IngestRunSummary {
   /** Epoch ms when the run returned (after the drain). */
   endEpochMs: number;
   counts: IngestRunCounts;
-  histograms: { ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram };
+  histograms: { ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram; ackFromSend: LatencyHistogram };
   maxScheduleLagMs: number;
   ledger: IngestLedger;
   /** Achieved (sent, acked, on time, late) against target events per second of the run. */
@@ -139,7 +139,7 @@ export async function runIngest(options: IngestRunOptions): Promise<IngestRunSum
       onTimeAcked: summary.onTimeAcked,
       unresolved: summary.unresolved,
     },
-    histograms: { ackLatency: recorder.ackLatency, scheduleLag: recorder.scheduleLag },
+    histograms: { ackLatency: recorder.ackLatency, scheduleLag: recorder.scheduleLag, ackFromSend: recorder.ackFromSend },
     maxScheduleLagMs: summary.maxScheduleLagMs,
     ledger: recorder.ledger,
     rate,
