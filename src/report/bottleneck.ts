@@ -46,7 +46,9 @@ export function judgeBottleneck(counters: Readonly<Record<string, number>>, time
   const sustainedEventsPerS = lateSeconds.length > 0 ? quantile(lateSeconds, 0.5) : null;
   const lags = timeSeries.map((r) => r.consumerLagEvents).filter((v): v is number => v !== null);
   const consumerLagP90Events = lags.length > 0 ? quantile(lags, 0.9) : null;
-  const pct = `${(lateShare * 100).toFixed(2)} %`;
+  const unsent = counters.cutOffUnsent ?? 0;
+  const cutNote = unsent > 0 ? `, ${unsent} events never sent: the sender stopped 30 s past the schedule's end` : '';
+  const pct = `${(lateShare * 100).toFixed(2)} %${cutNote}`;
   if (lateShare <= LATE_SHARE_KEPT_UP) {
     return { verdict: 'kept-up', lateShare, sustainedEventsPerS, consumerLagP90Events, summary: `the load generator kept its schedule (${pct} of events sent late)` };
   }

@@ -1,7 +1,7 @@
 import type { Clock } from '../base/clock.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { EventGenerator, GeneratedRecord } from './generator.js';
-import { dueCount, intendedOffsetsMs, totalEvents, type Schedule } from './schedule.js';
+import { dueCount, intendedOffsetsMs, totalDurationMs, totalEvents, type Schedule } from './schedule.js';
 
 /**
  * The open-loop sender (OpenMessaging Benchmark style): the schedule alone decides when each event
@@ -78,6 +78,12 @@ export interface SenderOptions {
   readonly onLagWarning?: (warning: LagWarning) => void;
   /** After the last send (or stop), how long to wait for outstanding acks; default 30 s. */
   readonly drainTimeoutMs?: number;
+  /**
+   * A sender far behind stops sending this long after the schedule's end instead of sending its
+   * backlog for minutes (the summary says `cutOff`; the events never sent are due, not sent);
+   * default 30 s, as the HTTP driver's cut-off.
+   */
+  readonly lateCutoffMs?: number;
   /** Events sent back to back before yielding to the event loop; default 1000. */
   readonly maxBatchEvents?: number;
   /** Aborting it is the same as stop() (wire Ctrl-C here). */
@@ -110,6 +116,8 @@ export interface SenderSummary extends SenderCounters {
   /** Monotonic ms from schedule start to the return of run(). */
   readonly elapsedMs: number;
   readonly lagWarned: boolean;
+  /** Stopped by the late cut-off (lateCutoffMs past the schedule's end) with events still unsent. */
+  readonly cutOff: boolean;
 }
 
 export interface Sender {
@@ -321,6 +329,8 @@ export function createSender(options: SenderOptions): Sender {
     let stopMono = monoBase;
     let batch = 0;
     let allSent = false;
+    let cutOff = false;
+    const cutoffMono = monoBase + totalDurationMs(schedule) + (options.lateCutoffMs ?? 30_000);
     try {
       for (const offsetMs of intendedOffsetsMs(schedule)) {
         const dueMono = monoBase + offsetMs;
@@ -340,11 +350,15 @@ export function createSender(options: SenderOptions): Sender {
           await sleepUntil(clock.monoMs(), stopController.signal);
         }
         if (stopped) break;
+        if (clock.monoMs() > cutoffMono) {
+          cutOff = true;
+          break;
+        }
         sendOne(offsetMs, dueMono, startEpochMs);
         batch += 1;
       }
       flushBurst();
-      allSent = !stopped;
+      allSent = !stopped && !cutOff;
       stopMono = clock.monoMs();
       await drain();
     } finally {
@@ -360,6 +374,7 @@ export function createSender(options: SenderOptions): Sender {
       startEpochMs,
       elapsedMs: clock.monoMs() - monoBase,
       lagWarned,
+      cutOff,
     };
   }
 

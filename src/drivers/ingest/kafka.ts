@@ -39,6 +39,8 @@ export function ingestRunReport(summary: IngestRunSummary): StageReport {
       onTime: c.onTime,
       sentLate: c.sentLate,
       onTimeAcked: c.onTimeAcked,
+      // Due but never sent: the sender stopped at its late cut-off (30 s past the schedule's end).
+      ...(summary.cutOff ? { cutOffUnsent: c.scheduled - c.sent } : {}),
     },
     ratePerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, events: p.ackedEvents })),
     sendsPerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, onTime: p.onTimeEvents, late: p.lateEvents })),
@@ -62,7 +64,10 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
       clientId: `${ctx.shortId}.ingest`,
       recording,
       onLagWarning: (w) => ctx.log(`warning: the load generator is behind its schedule (${JSON.stringify(w)}): figures show it as schedule lag`),
-    }).then(ingestRunReport);
+    }).then((summary) => {
+      if (summary.cutOff) ctx.log(`warning: the load generator was still ${summary.counts.scheduled - summary.counts.sent} events behind 30 s after the schedule's end and stopped sending (counter cutOffUnsent)`);
+      return ingestRunReport(summary);
+    });
     return { done, live };
   },
 };

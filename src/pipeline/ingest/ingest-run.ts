@@ -72,6 +72,8 @@ export interface IngestRunSummary {
   rateAccuracy: RateAccuracy;
   failures: FailureSummary;
   lagWarned: boolean;
+  /** The sender stopped at its late cut-off (30 s past the schedule's end) with events unsent. */
+  cutOff: boolean;
 }
 
 export async function runIngest(options: IngestRunOptions): Promise<IngestRunSummary> {
@@ -145,6 +147,7 @@ export async function runIngest(options: IngestRunOptions): Promise<IngestRunSum
     rate,
     rateAccuracy: rateAccuracy(rate, totalDurationMs(schedule)),
     failures: recorder.failures(),
+    cutOff: summary.cutOff,
     lagWarned: summary.lagWarned,
   };
 }

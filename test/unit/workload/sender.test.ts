@@ -373,3 +373,32 @@ describe('group sends (port.sendMany, the hot path)', () => {
     expect(groups.every((g) => g.keys.length <= 4)).toBe(true);
   });
 });
+
+describe('late cut-off', () => {
+  it('a sender far behind stops sending lateCutoffMs after the schedule ends, and says so', async () => {
+    const world = new World();
+    // One event in flight at a time, acked after 10 ms: 100 events/s sustained against 1000 scheduled.
+    const { port: p, calls } = port(world, 10);
+    const { sender } = setup(world, constantSchedule(1000, 1_000), p, { maxInFlight: 1, lateCutoffMs: 500 });
+    const running = sender.run();
+    expect(await world.run(running)).toBe(true);
+    const summary = await running;
+    expect(summary.cutOff).toBe(true);
+    expect(summary.state).toBe('stopped');
+    // Sends until 1000 + 500 ms: ~150 of the 1000, the rest due and never sent.
+    expect(calls.at(-1)!.atMs).toBeLessThanOrEqual(1_500);
+    expect(summary.sent).toBeGreaterThan(140);
+    expect(summary.sent).toBeLessThan(160);
+    expect(summary.scheduled).toBe(1000);
+    expect(summary.acked).toBe(summary.sent);
+  });
+
+  it('a sender on schedule is never cut off', async () => {
+    const world = new World();
+    const { port: p } = port(world, 1);
+    const { sender } = setup(world, constantSchedule(100, 1_000), p, { lateCutoffMs: 0 });
+    const running = sender.run();
+    expect(await world.run(running)).toBe(true);
+    expect(await running).toMatchObject({ state: 'completed', cutOff: false, sent: 100 });
+  });
+});
