@@ -138,7 +138,7 @@ async function main(): Promise<void> {
       const a = await bounded(`open loop ${rate} events/s`, limitMs(accuracyMs), () => measureAccuracy(stack, topics, accuracySize, rate, accuracyMs, producers));
       console.log(
         `${share * 100} % = ${fmt(rate)} events/s: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
-          `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms; ` +
+          `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms (from send ${fmt(a.fromSendP50Ms, 1)} / ${fmt(a.fromSendP99Ms, 1)} ms); ` +
           `sent ${a.sent} acked ${a.acked} failed ${a.failed} unresolved ${a.unresolved}; CPU ${a.cpuCores.toFixed(2)} cores; load ${load()}\n` +
           `    sent per second: ${a.sentPerSecond.join(' ')}`,
       );
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
           ]),
         );
         console.log(
-          `#${round}: ours L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms (schedule lag p99 ${fmt(a.lagP99Ms, 2)} ms, acked ${a.acked}/${a.sent}); ` +
+          `#${round}: ours L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms, from send p50 ${fmt(a.fromSendP50Ms, 1)} ms p99 ${fmt(a.fromSendP99Ms, 1)} ms (schedule lag p50 ${fmt(a.lagP50Ms, 2)} p99 ${fmt(a.lagP99Ms, 2)} ms, acked ${a.acked}/${a.sent}); ` +
             `java p50 ${java.p50Ms} ms p99 ${java.p99Ms} ms avg ${fmt(java.avgLatencyMs, 1)} ms (${java.records} records); ratio p50 ours / java = ${(a.ackP50Ms / java.p50Ms).toFixed(2)}; load ${load()}`,
         );
       }
