@@ -8,8 +8,8 @@ import type { TimeSeriesRow } from './result-schema.js';
  *
  *  - `kept-up`: at most 1 % of the events were sent late (schedule lag > run.onTimeMs).
  *  - `harness-bound`: more were late, and the processors' consumer lag stayed small
- *    (its 90th percentile over the sampled seconds ≤ one second of the sustained rate, at least
- *    1,000 events): schedule lag grew, consumer lag did not.
+ *    (its 90th percentile over the seconds in which late events were sent ≤ one second of the
+ *    sustained rate, at least 1,000 events): schedule lag grew, consumer lag did not.
  *  - `pipeline-bound`: late, and the consumer lag grew too: the pipeline backed up as well (on a
  *    shared machine the two can starve each other; this says both were behind).
  *  - `behind-schedule`: late, with no consumer lag sampled (no processors): the cause is not known.
@@ -25,7 +25,7 @@ export interface Bottleneck {
   lateShare: number;
   /** Median sent per second while late events were being sent; null when nothing was late. */
   sustainedEventsPerS: number | null;
-  /** 90th percentile of the sampled consumer lag, events; null when never sampled. */
+  /** 90th percentile of the consumer lag sampled while late events were sent (else over the run), events; null when never sampled. */
   consumerLagP90Events: number | null;
   /** One sentence for the report. */
   summary: string;
@@ -44,17 +44,19 @@ export function judgeBottleneck(counters: Readonly<Record<string, number>>, time
   const lateShare = counters.sentLate / sent;
   const lateSeconds = timeSeries.filter((r) => (r.lateEventsPerS ?? 0) > 0).map((r) => (r.onTimeEventsPerS ?? 0) + (r.lateEventsPerS ?? 0));
   const sustainedEventsPerS = lateSeconds.length > 0 ? quantile(lateSeconds, 0.5) : null;
-  const lags = timeSeries.map((r) => r.consumerLagEvents).filter((v): v is number => v !== null);
+  // Consumer lag while the sender was late: a backlog the processors cleared earlier (the warm-up's, say) says nothing about this.
+  const lateRows = timeSeries.filter((r) => (r.lateEventsPerS ?? 0) > 0);
+  const lags = (lateRows.length > 0 ? lateRows : timeSeries).map((r) => r.consumerLagEvents).filter((v): v is number => v !== null);
   const consumerLagP90Events = lags.length > 0 ? quantile(lags, 0.9) : null;
   const unsent = counters.cutOffUnsent ?? 0;
-  const cutNote = unsent > 0 ? `, ${unsent} events never sent: the sender stopped 30 s past the schedule's end` : '';
-  const pct = `${(lateShare * 100).toFixed(2)} %${cutNote}`;
+  const cutNote = unsent > 0 ? `; ${unsent.toLocaleString('en-US')} events never sent: the sender stopped 30 s past the schedule's end` : '';
+  const pct = `${(lateShare * 100).toFixed(2)} % of sent events late${cutNote}`;
   if (lateShare <= LATE_SHARE_KEPT_UP) {
-    return { verdict: 'kept-up', lateShare, sustainedEventsPerS, consumerLagP90Events, summary: `the load generator kept its schedule (${pct} of events sent late)` };
+    return { verdict: 'kept-up', lateShare, sustainedEventsPerS, consumerLagP90Events, summary: `the load generator kept its schedule (${pct})` };
   }
   const rate = `${Math.round(sustainedEventsPerS ?? 0).toLocaleString('en-US')} events/s`;
   if (consumerLagP90Events === null) {
-    return { verdict: 'behind-schedule', lateShare, sustainedEventsPerS, consumerLagP90Events, summary: `the load generator fell behind its schedule (${pct} sent late, ${rate} sustained); no consumer lag was sampled, so the cause is not known` };
+    return { verdict: 'behind-schedule', lateShare, sustainedEventsPerS, consumerLagP90Events, summary: `the load generator fell behind its schedule (${pct}; ${rate} sustained); no consumer lag was sampled, so the cause is not known` };
   }
   const smallLag = Math.max(1_000, sustainedEventsPerS ?? 0);
   if (consumerLagP90Events <= smallLag) {
@@ -63,7 +65,7 @@ export function judgeBottleneck(counters: Readonly<Record<string, number>>, time
       lateShare,
       sustainedEventsPerS,
       consumerLagP90Events,
-      summary: `HARNESS-BOUND: the load generator fell behind its schedule (${pct} sent late) while the processors kept up (consumer lag p90 ${Math.round(consumerLagP90Events)} events); it sustained ${rate}. Latencies measured from intended times include the generator's own lateness: read the "from send" figures`,
+      summary: `HARNESS-BOUND: the load generator fell behind its schedule (${pct}) while the processors kept up (consumer lag p90 ${Math.round(consumerLagP90Events)} events); it sustained ${rate}. Latencies measured from intended times include the generator's own lateness: read the "from send" figures`,
     };
   }
   return {
@@ -71,6 +73,6 @@ export function judgeBottleneck(counters: Readonly<Record<string, number>>, time
     lateShare,
     sustainedEventsPerS,
     consumerLagP90Events,
-    summary: `the load generator fell behind (${pct} sent late, ${rate} sustained) and the processors fell behind too (consumer lag p90 ${Math.round(consumerLagP90Events)} events)`,
+    summary: `the load generator fell behind (${pct}; ${rate} sustained) and the processors fell behind too (consumer lag p90 ${Math.round(consumerLagP90Events)} events)`,
   };
 }

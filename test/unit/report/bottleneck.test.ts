@@ -26,6 +26,11 @@ describe('judgeBottleneck', () => {
     expect(b.summary).toMatch(/^HARNESS-BOUND/);
   });
 
+  it('a consumer backlog cleared before the sender fell behind does not count', () => {
+    const series = [row(1000, 0, 80_000), row(1000, 0, 60_000), row(0, 5000, 20), row(0, 5000, 0), row(0, 5000, 10)];
+    expect(judgeBottleneck({ sent: 17_000, sentLate: 15_000 }, series)?.verdict).toBe('harness-bound');
+  });
+
   it('pipeline-bound when the consumer lag grew as well', () => {
     const series = [row(1000, 0, 10), row(0, 5000, 20_000), row(0, 5000, 40_000), row(0, 5000, 60_000)];
     expect(judgeBottleneck({ sent: 16_000, sentLate: 15_000 }, series)?.verdict).toBe('pipeline-bound');
