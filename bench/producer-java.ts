@@ -64,6 +64,8 @@ export interface JavaPerfOptions {
   recordSizeBytes: number;
   /** Stop the JVM (by the PID we started) after this long. */
   timeLimitMs: number;
+  /** Records/s ProducerPerformance paces itself to; default -1 (as fast as it can). */
+  throughput?: number;
 }
 
 export function javaProducerArgs(options: JavaPerfOptions): string[] {
@@ -79,7 +81,7 @@ export function javaProducerArgs(options: JavaPerfOptions): string[] {
     '--record-size',
     String(options.recordSizeBytes),
     '--throughput',
-    '-1',
+    String(options.throughput ?? -1),
     '--producer-props',
     `bootstrap.servers=${options.bootstrapServers.join(',')}`,
     'acks=all',

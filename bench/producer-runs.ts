@@ -129,7 +129,7 @@ export async function measureOurs(
 export async function measureJava(
   stack: StackEndpoints,
   topics: BenchTopics,
-  options: { classpath: string; sizeBytes: number; records: number; timeLimitMs: number },
+  options: { classpath: string; sizeBytes: number; records: number; timeLimitMs: number; throughput?: number },
 ): Promise<JavaPerfResult & { inTopic: number }> {
   const topic = await topics.create(`java-${options.sizeBytes}`);
   try {
@@ -140,6 +140,7 @@ export async function measureJava(
       records: options.records,
       recordSizeBytes: options.sizeBytes,
       timeLimitMs: options.timeLimitMs,
+      ...(options.throughput === undefined ? {} : { throughput: options.throughput }),
     });
     return { ...java, inTopic: await topics.count(topic) };
   } finally {
@@ -157,6 +158,9 @@ export interface AccuracyResult {
   lagMaxMs: number;
   ackP50Ms: number;
   ackP99Ms: number;
+  /** L1 without the generator's lateness: ack − actual send. */
+  fromSendP50Ms: number;
+  fromSendP99Ms: number;
   sent: number;
   acked: number;
   failed: number;
@@ -193,6 +197,7 @@ export async function measureAccuracy(
     const cpuCores = (cpu.user + cpu.system) / 1000 / (performance.now() - startedMs);
     const lag = summary.histograms.scheduleLag.summary();
     const ack = summary.histograms.ackLatency.summary();
+    const fromSend = summary.histograms.ackFromSend.summary();
     return {
       rateEventsPerS,
       ...summary.rateAccuracy,
@@ -201,6 +206,8 @@ export async function measureAccuracy(
       lagMaxMs: lag.maxMs,
       ackP50Ms: ack.p50Ms,
       ackP99Ms: ack.p99Ms,
+      fromSendP50Ms: fromSend.p50Ms,
+      fromSendP99Ms: fromSend.p99Ms,
       sent: summary.counts.sent,
       acked: summary.counts.acked,
       failed: summary.counts.failed,

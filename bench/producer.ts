@@ -13,6 +13,9 @@
  *    --rounds N the pair runs N times, alternating, and medians are compared (the machine is shared).
  * 2. Open-loop rate accuracy at 50 % and 80 % of our measured maximum (at --accuracy-size):
  *    worst 1 s bucket |achieved − target| / target, and schedule lag.
+ * 4. L1 at a light fixed rate (--l1-rate, default 800 events/s, --accuracy-size bytes, --l1-seconds):
+ *    our open loop and ProducerPerformance paced to the same rate (--throughput), run side by
+ *    side at the same time on separate topics, so both see the same machine; p50/p99 compared.
  * 3. --sweep (or --sections 3): batchMaxRecords, lingerMs and maxInFlightBatches variants, each with a full
  *    read-back checking duplicates and per-partition order.
  */
@@ -34,7 +37,9 @@ const { values: args } = parseArgs({
     'sweep-seconds': { type: 'string', default: '4' },
     'sweep-size': { type: 'string', default: '1024' },
     rounds: { type: 'string', default: '1' },
-    sections: { type: 'string', default: '1,2' },
+    sections: { type: 'string', default: '1,2,4' },
+    'l1-rate': { type: 'string', default: '800' },
+    'l1-seconds': { type: 'string', default: '20' },
     producers: { type: 'string', default: '1' },
   },
 });
@@ -133,10 +138,28 @@ async function main(): Promise<void> {
       const a = await bounded(`open loop ${rate} events/s`, limitMs(accuracyMs), () => measureAccuracy(stack, topics, accuracySize, rate, accuracyMs, producers));
       console.log(
         `${share * 100} % = ${fmt(rate)} events/s: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
-          `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms; ` +
+          `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms (from send ${fmt(a.fromSendP50Ms, 1)} / ${fmt(a.fromSendP99Ms, 1)} ms); ` +
           `sent ${a.sent} acked ${a.acked} failed ${a.failed} unresolved ${a.unresolved}; CPU ${a.cpuCores.toFixed(2)} cores; load ${load()}\n` +
           `    sent per second: ${a.sentPerSecond.join(' ')}`,
       );
+    }
+
+    if (sections.has(4) && classpath) {
+      const rate = Number(args['l1-rate']);
+      const l1Ms = Number(args['l1-seconds']) * 1000;
+      console.log(`\n## 4. L1 at ${fmt(rate)} events/s, ${accuracySize} B, ${l1Ms / 1000} s, ours and ProducerPerformance side by side (same time, separate topics)`);
+      for (let round = 1; round <= rounds; round += 1) {
+        const [a, java] = await bounded(`L1 side by side ${rate}/s round ${round}`, limitMs(l1Ms * 2), () =>
+          Promise.all([
+            measureAccuracy(stack, topics, accuracySize, rate, l1Ms, producers),
+            measureJava(stack, topics, { classpath, sizeBytes: accuracySize, records: Math.round((rate * l1Ms) / 1000), timeLimitMs: l1Ms * 2 + 20_000, throughput: rate }),
+          ]),
+        );
+        console.log(
+          `#${round}: ours L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms, from send p50 ${fmt(a.fromSendP50Ms, 1)} ms p99 ${fmt(a.fromSendP99Ms, 1)} ms (schedule lag p50 ${fmt(a.lagP50Ms, 2)} p99 ${fmt(a.lagP99Ms, 2)} ms, acked ${a.acked}/${a.sent}); ` +
+            `java p50 ${java.p50Ms} ms p99 ${java.p99Ms} ms avg ${fmt(java.avgLatencyMs, 1)} ms (${java.records} records); ratio p50 ours / java = ${(a.ackP50Ms / java.p50Ms).toFixed(2)}; load ${load()}`,
+        );
+      }
     }
 
     if (sections.has(3)) {

@@ -183,6 +183,7 @@ export class ProcessorIo {
    * done). Beginning a
    * transaction is the client's only way to run a transactional InitProducerId; it is then
    * cancelled locally (nothing was sent in it) and later transactions reuse the producer id.
+   * Still needed on 1.35.0: client-workarounds.test.ts (workaround 2) fails without it.
    */
   async #fenceZombies(): Promise<void> {
     // A failed begin leaves the client's transaction slot taken: the caller rebuilds this ProcessorIo.

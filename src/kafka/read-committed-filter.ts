@@ -16,6 +16,9 @@ import { channel } from 'node:diagnostics_channel';
  * the client still advances its fetch position past them). Then the response's aborted list is
  * cleared, which leaves the client's filter nothing to do. The hook is the client's diagnostics
  * channel for API responses, published before the response reaches the consumer.
+ *
+ * Still needed on 1.35.0: test/integration/kafka/client-workarounds.test.ts (workaround 4) fails on
+ * the client without it (docs/kafka-client.md).
  */
 const FETCH_API_KEY = 1;
 const IS_TRANSACTIONAL = 1 << 4;

@@ -25,6 +25,7 @@ export function createTransactionalProducer(
     // The coordinator answers CONCURRENT_TRANSACTIONS while the previous transaction's markers
     // are being written (milliseconds); the client's default 1 s retry delay turned that into
     // a 1 s stall of every other transaction. Back off from 20 ms instead (~5 s over 10 tries).
+    // Still needed on 1.35.0: client-workarounds.test.ts (workaround 3) fails without it.
     retries: 10,
     retryDelay: (_client: unknown, _operation: string, attempt: number) => Math.min(1_000, 10 * 2 ** attempt),
   } as ConstructorParameters<typeof Producer<string, string, string, string>>[0]);

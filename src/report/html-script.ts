@@ -16,7 +16,7 @@ export const REPORT_SCRIPT = String.raw`
   var result = JSON.parse(document.getElementById('streamproof-result').textContent);
   var rows = result.timeSeries;
   var t0 = rows.length > 0 ? rows[0].tEpochS : Date.parse(result.startedAt) / 1000;
-  var STAGES = ['l1_produce', 'l2_ingest', 'l3_window', 'l3_freshness', 'l4_delivery', 'http_ingest', 'schedule_lag'];
+  var STAGES = ['l1_produce', 'l1_from_send', 'l2_ingest', 'l3_window', 'l3_freshness', 'l4_delivery', 'http_ingest', 'schedule_lag'];
   var COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
   var markers = result.markers.map(function (m) {

@@ -27,6 +27,7 @@ export function ratesHtml(result: RunResult): string {
     ['achieved / target', ratio],
     ...(result.counters.onTimeShare === undefined ? [] : [['sent on time', `${formatNumber(result.counters.onTimeShare * 100, 2)}%`] as [string, string]]),
     ...(throughputMBps(result) === null ? [] : [['acknowledged MB/s', `${formatNumber(throughputMBps(result)!, 3)} MB/s`] as [string, string]]),
+    ...(result.bottleneck ? [['bottleneck', result.bottleneck.summary] as [string, string]] : []),
     ['duration', formatMs(Date.parse(result.endedAt) - Date.parse(result.startedAt))],
   ];
   return `<div class="cards">${cards.map(([k, v]) => `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div></div>`).join('')}</div>`;

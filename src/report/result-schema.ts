@@ -15,6 +15,7 @@ export const RESULT_SCHEMA_VERSION = 1 as const;
 /** Latency stages, each its own HdrHistogram (docs/results.md, measurement model). */
 export const STAGE_NAMES = [
   'l1_produce',
+  'l1_from_send',
   'l2_ingest',
   'l3_window',
   'l3_freshness',
@@ -27,6 +28,7 @@ export type StageName = (typeof STAGE_NAMES)[number];
 /** What each stage measures, for reports and docs. */
 export const STAGE_DESCRIPTIONS: Record<StageName, string> = {
   l1_produce: 'L1 produce: broker ack − intended',
+  l1_from_send: 'L1 without generator lateness: broker ack − actual send (L1 minus schedule lag)',
   l2_ingest: 'L2 ingest: visible in raw-events (read_committed) − intended',
   l3_window: 'L3 window result: visible in processed-events − window close (end + out-of-orderness)',
   l3_freshness: 'L3 freshness: result visible − newest event intended',
@@ -57,6 +59,7 @@ export const COUNTER_DESCRIPTIONS = {
   s3Missing: 'final window results absent from S3 (I3)',
   s3Duplicates: 'window results written to S3 more than once (de-duplicated, reported)',
   httpErrors: 'HTTP requests that failed: 5xx, transport errors, or a 400 for valid events (the 400s for deliberately malformed requests are expected and not counted)',
+  cutOffUnsent: 'events due but never sent: the Kafka sender, still behind 30 s after the schedule ended, stopped sending there instead of sending its backlog for minutes',
   lagRecoveryS: 'seconds for consumer lag to return to its pre-fault level after the last fault',
 } as const;
 export type CounterName = keyof typeof COUNTER_DESCRIPTIONS;
@@ -249,6 +252,17 @@ const baseShape = {
   errors: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).strict()),
   /** Resource use and machine noise over the run. Absent in results written before it existed, or when sampling never started. */
   resources: resourcesSchema.optional(),
+  /** Who the bottleneck was (src/report/bottleneck.ts): the harness's own lateness told apart from the pipeline's. Absent without send counters or in older files. */
+  bottleneck: z
+    .object({
+      verdict: z.enum(['kept-up', 'harness-bound', 'pipeline-bound', 'behind-schedule']),
+      lateShare: nonNegative,
+      sustainedEventsPerS: nonNegative.nullable(),
+      consumerLagP90Events: nonNegative.nullable(),
+      summary: z.string(),
+    })
+    .strict()
+    .optional(),
 };
 
 export const completedResultSchema = z.object({ ...baseShape, state: z.literal('completed'), verdict: verdictSchema }).strict();

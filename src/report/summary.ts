@@ -44,6 +44,7 @@ function ratesSection(result: RunResult): string[] {
       [[`${formatNumber(targetEventsPerS)} events/s`, `${formatNumber(achievedEventsPerS)} events/s`, ratio, throughputMBps(result) === null ? '—' : `${formatNumber(throughputMBps(result)!, 3)} MB/s`]],
     ),
     ...onTimeLine(result),
+    ...(result.bottleneck ? ['', `Bottleneck: ${result.bottleneck.summary}.`] : []),
   ];
 }
 

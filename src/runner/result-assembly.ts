@@ -1,4 +1,5 @@
 import type { StackEndpoints } from '../base/endpoints.js';
+import { judgeBottleneck } from '../report/bottleneck.js';
 import { isStreamproofError } from '../base/errors.js';
 import type { TimelineEvent } from '../base/timeline.js';
 import type { StageReport } from '../drivers/stage-report.js';
@@ -180,6 +181,8 @@ export function assembleResult(input: AssembleInput): RunResult {
     targetEventsPerS: durationS > 0 ? (counters.scheduled ?? 0) / durationS : 0,
     achievedEventsPerS: durationS > 0 ? achievedEvents(counters) / durationS : 0,
   };
+  const series = timeSeries(input);
+  const bottleneck = judgeBottleneck(counters, series);
   const base = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     runId: input.runId,
@@ -190,12 +193,13 @@ export function assembleResult(input: AssembleInput): RunResult {
     stages,
     counters,
     rates,
-    timeSeries: timeSeries(input),
+    timeSeries: series,
     markers: markers(input.timeline),
     delivery: verification?.delivery ?? { observed: null, modelled: null },
     timeline: [...input.timeline],
     errors: [...input.errors],
     ...(input.resources ? { resources: input.resources } : {}),
+    ...(bottleneck ? { bottleneck } : {}),
   };
   const state = input.abort?.kind === 'gate' ? 'aborted' : 'completed';
   const subject = { state, stages, counters, rates, verdict: verification?.verdict ?? null } as const;

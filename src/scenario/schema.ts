@@ -61,9 +61,12 @@ const producerSchema = z
     batchMaxRecords: z.number().int().min(1).max(100_000).default(2_000).describe('most records per produce request (the producer batches across partitions)'),
     compression: z.enum(['none', 'gzip', 'snappy', 'lz4']).default('none').describe('producer compression codec (zstd is not offered: the Kafka client needs Node ≥ 22 for it)'),
     maxInFlight: z
-      .literal(1)
-      .default(1)
-      .describe('fixed at 1 produce request in flight: @platformatic/kafka 1.35 reuses idempotent sequence numbers across concurrent requests (docs/benchmarks.md)'),
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(3)
+      .describe('produce requests in flight per broker: one idempotent client per request, each partition owned by one of them (docs/kafka-client.md)'),
   })
   .strict()
   .prefault({})

@@ -1,7 +1,7 @@
 import type { Clock } from '../base/clock.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { EventGenerator, GeneratedRecord } from './generator.js';
-import { dueCount, intendedOffsetsMs, totalEvents, type Schedule } from './schedule.js';
+import { dueCount, intendedOffsetsMs, totalDurationMs, totalEvents, type Schedule } from './schedule.js';
 
 /**
  * The open-loop sender (OpenMessaging Benchmark style): the schedule alone decides when each event
@@ -17,9 +17,19 @@ import { dueCount, intendedOffsetsMs, totalEvents, type Schedule } from './sched
  * on-time sends, late sends and acks of on-time sends (what the achieved rate is made of).
  */
 
-/** Resolves when the broker has acknowledged the record; rejects when it will not. */
+/** What became of a group of records: the indexes (into the group) of those that failed, with why. */
+export interface GroupOutcome {
+  failed: Array<{ index: number; error: unknown }>;
+}
+
 export interface EventPort {
+  /** Resolves when the broker has acknowledged the record; rejects when it will not. */
   send(key: string, value: string): Promise<void>;
+  /**
+   * Optional, the hot path: the events of one burst as one group, one promise for all of them
+   * (never rejects; lists the failed ones). Without it the sender calls send() per event.
+   */
+  sendMany?(records: ReadonlyArray<{ key: string; value: string }>): Promise<GroupOutcome>;
 }
 
 /** The sender's time: monotonic for schedule and latencies, epoch only to stamp intendedAt. */
@@ -31,6 +41,8 @@ export type SleepUntil = (monoMs: number, signal: AbortSignal) => Promise<void>;
 export interface SendRecorder {
   recordScheduleLagMs(ms: number): void;
   recordAckLatencyMs(ms: number): void;
+  /** Optional: ack − actual send (L1 without the sender's own lateness), per acked event. */
+  recordAckFromSendMs?(ms: number): void;
   /** `sentOnTime`: the acknowledged send had a schedule lag of at most onTimeMs. */
   onAcked(generatorId: string, seq: number, key: string, sentOnTime: boolean): void;
   onFailed(generatorId: string, seq: number, error: unknown): void;
@@ -66,6 +78,12 @@ export interface SenderOptions {
   readonly onLagWarning?: (warning: LagWarning) => void;
   /** After the last send (or stop), how long to wait for outstanding acks; default 30 s. */
   readonly drainTimeoutMs?: number;
+  /**
+   * A sender far behind stops sending this long after the schedule's end instead of sending its
+   * backlog for minutes (the summary says `cutOff`; the events never sent are due, not sent);
+   * default 30 s, as the HTTP driver's cut-off.
+   */
+  readonly lateCutoffMs?: number;
   /** Events sent back to back before yielding to the event loop; default 1000. */
   readonly maxBatchEvents?: number;
   /** Aborting it is the same as stop() (wire Ctrl-C here). */
@@ -98,6 +116,8 @@ export interface SenderSummary extends SenderCounters {
   /** Monotonic ms from schedule start to the return of run(). */
   readonly elapsedMs: number;
   readonly lagWarned: boolean;
+  /** Stopped by the late cut-off (lateCutoffMs past the schedule's end) with events still unsent. */
+  readonly cutOff: boolean;
 }
 
 export interface Sender {
@@ -171,6 +191,69 @@ export function createSender(options: SenderOptions): Sender {
     wake();
   }
 
+  function onAck(seq: number, key: string, dueMono: number, lagMs: number, sentOnTime: boolean, ackMono: number): void {
+    inFlight -= 1;
+    acked += 1;
+    if (sentOnTime) onTimeAcked += 1;
+    recorder.recordAckLatencyMs(ackMono - dueMono);
+    recorder.recordAckFromSendMs?.(ackMono - dueMono - lagMs);
+    recorder.onAcked(generatorId, seq, key, sentOnTime);
+  }
+
+  function onFail(seq: number, error: unknown): void {
+    inFlight -= 1;
+    failed += 1;
+    recorder.onFailed(generatorId, seq, error);
+  }
+
+  /**
+   * The burst being built (hot path, port.sendMany): the events sent back to back since the
+   * sender last waited go to the port as one group when it is about to wait, so a burst costs one
+   * promise and one acknowledgement pass, not one per event.
+   */
+  const sendMany = port.sendMany?.bind(port);
+  let burst: Array<{ key: string; value: string }> = [];
+  let burstSeqs: number[] = [];
+  let burstDue: number[] = [];
+  let burstOnTime: boolean[] = [];
+  let burstLag: number[] = [];
+
+  function flushBurst(): void {
+    if (burst.length === 0 || !sendMany) return;
+    const records = burst;
+    const seqs = burstSeqs;
+    const dues = burstDue;
+    const onTimes = burstOnTime;
+    const lags = burstLag;
+    burstLag = [];
+    burst = [];
+    burstSeqs = [];
+    burstDue = [];
+    burstOnTime = [];
+    let pending: Promise<GroupOutcome>;
+    try {
+      pending = sendMany(records);
+    } catch (error) {
+      pending = Promise.resolve({ failed: records.map((_, index) => ({ index, error })) });
+    }
+    pending.then(
+      (outcome) => {
+        const ackMono = clock.monoMs();
+        const failedAt = new Map<number, unknown>();
+        for (const f of outcome.failed) failedAt.set(f.index, f.error);
+        for (let i = 0; i < records.length; i += 1) {
+          if (failedAt.size > 0 && failedAt.has(i)) onFail(seqs[i] as number, failedAt.get(i));
+          else onAck(seqs[i] as number, (records[i] as { key: string }).key, dues[i] as number, lags[i] as number, onTimes[i] as boolean, ackMono);
+        }
+        wake();
+      },
+      (error: unknown) => {
+        for (let i = 0; i < records.length; i += 1) onFail(seqs[i] as number, error);
+        wake();
+      },
+    );
+  }
+
   function sendOne(offsetMs: number, dueMono: number, startEpochMs: number): void {
     const intendedAtEpochMs = startEpochMs + offsetMs;
     const record = generator.next(intendedAtEpochMs);
@@ -183,28 +266,30 @@ export function createSender(options: SenderOptions): Sender {
     else sentLate += 1;
     if (record.kind === 'malformed') malformed += 1;
     inFlight += 1;
-    let pending: Promise<void>;
-    try {
-      pending = port.send(key, record.json);
-    } catch (error) {
-      pending = Promise.reject(error);
+    if (sendMany) {
+      burst.push({ key, value: record.json });
+      burstSeqs.push(seq);
+      burstDue.push(dueMono);
+      burstOnTime.push(sentOnTime);
+      burstLag.push(lagMs);
+    } else {
+      let pending: Promise<void>;
+      try {
+        pending = port.send(key, record.json);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        () => {
+          onAck(seq, key, dueMono, lagMs, sentOnTime, clock.monoMs());
+          wake();
+        },
+        (error: unknown) => {
+          onFail(seq, error);
+          wake();
+        },
+      );
     }
-    pending.then(
-      () => {
-        inFlight -= 1;
-        acked += 1;
-        if (sentOnTime) onTimeAcked += 1;
-        recorder.recordAckLatencyMs(clock.monoMs() - dueMono);
-        recorder.onAcked(generatorId, seq, key, sentOnTime);
-        wake();
-      },
-      (error: unknown) => {
-        inFlight -= 1;
-        failed += 1;
-        recorder.onFailed(generatorId, seq, error);
-        wake();
-      },
-    );
     // Recorded after send() so the port sees the record as early as possible; lagMs was taken before.
     recorder.recordScheduleLagMs(lagMs);
     recorder.onSent?.(record, intendedAtEpochMs, sentOnTime);
@@ -244,24 +329,36 @@ export function createSender(options: SenderOptions): Sender {
     let stopMono = monoBase;
     let batch = 0;
     let allSent = false;
+    let cutOff = false;
+    const cutoffMono = monoBase + totalDurationMs(schedule) + (options.lateCutoffMs ?? 30_000);
     try {
       for (const offsetMs of intendedOffsetsMs(schedule)) {
         const dueMono = monoBase + offsetMs;
         while (!stopped && clock.monoMs() < dueMono) {
           batch = 0;
+          flushBurst();
           await sleepUntil(dueMono, stopController.signal);
         }
-        while (!stopped && inFlight >= maxInFlight) await waitForSettlement();
+        while (!stopped && inFlight >= maxInFlight) {
+          flushBurst();
+          await waitForSettlement();
+        }
         if (!stopped && batch >= maxBatchEvents) {
           // Far behind schedule: let acks and other I/O run before the next burst.
           batch = 0;
+          flushBurst();
           await sleepUntil(clock.monoMs(), stopController.signal);
         }
         if (stopped) break;
+        if (clock.monoMs() > cutoffMono) {
+          cutOff = true;
+          break;
+        }
         sendOne(offsetMs, dueMono, startEpochMs);
         batch += 1;
       }
-      allSent = !stopped;
+      flushBurst();
+      allSent = !stopped && !cutOff;
       stopMono = clock.monoMs();
       await drain();
     } finally {
@@ -277,6 +374,7 @@ export function createSender(options: SenderOptions): Sender {
       startEpochMs,
       elapsedMs: clock.monoMs() - monoBase,
       lagWarned,
+      cutOff,
     };
   }
 

@@ -29,7 +29,7 @@ export function ingestRunReport(summary: IngestRunSummary & { ackedBytes?: numbe
   return {
     stage: 'ingest',
     kind: 'kafka',
-    latencies: { l1_produce: summary.histograms.ackLatency, schedule_lag: summary.histograms.scheduleLag },
+    latencies: { l1_produce: summary.histograms.ackLatency, l1_from_send: summary.histograms.ackFromSend, schedule_lag: summary.histograms.scheduleLag },
     ...(series ? { latencySeries: { l1_produce: series.ackLatencySeries, schedule_lag: series.scheduleLagSeries } } : {}),
     counters: {
       scheduled: c.scheduled,
@@ -42,6 +42,8 @@ export function ingestRunReport(summary: IngestRunSummary & { ackedBytes?: numbe
       sentLate: c.sentLate,
       onTimeAcked: c.onTimeAcked,
       ...(summary.ackedBytes !== undefined ? { bytesAcked: summary.ackedBytes } : {}),
+      // Due but never sent: the sender stopped at its late cut-off (30 s past the schedule's end).
+      ...(summary.cutOff ? { cutOffUnsent: c.scheduled - c.sent } : {}),
     },
     ratePerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, events: p.ackedEvents })),
     sendsPerSecond: summary.rate.map((p) => ({ epochS: startS + p.second, onTime: p.onTimeEvents, late: p.lateEvents })),
@@ -53,26 +55,30 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
   kind: 'kafka',
   schema,
   describe: () => 'kafka ingest',
-  measures: ['l1_produce', 'schedule_lag'],
+  measures: ['l1_produce', 'l1_from_send', 'schedule_lag'],
   start(ctx, _config, load) {
     const recording = {
       ledger: new IngestLedger(),
       ackLatency: new LatencyHistogram(),
       scheduleLag: new LatencyHistogram(),
+      ackFromSend: new LatencyHistogram(),
       timing: emptySendTiming(),
       ackLatencySeries: new LatencySeries(),
       scheduleLagSeries: new LatencySeries(),
     };
     const live = () => {
       const c = recording.ledger.counts();
-      return { latencies: { l1_produce: recording.ackLatency, schedule_lag: recording.scheduleLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed, ...recording.timing } };
+      return { latencies: { l1_produce: recording.ackLatency, l1_from_send: recording.ackFromSend, schedule_lag: recording.scheduleLag }, counters: { sent: c.sent, acked: c.acked, failed: c.failed, ...recording.timing } };
     };
     const done = runKafkaIngest({
       ...commonIngestOptions(ctx, load),
       clientId: `${ctx.shortId}.ingest`,
       recording,
       onLagWarning: (w) => ctx.log(`warning: the load generator is ${Math.round(w.lagMs)} ms behind its schedule (warns above ${w.thresholdMs} ms; event ${w.generatorId}:${w.seq}): figures show it as schedule lag`),
-    }).then((summary) => ingestRunReport(summary, recording));
+    }).then((summary) => {
+      if (summary.cutOff) ctx.log(`warning: the load generator was still ${summary.counts.scheduled - summary.counts.sent} events behind 30 s after the schedule's end and stopped sending (counter cutOffUnsent)`);
+      return ingestRunReport(summary, recording);
+    });
     return { done, live };
   },
 };

@@ -49,6 +49,8 @@ export interface IngestRecorder extends SendRecorder {
   readonly ackLatency: LatencyHistogram;
   /** Send delay: actual send − intended, ms. */
   readonly scheduleLag: LatencyHistogram;
+  /** L1 without the generator's lateness: ack − actual send, ms. */
+  readonly ackFromSend: LatencyHistogram;
   readonly rate: RateSeries;
   readonly timing: SendTiming;
   failures(): FailureSummary;
@@ -64,6 +66,8 @@ export interface IngestRecorderOptions {
   /** Histograms owned by the caller, which reads them while the run goes on (live gates). */
   ackLatency?: LatencyHistogram;
   scheduleLag?: LatencyHistogram;
+  /** Ack − actual send (L1 without the generator's lateness). */
+  ackFromSend?: LatencyHistogram;
   /** Counts owned by the caller, likewise. */
   timing?: SendTiming;
   /** Per-second series of the same latencies, by the second each completed (the report's curves). */
@@ -81,6 +85,7 @@ export function createIngestRecorder(options: IngestRecorderOptions): IngestReco
   const ledger = options.ledger ?? new IngestLedger();
   const ackLatency = options.ackLatency ?? new LatencyHistogram();
   const scheduleLag = options.scheduleLag ?? new LatencyHistogram();
+  const ackFromSend = options.ackFromSend ?? new LatencyHistogram();
   const rate = new RateSeries(options.schedule);
   const timing = options.timing ?? emptySendTiming();
   const failuresByMessage = new Map<string, number>();
@@ -89,6 +94,7 @@ export function createIngestRecorder(options: IngestRecorderOptions): IngestReco
     ledger,
     ackLatency,
     scheduleLag,
+    ackFromSend,
     rate,
     timing,
     recordScheduleLagMs(ms) {
@@ -100,6 +106,9 @@ export function createIngestRecorder(options: IngestRecorderOptions): IngestReco
       ackLatency.recordMs(ms);
       if (options.ackLatencySeries && options.epochMs) options.ackLatencySeries.record(options.epochMs(), ms);
       metrics?.producerAckLatency.observeMs(ms);
+    },
+    recordAckFromSendMs(ms) {
+      ackFromSend.recordMs(ms);
     },
     onSent(record: GeneratedRecord, _intendedAtEpochMs: number, onTime: boolean) {
       const malformed = record.kind === 'malformed';

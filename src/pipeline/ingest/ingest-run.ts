@@ -34,7 +34,7 @@ export interface IngestRunOptions {
   lagWarningThresholdMs?: number;
   onLagWarning?: (warning: LagWarning) => void;
   /** Recorders owned by the caller, to read the run's figures while it goes on; default: fresh ones. */
-  recording?: { ledger: IngestLedger; ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram; timing?: SendTiming; ackLatencySeries?: LatencySeries; scheduleLagSeries?: LatencySeries };
+  recording?: { ledger: IngestLedger; ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram; ackFromSend?: LatencyHistogram; timing?: SendTiming; ackLatencySeries?: LatencySeries; scheduleLagSeries?: LatencySeries };
   /** How often the scheduled-events counter catches up with the schedule; default 250 ms. */
   scheduledTickMs?: number;
 }
@@ -65,7 +65,7 @@ export interface IngestRunSummary {
   /** Epoch ms when the run returned (after the drain). */
   endEpochMs: number;
   counts: IngestRunCounts;
-  histograms: { ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram };
+  histograms: { ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram; ackFromSend: LatencyHistogram };
   maxScheduleLagMs: number;
   ledger: IngestLedger;
   /** Achieved (sent, acked, on time, late) against target events per second of the run. */
@@ -73,6 +73,8 @@ export interface IngestRunSummary {
   rateAccuracy: RateAccuracy;
   failures: FailureSummary;
   lagWarned: boolean;
+  /** The sender stopped at its late cut-off (30 s past the schedule's end) with events unsent. */
+  cutOff: boolean;
 }
 
 export async function runIngest(options: IngestRunOptions): Promise<IngestRunSummary> {
@@ -140,12 +142,13 @@ export async function runIngest(options: IngestRunOptions): Promise<IngestRunSum
       onTimeAcked: summary.onTimeAcked,
       unresolved: summary.unresolved,
     },
-    histograms: { ackLatency: recorder.ackLatency, scheduleLag: recorder.scheduleLag },
+    histograms: { ackLatency: recorder.ackLatency, scheduleLag: recorder.scheduleLag, ackFromSend: recorder.ackFromSend },
     maxScheduleLagMs: summary.maxScheduleLagMs,
     ledger: recorder.ledger,
     rate,
     rateAccuracy: rateAccuracy(rate, totalDurationMs(schedule)),
     failures: recorder.failures(),
+    cutOff: summary.cutOff,
     lagWarned: summary.lagWarned,
   };
 }

@@ -1,16 +1,16 @@
 import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { BatchingProducer, type ProducerTuning } from '../../kafka/producer.js';
 import type { KafkaEndpoints } from '../../base/endpoints.js';
-import type { RecordProducer } from './producer-ports.js';
+import type { GroupOutcome } from '../../workload/sender.js';
+import { sendGroup, type RecordProducer } from './producer-ports.js';
 
 /**
  * Several idempotent producers behind one RecordProducer, each record routed by a hash of its key.
  *
- * Why: BatchingProducer keeps one batch in flight (the Kafka client advances its idempotent
- * sequence numbers only when a response arrives, so two concurrent batches to a partition reuse
- * a sequence and the broker answers OUT_OF_ORDER_SEQUENCE_NUMBER; see docs/benchmarks.md). Each
- * producer here has its own producer id and so its own sequence space: N producers give N
- * batches in flight with none of that hazard.
+ * BatchingProducer already keeps `maxInFlightBatches` requests in flight per broker with every
+ * partition owned by one of its clients (docs/kafka-client.md), which keeps per-partition order;
+ * this pool adds whole producers (more batching and encoding work in parallel) at the price of
+ * that order: several producers write to one partition.
  *
  * Invariant: one key always goes to the same producer, so per-key order (what keyBy(userId)
  * needs) is kept. Records of different keys sharing a partition may interleave across producers.
@@ -35,6 +35,22 @@ export class ShardedProducer implements RecordProducer {
   send(topic: string, key: string, value: string): Promise<void> {
     const shard = this.shards.length === 1 ? 0 : shardOf(key, this.shards.length);
     return (this.shards[shard] as RecordProducer).send(topic, key, value);
+  }
+
+  async sendMany(topic: string, records: ReadonlyArray<{ key: string; value: string }>): Promise<GroupOutcome> {
+    if (this.shards.length === 1) return sendGroup(this.shards[0] as RecordProducer, topic, records);
+    const parts = this.shards.map(() => ({ records: [] as Array<{ key: string; value: string }>, indexes: [] as number[] }));
+    records.forEach((record, index) => {
+      const part = parts[shardOf(record.key, this.shards.length)] as (typeof parts)[number];
+      part.records.push(record);
+      part.indexes.push(index);
+    });
+    const outcomes = await Promise.all(parts.map((part, shard) => (part.records.length === 0 ? { failed: [] } : sendGroup(this.shards[shard] as RecordProducer, topic, part.records))));
+    const failed: GroupOutcome['failed'] = [];
+    outcomes.forEach((outcome, shard) => {
+      for (const f of outcome.failed) failed.push({ index: (parts[shard] as (typeof parts)[number]).indexes[f.index] as number, error: f.error });
+    });
+    return { failed };
   }
 
   get pendingRecords(): number {

@@ -1,6 +1,6 @@
 import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import type { EventSinkPort, SinkRecord } from '../collector/ports.js';
-import type { EventPort } from '../../workload/sender.js';
+import type { EventPort, GroupOutcome } from '../../workload/sender.js';
 
 /**
  * The two transport ports of ingest, over the batching producer (src/kafka/producer.ts): the
@@ -10,12 +10,28 @@ import type { EventPort } from '../../workload/sender.js';
  */
 export interface RecordProducer {
   send(topic: string, key: string, value: string): Promise<void>;
+  /** Many records, one promise that never rejects; lists the failed ones (BatchingProducer.sendMany). */
+  sendMany?(topic: string, records: ReadonlyArray<{ key: string; value: string }>): Promise<GroupOutcome>;
   /** Records queued or awaiting acks. */
   readonly pendingRecords: number;
 }
 
+/** A group of records through sendMany when the producer has it, else one send per record. */
+export async function sendGroup(producer: RecordProducer, topic: string, records: ReadonlyArray<{ key: string; value: string }>): Promise<GroupOutcome> {
+  if (producer.sendMany) return producer.sendMany(topic, records);
+  const results = await Promise.allSettled(records.map((r) => producer.send(topic, r.key, r.value)));
+  const failed: GroupOutcome['failed'] = [];
+  results.forEach((r, index) => {
+    if (r.status === 'rejected') failed.push({ index, error: r.reason });
+  });
+  return { failed };
+}
+
 export function producerEventPort(producer: RecordProducer, topic: string): EventPort {
-  return { send: (key, value) => producer.send(topic, key, value) };
+  return {
+    send: (key, value) => producer.send(topic, key, value),
+    sendMany: (records) => sendGroup(producer, topic, records),
+  };
 }
 
 export interface ProducerSinkOptions {
@@ -32,11 +48,9 @@ export function producerSinkPort(producer: RecordProducer, topic: string, option
   }
   return {
     async send(records: SinkRecord[]): Promise<void> {
-      // All records are queued before any ack is awaited, so they share producer batches.
-      const acks = records.map((record) => producer.send(topic, record.key, record.value));
-      const results = await Promise.allSettled(acks);
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failure) throw failure.reason;
+      // One group: queued together (they share producer batches), acknowledged with one promise.
+      const outcome = await sendGroup(producer, topic, records);
+      if (outcome.failed.length > 0) throw outcome.failed[0]?.error;
     },
     isBackpressured: () => producer.pendingRecords >= maxPendingRecords,
   };

@@ -62,7 +62,7 @@ describe('parseGate: valid expressions', () => {
 describe('parseGate: errors name the column and what was expected', () => {
   it.each([
     ['p99(l3) < 2x', 'at column 12: expected a unit (ms, s) or none, found "x"'],
-    ['p99(l9) < 2s', 'at column 5: did you mean "l1" or "l2" or "l3"? expected a stage (l1_produce, l2_ingest, l3_window, l3_freshness, l4_delivery, http_ingest, schedule_lag, l1, l2, l3, freshness, l4, http, lag), found "l9) < 2s"'],
+    ['p99(l9) < 2s', 'at column 5: did you mean "l1" or "l2" or "l3"? expected a stage (l1_produce, l1_from_send, l2_ingest, l3_window, l3_freshness, l4_delivery, http_ingest, schedule_lag, l1, l2, l3, freshness, l4, http, lag), found "l9) < 2s"'],
     ['p99 < 2', 'at column 5: expected "(", found "< 2"'],
     ['p99(l1 < 3', 'at column 8: expected ")", found "< 3"'],
     ['p0(l1) < 1', 'at column 2: expected a percentile above 0 and at most 100, found "0(l1) < 1"'],
@@ -86,7 +86,7 @@ describe('parseGate: errors name the column and what was expected', () => {
   it('suggests the closest counter and lists the known ones when the metric is unknown', () => {
     expect(parseError('lsot == 0')).toBe(
       'invalid threshold "lsot == 0" at column 1: did you mean "lost"? expected a metric: pNN(stage), max(stage), mean(stage), achievedRate or a counter ' +
-        '(scheduled, sent, acked, failed, malformed, onTime, sentLate, onTimeAcked, onTimeShare, lost, duplicated, late, dlq, violations, s3Missing, s3Duplicates, httpErrors, lagRecoveryS), found "lsot == 0"',
+        '(scheduled, sent, acked, failed, malformed, onTime, sentLate, onTimeAcked, onTimeShare, lost, duplicated, late, dlq, violations, s3Missing, s3Duplicates, httpErrors, cutOffUnsent, lagRecoveryS), found "lsot == 0"',
     );
   });
 

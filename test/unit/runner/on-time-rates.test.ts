@@ -95,6 +95,9 @@ describe('honest rates: a sender that falls behind its schedule does not report 
     const sending = result.timeSeries.filter((row) => (row.onTimeEventsPerS ?? 0) + (row.lateEventsPerS ?? 0) > 0);
     expect(sending).toHaveLength(8);
     expect(sending.map((row) => row.lateEventsPerS)).toEqual([39, 50, 50, 50, 50, 50, 50, 50]);
+    // Who was the bottleneck: the sender, sustaining 50 events/s; no processors, so no consumer lag to clear the pipeline.
+    expect(result.bottleneck).toMatchObject({ verdict: 'behind-schedule', sustainedEventsPerS: 50, consumerLagP90Events: null });
+    expect(result.bottleneck?.lateShare).toBeCloseTo(389 / 400, 10);
     // The result is still a valid result.json.
     expect(runResultSchema.safeParse(result).success).toBe(true);
   });
@@ -102,6 +105,7 @@ describe('honest rates: a sender that falls behind its schedule does not report 
   it('a port that keeps up: every gate passes, onTimeShare is 1 and the achieved rate is the target', async () => {
     const result = await assembledRun(1, 1_000);
     expect(result.counters).toMatchObject({ scheduled: 400, sent: 400, acked: 400, onTime: 400, sentLate: 0, onTimeAcked: 400, onTimeShare: 1 });
+    expect(result.bottleneck?.verdict).toBe('kept-up');
     expect(result.rates).toEqual({ targetEventsPerS: RATE, achievedEventsPerS: RATE });
     expect(result.gates.map((g) => [g.expression, g.pass])).toEqual(GATES.map((g) => [g, true]));
     expect(result.timeSeries.slice(0, 4).map((row) => [row.onTimeEventsPerS, row.lateEventsPerS])).toEqual([[100, 0], [100, 0], [100, 0], [100, 0]]);

@@ -15,7 +15,7 @@ describe('scenarioSchema', () => {
     expect(parsed.stack).toEqual({ provider: 'native', brokers: 3 });
     expect(parsed.topology).toEqual({ rawEventsPartitions: 12, processedEventsPartitions: 12, retentionMs: 604_800_000 });
     expect(parsed.processor).toEqual({ kind: 'builtin', instances: 2, windowMs: 60_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
-    expect(parsed.producer).toEqual({ acks: 'all', idempotent: true, retries: 3, lingerMs: 5, batchMaxRecords: 2_000, compression: 'none', maxInFlight: 1 });
+    expect(parsed.producer).toEqual({ acks: 'all', idempotent: true, retries: 3, lingerMs: 5, batchMaxRecords: 2_000, compression: 'none', maxInFlight: 3 });
     expect(parsed.ingest).toEqual({ kind: 'kafka' });
     expect(parsed.delivery).toEqual({ enabled: true, bucket: 'streamproof-analytics', streamName: 'streamproof-delivery' });
     expect(parsed.run).toEqual({ warmUpMs: 10_000, drainTimeoutMs: 60_000, onTimeMs: 100 });
@@ -23,6 +23,11 @@ describe('scenarioSchema', () => {
     expect(parsed.workload.mix).toEqual(DEFAULT_MIX);
     expect(parsed.faults).toEqual([]);
     expect(parsed.thresholds).toEqual([]);
+  });
+
+  it('takes producer.maxInFlight from 1 to 16 and rejects anything else', () => {
+    expect(scenarioSchema.parse({ ...minimal, producer: { maxInFlight: 5 } }).producer.maxInFlight).toBe(5);
+    for (const maxInFlight of [0, 17, 2.5]) expect(scenarioSchema.safeParse({ ...minimal, producer: { maxInFlight } }).success).toBe(false);
   });
 
   it('merges a partial section with that section’s defaults', () => {

@@ -314,3 +314,91 @@ describe('accounting', () => {
     expect(() => setup(world, constantSchedule(1, 1), p, { maxInFlight: 0 })).toThrow(StreamproofError);
   });
 });
+
+describe('group sends (port.sendMany, the hot path)', () => {
+  /** A port with sendMany only in use: logs each group with its virtual time, acks it `ackAfterMs` later, failing the seqs `fail` picks. */
+  function groupPort(world: World, ackAfterMs: number, fail: (seq: number) => boolean = () => false) {
+    const groups: { atMs: number; keys: string[] }[] = [];
+    let seq = 0;
+    const p: EventPort = {
+      send: () => Promise.reject(new Error('send() must not be used when sendMany is there')),
+      sendMany(records) {
+        groups.push({ atMs: world.now, keys: records.map((r) => r.key) });
+        const failed = records.flatMap((_, index) => (fail(seq + index) ? [{ index, error: new Error(`nack ${seq + index}`) }] : []));
+        seq += records.length;
+        return new Promise((resolve) => world.at(world.now + ackAfterMs, () => resolve({ failed })));
+      },
+    };
+    return { port: p, groups };
+  }
+
+  it('hands the events due together to the port as one group and acks each with its own latency', async () => {
+    const world = new World();
+    world.oversleepMs = 1; // a coarse timer, as in real life: events fall due while the sender sleeps
+    const { port: p, groups } = groupPort(world, 7);
+    const { sender, recorder } = setup(world, constantSchedule(5000, 4), p);
+    const running = sender.run();
+    expect(await world.run(running)).toBe(true);
+    const summary = await running;
+    expect(summary).toMatchObject({ state: 'completed', sent: 20, acked: 20, failed: 0, inFlight: 0 });
+    expect(groups.reduce((n, g) => n + g.keys.length, 0)).toBe(20);
+    expect(groups.length).toBeLessThan(10);
+    expect(recorder.acked).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    // One ack time per group, but L1 is ack − intended per event: the earlier events of a group waited longer.
+    const first = groups[1]!;
+    const firstIndex = groups[0]!.keys.length;
+    const latencies = recorder.ackLatencies.slice(firstIndex, firstIndex + first.keys.length);
+    expect(latencies.length).toBeGreaterThan(1);
+    for (let i = 1; i < latencies.length; i += 1) expect(latencies[i]!).toBeLessThan(latencies[i - 1]!);
+    expect(Math.min(...latencies)).toBeGreaterThanOrEqual(7 - 1e-9);
+  });
+
+  it('reports the failed events of a group by index, the rest as acked', async () => {
+    const world = new World();
+    const { port: p } = groupPort(world, 3, (seq) => seq % 4 === 1);
+    const { sender, recorder } = setup(world, constantSchedule(4000, 3), p);
+    const running = sender.run();
+    expect(await world.run(running)).toBe(true);
+    expect(await running).toMatchObject({ sent: 12, acked: 9, failed: 3 });
+    expect(recorder.failed).toEqual([1, 5, 9]);
+  });
+
+  it('sends a group before it waits for an in-flight slot (no deadlock at a full window)', async () => {
+    const world = new World();
+    const { port: p, groups } = groupPort(world, 2);
+    const { sender } = setup(world, constantSchedule(10_000, 2), p, { maxInFlight: 4 });
+    const running = sender.run();
+    expect(await world.run(running)).toBe(true);
+    expect(await running).toMatchObject({ state: 'completed', sent: 20, acked: 20 });
+    expect(groups.every((g) => g.keys.length <= 4)).toBe(true);
+  });
+});
+
+describe('late cut-off', () => {
+  it('a sender far behind stops sending lateCutoffMs after the schedule ends, and says so', async () => {
+    const world = new World();
+    // One event in flight at a time, acked after 10 ms: 100 events/s sustained against 1000 scheduled.
+    const { port: p, calls } = port(world, 10);
+    const { sender } = setup(world, constantSchedule(1000, 1_000), p, { maxInFlight: 1, lateCutoffMs: 500 });
+    const running = sender.run();
+    expect(await world.run(running)).toBe(true);
+    const summary = await running;
+    expect(summary.cutOff).toBe(true);
+    expect(summary.state).toBe('stopped');
+    // Sends until 1000 + 500 ms: ~150 of the 1000, the rest due and never sent.
+    expect(calls.at(-1)!.atMs).toBeLessThanOrEqual(1_500);
+    expect(summary.sent).toBeGreaterThan(140);
+    expect(summary.sent).toBeLessThan(160);
+    expect(summary.scheduled).toBe(1000);
+    expect(summary.acked).toBe(summary.sent);
+  });
+
+  it('a sender on schedule is never cut off', async () => {
+    const world = new World();
+    const { port: p } = port(world, 1);
+    const { sender } = setup(world, constantSchedule(100, 1_000), p, { lateCutoffMs: 0 });
+    const running = sender.run();
+    expect(await world.run(running)).toBe(true);
+    expect(await running).toMatchObject({ state: 'completed', cutOff: false, sent: 100 });
+  });
+});
