@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -7,6 +6,7 @@ import { ensureJvmProcessors } from '../../stack/native/jvm-processors.js';
 import type { ProcessorDriver } from '../registry.js';
 import { assertPlaintextKafka, jvmJobConfig } from './jvm-config.js';
 import { startJvmFleet } from './jvm-fleet.js';
+import { jvmProcessorFleet } from './jvm-processor-fleet.js';
 
 /**
  * The seed's Flink job (processors/flink: KafkaSource → keyBy(userId) → tumbling event-time
@@ -70,27 +70,6 @@ export const flinkProcessor: ProcessorDriver<'flink', typeof schema> = {
           stateDir,
         }),
     });
-    let restarts = 0;
-    return {
-      instances: 1,
-      groupId: applicationId,
-      assertHealthy: () => fleet.assertHealthy(),
-      deaths: () => fleet.deaths(),
-      kill: (instance) => fleet.kill(instance),
-      restart: async (instance) => {
-        restarts += 1;
-        await fleet.restart(instance);
-      },
-      stop: async () => {
-        await fleet.stop();
-        await rm(stateDir, { recursive: true, force: true }); // retained checkpoints: only a restart within the run reads them
-      },
-      processes: () => [fleet.identity(0)].filter((id) => id !== null),
-      report: () => {
-        const counters: Record<string, number> = {};
-        if (restarts > 0) counters.processorRestarts = restarts;
-        return { stage: 'processor', kind: 'flink', latencies: {}, counters, ratePerSecond: [], ledger: null };
-      },
-    };
+    return jvmProcessorFleet(fleet, { kind: 'flink', groupId: applicationId, stateDirs: [stateDir] });
   },
 };

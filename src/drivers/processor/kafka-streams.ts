@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
@@ -7,6 +6,7 @@ import { ensureJvmProcessors } from '../../stack/native/jvm-processors.js';
 import type { ProcessorDriver } from '../registry.js';
 import { assertPlaintextKafka, jvmJobConfig } from './jvm-config.js';
 import { startJvmFleet } from './jvm-fleet.js';
+import { jvmProcessorFleet } from './jvm-processor-fleet.js';
 
 /**
  * The contract's job on Kafka Streams 4.1 (processors/kafka-streams): exactly_once_v2, each task
@@ -56,27 +56,6 @@ export const kafkaStreamsProcessor: ProcessorDriver<'kafka-streams', typeof sche
           stateDir: stateDir(instance),
         }),
     });
-    let restarts = 0;
-    return {
-      instances: fleet.count,
-      groupId: applicationId,
-      assertHealthy: () => fleet.assertHealthy(),
-      deaths: () => fleet.deaths(),
-      kill: (instance) => fleet.kill(instance),
-      restart: async (instance) => {
-        restarts += 1;
-        await fleet.restart(instance);
-      },
-      stop: async () => {
-        await fleet.stop();
-        await Promise.all(Array.from({ length: fleet.count }, (_, i) => rm(stateDir(i), { recursive: true, force: true })));
-      },
-      processes: () => Array.from({ length: fleet.count }, (_, i) => fleet.identity(i)).filter((id) => id !== null),
-      report: () => {
-        const counters: Record<string, number> = {};
-        if (restarts > 0) counters.processorRestarts = restarts;
-        return { stage: 'processor', kind: 'kafka-streams', latencies: {}, counters, ratePerSecond: [], ledger: null };
-      },
-    };
+    return jvmProcessorFleet(fleet, { kind: 'kafka-streams', groupId: applicationId, stateDirs: Array.from({ length: fleet.count }, (_, i) => stateDir(i)) });
   },
 };

@@ -8,7 +8,7 @@ import type { JvmJobConfig } from '../../../src/drivers/processor/jvm-config.js'
 import { startJvmFleet, type JvmFleet } from '../../../src/drivers/processor/jvm-fleet.js';
 import { ensureJvmProcessors, type JvmProcessorBuild } from '../../../src/stack/native/jvm-processors.js';
 import { deleteTopics, endpoints } from '../support.js';
-import { checkRun, describeCheck, freshProcessorTopology, runRealtimeLoad, sendEndOfInput, waitUntilCommitted } from './support.js';
+import { checkRun, crashWorkload, describeCheck, expectExactlyOnce, freshProcessorTopology, runRealtimeLoad, sendEndOfInput, waitUntilCommitted } from './support.js';
 
 /**
  * The Flink processor (processors/flink, a MiniCluster JVM) under a crash, on the real stack:
@@ -81,17 +81,7 @@ describe('flink processor crash (SIGKILL of the MiniCluster JVM under load, rest
     const load = runRealtimeLoad(
       stack,
       names.raw,
-      {
-        generatorId: 'it-flink-crash',
-        seed: 11,
-        users: 1_000,
-        keyDistribution: { kind: 'zipf', skew: 1.1 },
-        outOfOrderFraction: 0.05,
-        outOfOrderMaxMs: 400,
-        lateFraction: 0.01,
-        lateDelayMs: 10_000,
-        malformedFraction: 0.005,
-      },
+      crashWorkload('it-flink-crash', 11),
       { ratePerS: 600, durationMs: 15_000 },
     );
     await untilCheckpointed(stateDir, 60_000);
@@ -120,16 +110,7 @@ describe('flink processor crash (SIGKILL of the MiniCluster JVM under load, rest
     // Each restart resumed from a retained checkpoint, not from scratch.
     expect(String(firstRestore?.restoredFrom)).toMatch(/chk-\d+$/);
     expect(String(secondRestore?.restoredFrom)).toMatch(/chk-\d+$/);
-    expect(check.raw).toBe(loaded.records);
-    expect(check.control).toBe(12);
     // No late > 0 here: a restart replays a backlog faster than periodic watermarks advance, so events that were late in real time may legitimately be counted.
-    expect(check.dlq).toBe(loaded.malformed);
-    expect(check.comparison.mismatched).toEqual([]);
-    expect(check.comparison.missing).toEqual([]);
-    expect(check.comparison.unexpected).toEqual([]);
-    expect(check.comparison.conflicts).toEqual([]);
-    expect(check.classification.problems).toEqual([]);
-    expect(check.classification.counts.result + check.classification.counts.late + check.classification.counts.dlq).toBe(loaded.records);
-    expect(check.keysEmittedMoreThanOnce).toEqual([]);
+    expectExactlyOnce(check, loaded);
   });
 });

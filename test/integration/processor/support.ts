@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaAdmin } from '../../../src/kafka/admin.js';
 // Installs the correct read_committed filter (processor-io.ts) in this process: without it the
@@ -202,4 +203,41 @@ export function describeCheck(check: RunCheck): string {
     (c.missing.length ? `; first missing: ${JSON.stringify(c.missing.slice(0, 5))}` : '') +
     (check.keysEmittedMoreThanOnce.length ? `; first keys emitted twice: ${check.keysEmittedMoreThanOnce.slice(0, 5).join(', ')}` : '')
   );
+}
+
+/**
+ * The stream every crash test sends: zipf keys, some out of order, some late, some malformed, so
+ * that a restart has every path (result, late-events, DLQ) to get right. Only id and seed differ.
+ */
+export function crashWorkload(generatorId: string, seed: number): GeneratorConfigInput {
+  return {
+    generatorId,
+    seed,
+    users: 1_000,
+    keyDistribution: { kind: 'zipf', skew: 1.1 },
+    outOfOrderFraction: 0.05,
+    outOfOrderMaxMs: 400,
+    lateFraction: 0.01,
+    lateDelayMs: 10_000,
+    malformedFraction: 0.005,
+  };
+}
+
+/**
+ * What exactly-once must leave, whatever the processor and whatever was killed: every raw record
+ * read back, the 12 end-of-input records, every malformed event in the DLQ, results equal to the
+ * recomputation (fingerprints included), every event in exactly one of a result, late-events or
+ * the DLQ, and no result key emitted twice (allowed lateness 0).
+ */
+export function expectExactlyOnce(check: RunCheck, loaded: LoadedStream): void {
+  expect(check.raw).toBe(loaded.records);
+  expect(check.control).toBe(12);
+  expect(check.dlq).toBe(loaded.malformed);
+  expect(check.comparison.mismatched).toEqual([]);
+  expect(check.comparison.missing).toEqual([]);
+  expect(check.comparison.unexpected).toEqual([]);
+  expect(check.comparison.conflicts).toEqual([]);
+  expect(check.classification.problems).toEqual([]);
+  expect(check.classification.counts.result + check.classification.counts.late + check.classification.counts.dlq).toBe(loaded.records);
+  expect(check.keysEmittedMoreThanOnce).toEqual([]);
 }
