@@ -44,6 +44,18 @@ export function checkMaven(): ToolCheck {
   return { tool: 'mvn', ok, detail: ok ? 'found' : 'mvn not found on PATH', hint: 'install Maven, e.g. `apt-get install maven`' };
 }
 
+/** javac and jar build the brokers' JMX exporter agent: a JDK, not only a JRE. */
+export function checkJavac(): ToolCheck {
+  const { ok } = run('javac', ['-version']);
+  const hasJar = ok && run('jar', ['--version']).ok;
+  return {
+    tool: 'javac',
+    ok: hasJar,
+    detail: hasJar ? 'found' : 'javac/jar not found on PATH (a JRE alone cannot build the brokers\' JMX exporter agent)',
+    hint: 'install a Java 17+ JDK, e.g. `apt-get install openjdk-17-jdk-headless`',
+  };
+}
+
 export function checkPythonVenv(python: string): ToolCheck {
   const { ok, output } = run(python, ['-c', 'import venv, ensurepip; print("ok")']);
   return {
