@@ -168,7 +168,7 @@ export function buildOverview(): dashboard.Dashboard {
   // labels here: the dashboard's time range picks the run.
   d.withRow(new dashboard.RowBuilder('Brokers'))
     .withPanel(
-      timeseriesPanel('Request latency p99', 'Total time of produce and fetch requests inside each broker (queue + local + remote + send), p99 over the broker\'s recent requests.', UNITS.milliseconds, [
+      timeseriesPanel('Request latency p99', 'Total time of requests inside each broker (queue + local + remote + send), p99 of its recent requests. Fetches include their long-poll wait (fetch.max.wait.ms, replica.fetch.wait.max.ms: up to 500 ms) when there is nothing new; Produce with acks=all includes the wait for the followers.', UNITS.milliseconds, [
         { expr: brokerGauge(BM.requestTimeP99Ms, 'max', ['broker', 'request']), legend: '{{broker}} {{request}}' },
       ], { w: 6 }, { min: 0 }),
     )
