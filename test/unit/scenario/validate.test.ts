@@ -108,6 +108,13 @@ describe('checkScenario', () => {
     ]);
   });
 
+  it('refuses a broker count the compose provider would ignore (docker-compose.yml has 3)', () => {
+    expect(problemsOf({ ...base, stack: { provider: 'compose', brokers: 1 } })).toEqual([
+      'stack.brokers: the compose provider runs 3 brokers (docker-compose.yml), not 1',
+    ]);
+    expect(problemsOf({ ...base, stack: { provider: 'compose', brokers: 3 } })).toEqual([]);
+  });
+
   it('checks the name against the file name when asked', () => {
     expect(problemsOf(base, { expectedName: 'other' })).toEqual(['name: "base" does not match its file name "other"']);
     expect(problemsOf(base, { expectedName: 'base' })).toEqual([]);
