@@ -173,7 +173,7 @@ export function buildOverview(): dashboard.Dashboard {
       ], { w: 6 }, { min: 0 }),
     )
     .withPanel(
-      timeseriesPanel('ISR shrinks / expands', 'Followers dropped from and rejoining the in-sync replicas, per second: shrinks outside a fault mean a slow or stalled broker.', UNITS.perSecond, [
+      timeseriesPanel('ISR shrinks / expands', 'Followers dropped from (by a leader, for lagging) and rejoining the in-sync replicas, per second. A broker that stops or is fenced is taken out of the ISRs by the KRaft controller, which no leader counts as a shrink: under-replicated partitions shows that case.', UNITS.perSecond, [
         { expr: brokerRate(BM.isrShrinks), legend: '{{broker}} shrinks' },
         { expr: brokerRate(BM.isrExpands), legend: '{{broker}} expands' },
       ], { w: 6 }, { min: 0 }),
