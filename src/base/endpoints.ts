@@ -45,6 +45,8 @@ export interface StackEndpoints {
 export const DEFAULT_PORTS = {
   kafkaBroker: [19092, 19093, 19094],
   kafkaController: [19192, 19193, 19194],
+  /** Each broker's JMX exporter /metrics (native: the -javaagent; compose: the same agent in the container). */
+  kafkaJmxMetrics: [19792, 19793, 19794],
   aws: 14566,
   prometheus: 19090,
   grafana: 13000,

@@ -1,8 +1,8 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { METRICS as M, PROCESS_METRICS as PM } from '../metrics/catalog.js';
+import { BROKER_METRICS as BM, METRICS as M, PROCESS_METRICS as PM } from '../metrics/catalog.js';
 import { finalize, newDashboard } from './base.js';
 import { MUST_BE_ZERO, UNITS, heatmapPanel, statPanel, timeseriesPanel } from './panels.js';
-import { gauge, increaseOverRange, quantile, rate, ratio } from './promql.js';
+import { brokerGauge, brokerRate, gauge, increaseOverRange, quantile, rate, ratio } from './promql.js';
 import { LATENCY_STAGES } from './stages.js';
 
 export const OVERVIEW_UID = 'streamproof-overview';
@@ -162,6 +162,32 @@ export function buildOverview(): dashboard.Dashboard {
       timeseriesPanel('Event-loop delay p99', 'How late timers fire in each process: a busy loop delays sends (schedule lag) and acks alike.', UNITS.seconds, [
         { expr: gauge(PM.eventLoopLagP99, 'max', ['instance_role']), legend: '{{instance_role}}' },
       ], { w: 8 }, { min: 0 }),
+    );
+
+  // The brokers' own view (JMX exporter agent): is Kafka the slow or unhealthy part? No run
+  // labels here: the dashboard's time range picks the run.
+  d.withRow(new dashboard.RowBuilder('Brokers'))
+    .withPanel(
+      timeseriesPanel('Request latency p99', 'Total time of requests inside each broker (queue + local + remote + send), p99 of its recent requests. Fetches include their long-poll wait (fetch.max.wait.ms, replica.fetch.wait.max.ms: up to 500 ms) when there is nothing new; Produce with acks=all includes the wait for the followers.', UNITS.milliseconds, [
+        { expr: brokerGauge(BM.requestTimeP99Ms, 'max', ['broker', 'request']), legend: '{{broker}} {{request}}' },
+      ], { w: 6 }, { min: 0 }),
+    )
+    .withPanel(
+      timeseriesPanel('ISR shrinks / expands', 'Followers dropped from (by a leader, for lagging) and rejoining the in-sync replicas, per second. A broker that stops or is fenced is taken out of the ISRs by the KRaft controller, which no leader counts as a shrink: under-replicated partitions shows that case.', UNITS.perSecond, [
+        { expr: brokerRate(BM.isrShrinks), legend: '{{broker}} shrinks' },
+        { expr: brokerRate(BM.isrExpands), legend: '{{broker}} expands' },
+      ], { w: 6 }, { min: 0 }),
+    )
+    .withPanel(
+      timeseriesPanel('Under-replicated partitions', 'Partitions each broker leads with a replica out of sync; should be 0 outside a fault.', UNITS.count, [
+        { expr: brokerGauge(BM.underReplicatedPartitions, 'max'), legend: '{{broker}}' },
+      ], { w: 6 }, { min: 0 }),
+    )
+    .withPanel(
+      timeseriesPanel('Bytes in / out', 'Client bytes produced to and fetched from each broker, all topics (replication traffic excluded).', UNITS.bytesPerSecond, [
+        { expr: brokerRate(BM.bytesIn), legend: '{{broker}} in' },
+        { expr: brokerRate(BM.bytesOut), legend: '{{broker}} out' },
+      ], { w: 6 }, { min: 0 }),
     );
 
   return finalize(d);

@@ -33,6 +33,8 @@ export const UNITS = {
   count: 'short',
   records: 'short',
   bytes: 'bytes',
+  bytesPerSecond: 'Bps',
+  milliseconds: 'ms',
 } as const;
 
 const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';

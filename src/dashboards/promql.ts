@@ -1,6 +1,6 @@
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { CounterDef, GaugeDef, HistogramDef, MetricDef } from '../metrics/catalog.js';
-import { METRICS, PROCESS_METRICS } from '../metrics/catalog.js';
+import { BROKER_METRICS, BROKER_METRICS_JOB, METRICS, PROCESS_METRICS } from '../metrics/catalog.js';
 
 /**
  * PromQL for the dashboards, built only from catalog definitions (never from metric-name
@@ -74,6 +74,23 @@ export function fractionWithin(def: HistogramDef, boundarySeconds: number): stri
   return `sum(rate(${selector(def, '_bucket', [leMatcher(boundarySeconds)])}[${RATE_WINDOW}])) / sum(rate(${selector(def, '_count')}[${RATE_WINDOW}]))`;
 }
 
+/**
+ * Broker series (BROKER_METRICS) have no run labels, only `broker` (and e.g. `request`): they
+ * are selected by their scrape job, per broker.
+ */
+function brokerSelector(def: MetricDef): string {
+  return `${def.name}{job="${BROKER_METRICS_JOB}"}`;
+}
+
+/** Per-second rate of a broker counter, one series per broker (and any extra label kept). */
+export function brokerRate(def: CounterDef, by: readonly string[] = ['broker']): string {
+  return aggregate('sum', by, `rate(${brokerSelector(def)}[${RATE_WINDOW}])`);
+}
+
+export function brokerGauge(def: GaugeDef, aggregation: 'sum' | 'max' | 'min', by: readonly string[] = ['broker']): string {
+  return aggregate(aggregation, by, brokerSelector(def));
+}
+
 /** `a / b` of two already-aggregated expressions (both single series). */
 export function ratio(numerator: string, denominator: string): string {
   return `(${numerator}) / (${denominator})`;
@@ -82,14 +99,14 @@ export function ratio(numerator: string, denominator: string): string {
 /** Every series name the catalog produces (histograms expand to _bucket, _sum, _count). */
 export function catalogSeriesNames(): Set<string> {
   const names = new Set<string>();
-  for (const def of [...Object.values(METRICS), ...Object.values(PROCESS_METRICS)] as MetricDef[]) {
+  for (const def of [...Object.values(METRICS), ...Object.values(PROCESS_METRICS), ...Object.values(BROKER_METRICS)] as MetricDef[]) {
     if (def.type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${def.name}${suffix}`);
     else names.add(def.name);
   }
   return names;
 }
 
-/** Metric names an expression refers to (every identifier with the streamproof_ prefix). */
+/** Metric names an expression refers to (every identifier with the streamproof_ or kafka_ prefix). */
 export function referencedMetricNames(expr: string): string[] {
-  return [...new Set(expr.match(/\bstreamproof_[a-z0-9_]+/g) ?? [])];
+  return [...new Set(expr.match(/\b(?:streamproof|kafka)_[a-z0-9_]+/g) ?? [])];
 }

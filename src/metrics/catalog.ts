@@ -138,6 +138,22 @@ export const PROCESS_METRICS = {
   eventLoopLagP99: gauge(`${PROCESS_METRICS_PREFIX}nodejs_eventloop_lag_p99_seconds`, 'p99 event-loop delay of the process, seconds.'),
 } as const;
 
+/**
+ * Broker metrics, exported by each Kafka broker's JMX exporter agent and scraped by Prometheus
+ * as job `kafka` with a `broker` label (kafka-1..3). The names are the rules file's
+ * (stack/kafka/jmx-exporter/kafka-broker.rules; a unit test keeps the two in step). They carry
+ * no run_id or scenario: a broker outlives runs, so the dashboard's time range picks the run.
+ */
+export const BROKER_METRICS_JOB = 'kafka';
+export const BROKER_METRICS = {
+  requestTimeP99Ms: gauge('kafka_network_requestmetrics_totaltimems_p99', 'p99 of the total time of a request type (Produce, FetchConsumer, FetchFollower) in the broker, ms.', ['request']),
+  isrShrinks: counter('kafka_server_replicamanager_isrshrinks_total', 'Times a partition led by this broker dropped a follower from its ISR.'),
+  isrExpands: counter('kafka_server_replicamanager_isrexpands_total', 'Times a follower rejoined the ISR of a partition led by this broker.'),
+  underReplicatedPartitions: gauge('kafka_server_replicamanager_underreplicatedpartitions', 'Partitions led by this broker with fewer in-sync replicas than replicas.'),
+  bytesIn: counter('kafka_server_brokertopicmetrics_bytesin_total', 'Bytes produced to this broker by clients, all topics.'),
+  bytesOut: counter('kafka_server_brokertopicmetrics_bytesout_total', 'Bytes fetched from this broker by clients, all topics.'),
+} as const;
+
 export const METRIC_KEYS = Object.keys(METRICS) as MetricKey[];
 
 /** The labels every series carries (set as registry default labels). */

@@ -24,6 +24,14 @@ export async function openStackSession(scenario: Scenario, log: (line: string) =
         hint: 'set the external stack variables (docs/stack.md), or use --provider native',
       });
     }
+    // The scenario's broker count sets the replication default and the fault checks: it must be the cluster's.
+    if (endpoints.kafka.brokers !== brokers) {
+      throw new StreamproofError(
+        ERROR_CODES.INVALID_SCENARIO,
+        `stack.brokers is ${brokers} but the external cluster has ${endpoints.kafka.brokers} broker(s) (STREAMPROOF_KAFKA_BROKERS, else the bootstrap list up to 3)`,
+        { hint: `run with --brokers ${endpoints.kafka.brokers}, or set STREAMPROOF_KAFKA_BROKERS to the cluster's broker count` },
+      );
+    }
     return { endpoints, startedHere: false, release: async () => undefined };
   }
   const existing = await readStackState();

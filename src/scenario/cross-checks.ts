@@ -23,6 +23,8 @@ export interface CrossCheckResult {
 
 /** Brokers the native provider can start (docs/stack.md: KRaft with static voters). */
 export const NATIVE_BROKER_COUNTS = [1, 3] as const;
+/** Brokers docker-compose.yml defines. */
+export const COMPOSE_BROKER_COUNT = 3;
 
 function gatesOf(thresholds: ParsedScenario['thresholds']): Array<{ index: number; gate: Gate }> {
   const gates: Array<{ index: number; gate: Gate }> = [];
@@ -51,6 +53,10 @@ export function crossFieldChecks(s: Sections): CrossCheckResult {
 
   if (stack?.provider === 'native' && !(NATIVE_BROKER_COUNTS as readonly number[]).includes(stack.brokers)) {
     errors.push({ path: 'stack.brokers', message: `the native provider runs 1 or 3 brokers, not ${stack.brokers}` });
+  }
+  // docker-compose.yml defines exactly three brokers: any other count would be silently ignored.
+  if (stack?.provider === 'compose' && stack.brokers !== COMPOSE_BROKER_COUNT) {
+    errors.push({ path: 'stack.brokers', message: `the compose provider runs ${COMPOSE_BROKER_COUNT} brokers (docker-compose.yml), not ${stack.brokers}` });
   }
   if (stack && topology?.replicationFactor !== undefined && topology.replicationFactor > stack.brokers) {
     errors.push({ path: 'topology.replicationFactor', message: `${topology.replicationFactor} exceeds the ${stack.brokers} broker(s) of the stack` });

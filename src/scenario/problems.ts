@@ -36,10 +36,24 @@ export function validFieldsUnder(parentPath: string): string[] {
   return [...names];
 }
 
+/** The kinds a field of a union belongs to (`ingest.connections` → ['http']), if it is kind-specific. */
+function kindsOfField(parentPath: string, key: string): string[] | undefined {
+  const parent = fieldPathOf(parentPath);
+  const paths = [`${parent === '' ? '' : `${parent}.`}${key}`, `${parent}[].${key}`];
+  return scenarioFields().find((f) => paths.includes(f.path))?.kinds;
+}
+
 export function unknownFieldProblem(parentParts: ReadonlyArray<PropertyKey>, key: string): ScenarioProblem {
   const parentPath = joinPath(parentParts);
   const valid = validFieldsUnder(parentPath);
-  const suggestion = didYouMean(key, valid);
+  // A field of another kind of this section (`connections` under ingest kind kafka): say whose it
+  // is, instead of "did you mean" the very same name.
+  const kinds = valid.includes(key) ? kindsOfField(parentPath, key) : undefined;
+  if (kinds) {
+    const list = kinds.join(', ');
+    return { path: joinPath([...parentParts, key]), message: `applies only to kind ${list}, not to the kind set here; remove it, or set kind to ${kinds.length > 1 ? `one of ${list}` : list}` };
+  }
+  const suggestion = didYouMean(key, valid.filter((name) => name !== key));
   const message = suggestion ? `unknown field; ${suggestion}` : `unknown field; valid fields here: ${valid.join(', ') || '(none)'}`;
   return { path: joinPath([...parentParts, key]), message };
 }

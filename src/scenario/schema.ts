@@ -24,7 +24,7 @@ const stackSchema = z
       .enum(['native', 'compose', 'external'])
       .default('native')
       .describe('where the services run: native processes on 127.0.0.1, docker compose, or an external cluster from the environment'),
-    brokers: z.number().int().min(1).max(9).default(3).describe('Kafka brokers (native supports 1 or 3)'),
+    brokers: z.number().int().min(1).max(9).default(3).describe('Kafka brokers: native runs 1 or 3, compose 3; external must name the cluster\'s count (STREAMPROOF_KAFKA_BROKERS, else the bootstrap list up to 3)'),
   })
   .strict()
   .prefault({})

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { DEFAULT_PORTS, type StackEndpoints } from '../base/endpoints.js';
 import { runCommand } from '../process/run.js';
-import { repoRoot } from './native/install.js';
+import { ensureJmxExporter, repoRoot } from './native/install.js';
 import { assertTools, checkDockerCompose } from './native/tools.js';
 import { removeStackState, writeStackState, type StackState } from './state.js';
 
@@ -13,8 +13,9 @@ import { removeStackState, writeStackState, type StackState } from './state.js';
  */
 export const COMPOSE_PROJECT = 'streamproof';
 
-async function docker(args: string[], log: (line: string) => void): Promise<void> {
+async function docker(args: string[], log: (line: string) => void, env?: NodeJS.ProcessEnv): Promise<void> {
   const result = await runCommand('docker', ['compose', '-p', COMPOSE_PROJECT, '-f', join(repoRoot, 'docker-compose.yml'), ...args], {
+    ...(env ? { env } : {}),
     onOutput: (chunk) => {
       for (const line of chunk.split('\n')) if (line.trim()) log(`  ${line.trim()}`);
     },
@@ -39,7 +40,9 @@ export function composeEndpoints(): StackEndpoints {
 
 export async function composeUp(log: (line: string) => void): Promise<StackState> {
   assertTools([checkDockerCompose()]);
-  await docker(['up', '-d', '--wait'], log);
+  // The brokers mount the JMX exporter agent built on the host (docker-compose.yml, x-kafka-common).
+  const { jar } = await ensureJmxExporter(log);
+  await docker(['up', '-d', '--wait'], log, { STREAMPROOF_JMX_AGENT_JAR: jar });
   const state: StackState = { version: 1, startedAt: new Date().toISOString(), endpoints: composeEndpoints(), processes: [], runDir: '' };
   await writeStackState(state);
   return state;

@@ -5,6 +5,7 @@ import { DEFAULT_PORTS } from '../base/endpoints.js';
 export interface StackPorts {
   kafkaBroker: number[];
   kafkaController: number[];
+  kafkaJmxMetrics: number[];
   aws: number;
   prometheus: number;
   runnerMetrics: number;
@@ -15,6 +16,7 @@ export function stackPorts(brokers: number, offset = 0): StackPorts {
   return {
     kafkaBroker: DEFAULT_PORTS.kafkaBroker.slice(0, brokers).map((p) => p + offset),
     kafkaController: DEFAULT_PORTS.kafkaController.slice(0, brokers).map((p) => p + offset),
+    kafkaJmxMetrics: DEFAULT_PORTS.kafkaJmxMetrics.slice(0, brokers).map((p) => p + offset),
     aws: DEFAULT_PORTS.aws + offset,
     prometheus: DEFAULT_PORTS.prometheus + offset,
     runnerMetrics: DEFAULT_PORTS.runnerMetrics + offset,

@@ -20,6 +20,17 @@ export interface StackUpOptions {
 export async function stackUp(options: StackUpOptions): Promise<{ state: StackState; reused: boolean; elapsedMs: number }> {
   const startedMs = performance.now();
   if (options.provider === 'compose') {
+    // docker-compose.yml fixes three brokers and the default ports: refuse what it would ignore.
+    if (options.brokers !== 3) {
+      throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `the compose provider runs 3 brokers (docker-compose.yml), not ${options.brokers}`, {
+        hint: 'use --brokers 3 with --provider compose, or --provider native for 1 broker',
+      });
+    }
+    if (options.portOffset !== 0) {
+      throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `the compose provider publishes fixed ports (docker-compose.yml); port offset ${options.portOffset} cannot move them`, {
+        hint: 'unset STREAMPROOF_PORT_OFFSET / drop --port-offset for compose, or use --provider native',
+      });
+    }
     const state = await composeUp(options.log);
     return { state, reused: false, elapsedMs: performance.now() - startedMs };
   }

@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { ERROR_CODES } from '../../base/errors.js';
 import { cacheDir } from '../state.js';
 import { runToCompletion } from './run-command.js';
-import { assertTools, checkJava, checkMaven, checkPrometheus, checkPythonVenv } from './tools.js';
+import { assertTools, checkJava, checkJavac, checkMaven, checkPrometheus, checkPythonVenv } from './tools.js';
 
 /**
  * First-use installation of the native stack into the cache (outside the repo), reused after:
  *  - Kafka jars resolved by Maven from the checked-in stack/kafka/pom.xml
  *  - moto server in its own virtualenv
  *  - Debian's prometheus (installed with apt-get when running as root, else a hint)
+ *  - the brokers' JMX exporter agent, compiled from stack/kafka/jmx-exporter/ with the JDK's javac
  * A marker file written last makes a half-finished install redo itself instead of being reused.
  */
 export const KAFKA_VERSION = '4.1.2';
@@ -22,6 +23,8 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 
 export interface NativeInstall {
   kafkaClasspath: string;
+  /** The brokers' -javaagent jar and the rules file it reads (both absolute paths). */
+  jmxExporter: { jar: string; rules: string };
   motoServer: string;
   prometheus: string;
 }
@@ -63,6 +66,34 @@ export async function ensureKafkaJars(log: Log): Promise<string> {
   return join(libs, '*');
 }
 
+/**
+ * The Prometheus JMX exporter's agent jar is not served by the Maven registry this machine
+ * reaches, so the brokers' exporter is a one-file agent kept in the repo and built here with
+ * javac + jar (JDK only, nothing downloaded). Rebuilt when its source changes (hash marker).
+ */
+export async function ensureJmxExporter(log: Log): Promise<{ jar: string; rules: string }> {
+  const sourceDir = join(repoRoot, 'stack', 'kafka', 'jmx-exporter');
+  const source = join(sourceDir, 'JmxExporterAgent.java');
+  const rules = join(sourceDir, 'kafka-broker.rules');
+  const hash = await fileHash(source);
+  const base = join(cacheDir(), `jmx-exporter-${hash}`);
+  const jar = join(base, 'jmx-exporter-agent.jar');
+  const marker = join(base, '.complete');
+  if (existsSync(marker) && existsSync(jar)) return { jar, rules };
+  assertTools([checkJavac()]);
+  log(`building the brokers' JMX exporter agent into ${base} (first use only)`);
+  const classes = join(base, 'classes');
+  await rm(base, { recursive: true, force: true });
+  await mkdir(classes, { recursive: true });
+  const logFile = join(base, 'build.log');
+  await runToCompletion('javac', ['--release', '17', '-d', classes, source], logFile, { code: ERROR_CODES.INSTALL_FAILED });
+  const manifest = join(base, 'MANIFEST.MF');
+  await writeFile(manifest, 'Premain-Class: JmxExporterAgent\n');
+  await runToCompletion('jar', ['cfm', jar, manifest, '-C', classes, '.'], logFile, { code: ERROR_CODES.INSTALL_FAILED });
+  await writeFile(marker, `${hash}\n`);
+  return { jar, rules };
+}
+
 export async function ensureMoto(log: Log, python = process.env.STREAMPROOF_PYTHON ?? 'python3'): Promise<string> {
   const venv = join(cacheDir(), `moto-${MOTO_VERSION}`);
   const server = join(venv, 'bin', 'moto_server');
@@ -98,7 +129,8 @@ export async function ensurePrometheus(log: Log): Promise<string> {
 export async function ensureNativeInstall(log: Log): Promise<NativeInstall> {
   assertTools([checkJava()]);
   const kafkaClasspath = await ensureKafkaJars(log);
+  const jmxExporter = await ensureJmxExporter(log);
   const motoServer = await ensureMoto(log);
   const prometheus = await ensurePrometheus(log);
-  return { kafkaClasspath, motoServer, prometheus };
+  return { kafkaClasspath, jmxExporter, motoServer, prometheus };
 }

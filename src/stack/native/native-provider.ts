@@ -39,8 +39,9 @@ function endpointsFor(brokers: number, ports: StackPorts, targetsDir: string): S
   };
 }
 
-function kafkaCommand(install: NativeInstall, runDir: string, nodeId: number): ServiceCommand {
+function kafkaCommand(install: NativeInstall, runDir: string, nodeId: number, jmxMetricsPort: number): ServiceCommand {
   const nodeDir = join(runDir, kafkaServiceName(nodeId));
+  const { jar, rules } = install.jmxExporter;
   return {
     service: kafkaServiceName(nodeId),
     command: 'java',
@@ -50,6 +51,8 @@ function kafkaCommand(install: NativeInstall, runDir: string, nodeId: number): S
       '-XX:+UseG1GC',
       '-XX:MaxGCPauseMillis=20',
       '-Djava.awt.headless=true',
+      // Broker metrics for Prometheus, on loopback only (see stack/kafka/jmx-exporter/).
+      `-javaagent:${jar}=127.0.0.1:${jmxMetricsPort}:${rules}`,
       `-Dlog4j2.configurationFile=${join(runDir, 'kafka-log4j2.yaml')}`,
       `-Dkafka.logs.dir=${nodeDir}`,
       '-cp',
@@ -102,6 +105,7 @@ export async function nativeUp(options: NativeUpOptions): Promise<{ state: Stack
   await assertPortsFree([
     ...ports.kafkaBroker.map((port, i) => ({ service: `${kafkaServiceName(i + 1)} broker`, port })),
     ...ports.kafkaController.map((port, i) => ({ service: `${kafkaServiceName(i + 1)} controller`, port })),
+    ...ports.kafkaJmxMetrics.map((port, i) => ({ service: `${kafkaServiceName(i + 1)} JMX metrics`, port })),
     { service: 'moto (Firehose/S3)', port: ports.aws },
     { service: 'prometheus', port: ports.prometheus },
   ]);
@@ -128,14 +132,18 @@ export async function nativeUp(options: NativeUpOptions): Promise<{ state: Stack
     options.log(`starting Kafka ${KAFKA_VERSION} (${options.brokers} KRaft node${options.brokers > 1 ? 's' : ''}), moto, Prometheus on 127.0.0.1`);
     await prepareKafkaNodes(install, runDir, options.brokers, ports);
     const kafkaProcs: ManagedProcess[] = [];
-    for (let nodeId = 1; nodeId <= options.brokers; nodeId += 1) kafkaProcs.push(await start(kafkaCommand(install, runDir, nodeId)));
+    for (let nodeId = 1; nodeId <= options.brokers; nodeId += 1) {
+      const jmxPort = ports.kafkaJmxMetrics[nodeId - 1];
+      if (jmxPort === undefined) throw new Error(`no JMX metrics port for Kafka node ${nodeId}`);
+      kafkaProcs.push(await start(kafkaCommand(install, runDir, nodeId, jmxPort)));
+    }
     const moto = await start({
       service: 'moto',
       command: install.motoServer,
       args: ['-H', '127.0.0.1', '-p', String(ports.aws)],
       logFile: join(runDir, 'moto.log'),
     });
-    await writeFile(join(runDir, 'prometheus.yml'), renderPrometheusConfig({ prometheusPort: ports.prometheus, targetsDir }));
+    await writeFile(join(runDir, 'prometheus.yml'), renderPrometheusConfig({ prometheusPort: ports.prometheus, targetsDir, brokerMetricsPorts: ports.kafkaJmxMetrics }));
     const prometheus = await start({
       service: 'prometheus',
       command: install.prometheus,
@@ -167,6 +175,11 @@ export async function nativeUp(options: NativeUpOptions): Promise<{ state: Stack
         stillRunning: () => kafkaProcs.forEach((p) => diedCheck(p)()),
         logTail: () => kafkaProcs.map((p) => `[${p.service}]\n${lastLogLines(p.logFile, 10)}`).join('\n'),
       }),
+      ...ports.kafkaJmxMetrics.map((port, i) => waitUntilHealthy(() => probeHttp(`http://127.0.0.1:${port}/metrics`), {
+        service: `${kafkaServiceName(i + 1)} JMX metrics`,
+        timeoutMs: healthTimeoutMs(60),
+        stillRunning: () => kafkaProcs.forEach((p) => diedCheck(p)()),
+      })),
       waitUntilHealthy(() => probeMoto(endpoints.aws.endpoint ?? ''), {
         service: 'moto', timeoutMs: healthTimeoutMs(60), stillRunning: diedCheck(moto), logTail: () => lastLogLines(moto.logFile),
       }),

@@ -39,20 +39,21 @@ export function checkJava(): ToolCheck {
   };
 }
 
-/** The JVM processors are compiled on first use: a JRE is not enough. */
-export function checkJavac(): ToolCheck {
-  const { ok } = run('javac', ['-version']);
-  return {
-    tool: 'javac',
-    ok,
-    detail: ok ? 'found' : 'javac not found on PATH (a JRE without a JDK)',
-    hint: 'install a Java 17+ JDK, e.g. `apt-get install openjdk-17-jdk-headless`',
-  };
-}
-
 export function checkMaven(): ToolCheck {
   const { ok } = run('mvn', ['-v']);
   return { tool: 'mvn', ok, detail: ok ? 'found' : 'mvn not found on PATH', hint: 'install Maven, e.g. `apt-get install maven`' };
+}
+
+/** A JDK, not only a JRE: javac and jar build the brokers' JMX exporter agent, and Maven the JVM processors. */
+export function checkJavac(): ToolCheck {
+  const { ok } = run('javac', ['-version']);
+  const hasJar = ok && run('jar', ['--version']).ok;
+  return {
+    tool: 'javac',
+    ok: hasJar,
+    detail: hasJar ? 'found' : 'javac/jar not found on PATH (a JRE alone cannot build the brokers\' JMX exporter agent or the JVM processors)',
+    hint: 'install a Java 17+ JDK, e.g. `apt-get install openjdk-17-jdk-headless`',
+  };
 }
 
 export function checkPythonVenv(python: string): ToolCheck {

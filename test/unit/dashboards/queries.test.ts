@@ -4,6 +4,7 @@ import { buildDashboards } from '../../../src/dashboards/build.js';
 import { flatPanels } from '../../../src/dashboards/lint.js';
 import { catalogSeriesNames } from '../../../src/dashboards/promql.js';
 import { listPanelQueries, promRegexLiteral, substituteMacros } from '../../../src/dashboards/queries.js';
+import { BROKER_METRICS, BROKER_METRICS_JOB } from '../../../src/metrics/catalog.js';
 
 const CTX = { runId: '20240101T000000Z-ab.c', scenario: 'smoke', stepS: 2, rangeS: 600 };
 
@@ -41,9 +42,13 @@ describe('listPanelQueries', () => {
     const queries = listPanelQueries(CTX, dashboards);
     expect(queries).toHaveLength(targets.length);
     const known = catalogSeriesNames();
+    const brokerNames = new Set(Object.values(BROKER_METRICS).map((d) => d.name));
+    expect(queries.filter((q) => q.metrics.some((m) => brokerNames.has(m))).length).toBeGreaterThanOrEqual(6);
     for (const q of queries) {
       expect(q.expr, `${q.panelTitle} ${q.refId}`).not.toContain('$');
-      expect(q.expr).toContain('run_id=~"20240101T000000Z-ab\\\\.c"');
+      // Run series are selected by the run; broker series (no run labels) by their scrape job.
+      const brokerOnly = q.metrics.every((m) => brokerNames.has(m));
+      expect(q.expr).toContain(brokerOnly ? `{job="${BROKER_METRICS_JOB}"}` : 'run_id=~"20240101T000000Z-ab\\\\.c"');
       expect(q.metrics.length).toBeGreaterThan(0);
       for (const m of q.metrics) expect(known.has(m)).toBe(true);
     }

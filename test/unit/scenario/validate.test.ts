@@ -108,6 +108,23 @@ describe('checkScenario', () => {
     ]);
   });
 
+  it('refuses a broker count the compose provider would ignore (docker-compose.yml has 3)', () => {
+    expect(problemsOf({ ...base, stack: { provider: 'compose', brokers: 1 } })).toEqual([
+      'stack.brokers: the compose provider runs 3 brokers (docker-compose.yml), not 1',
+    ]);
+    expect(problemsOf({ ...base, stack: { provider: 'compose', brokers: 3 } })).toEqual([]);
+  });
+
+  it('names the kind a field belongs to when it is set on another kind (not "did you mean" itself)', () => {
+    expect(problemsOf({ ...base, ingest: { kind: 'kafka', connections: 5 } })).toEqual([
+      'ingest.connections: applies only to kind http, not to the kind set here; remove it, or set kind to http',
+    ]);
+    expect(problemsOf({ ...base, load: { phases: [{ kind: 'constant', rateEventsPerS: 1, durationMs: '1m', fromRateEventsPerS: 1 }] } })).toEqual([
+      'load.phases.0.fromRateEventsPerS: applies only to kind ramp, step, not to the kind set here; remove it, or set kind to one of ramp, step',
+    ]);
+    expect(problemsOf({ ...base, ingest: { kind: 'http', conections: 5 } })).toEqual(['ingest.conections: unknown field; did you mean "connections"?']);
+  });
+
   it('checks the name against the file name when asked', () => {
     expect(problemsOf(base, { expectedName: 'other' })).toEqual(['name: "base" does not match its file name "other"']);
     expect(problemsOf(base, { expectedName: 'base' })).toEqual([]);
