@@ -101,7 +101,7 @@ async function finishPipeline(ctx: RunContext, found: RunFindings): Promise<void
   const ledgers = [found.warmUpReport, ...found.reports].flatMap((r) => (r?.ledger ? [r.ledger] : []));
   const processorDeaths = found.drain.processorDeaths;
   for (const line of processorDeaths) ctx.errors.push({ code: 'SP_SERVICE_UNHEALTHY', message: line, hint: 'the run was verified on what was committed: the verdict says what the death cost' });
-  found.verification = await verifyPipeline({ endpoints: ctx.endpoints, topology: ctx.topology, scenario: ctx.scenario, ledgers, deliveryStats, deliveryObservation, registry: ctx.registry, log: (line) => ctx.log(line), processorDeaths });
+  found.verification = await verifyPipeline({ endpoints: ctx.endpoints, topology: ctx.topology, scenario: ctx.scenario, ledgers, deliveryStats, deliveryObservation, registry: ctx.registry, log: (line) => ctx.log(line), processorDeaths, runStartedAtMs: ctx.startedAt.getTime() });
   verifySpan.end();
 }
 

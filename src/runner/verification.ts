@@ -49,6 +49,8 @@ export async function verifyPipeline(input: {
   deliveryObservation: DeliveryObservation | null;
   registry: MetricsRegistry;
   log: (line: string) => void;
+  /** When the run started: no processor was assigned a partition before it. */
+  runStartedAtMs: number;
   /** Processor instances that died during the run (drain.ts): the verdict says what they cost. */
   processorDeaths?: readonly string[];
 }): Promise<PipelineVerification> {
@@ -63,6 +65,9 @@ export async function verifyPipeline(input: {
       allowedLatenessMs: input.scenario.processor.allowedLatenessMs,
       idleTimeoutMs: input.scenario.processor.idleTimeoutMs,
       maxEventTimeAheadMs: null,
+      // The run started before any processor it started was assigned a partition; an external
+      // job may have been running before it, so for that kind the assignment time is unknown.
+      ...(input.scenario.processor.kind === 'external' ? {} : { assignedNotBeforeMs: input.runStartedAtMs }),
     },
     delivery: input.scenario.delivery.enabled,
     log: input.log,

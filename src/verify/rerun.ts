@@ -154,7 +154,14 @@ export async function reverify(options: ReverifyOptions): Promise<ReverifyOutcom
     },
     ledger,
     windowMs: processor.windowMs,
-    settings: { outOfOrdernessMs: processor.outOfOrdernessMs, allowedLatenessMs: processor.allowedLatenessMs, idleTimeoutMs: processor.idleTimeoutMs, maxEventTimeAheadMs: null },
+    settings: {
+      outOfOrdernessMs: processor.outOfOrdernessMs,
+      allowedLatenessMs: processor.allowedLatenessMs,
+      idleTimeoutMs: processor.idleTimeoutMs,
+      maxEventTimeAheadMs: null,
+      // The run started before the processors it started were assigned partitions (an external job: unknown).
+      ...(processor.kind === 'external' ? {} : { assignedNotBeforeMs: Date.parse(result.startedAt) }),
+    },
     valuesOnly: options.valuesOnly ?? false,
     delivery,
     log,

@@ -22,8 +22,9 @@ import { windowKeyOf, windowStartOf } from './windows.js';
  * Late, exact: a valid event keyed by its userId; its window key and end are the ones the verifier
  * assigns; the recorded watermark is ≥ window end + allowed lateness. Bounds: the recorded
  * watermark is ≤ the newest watermark-raising event time of the log − out-of-orderness, and, on a
- * partition whose record timestamps show no gap of idleTimeoutMs before it (it cannot have been
- * idle), ≤ its own partition's newest event time before its offset − out-of-orderness.
+ * partition whose record timestamps show no gap of idleTimeoutMs before it, counting from a known
+ * lower bound of the processor's assignment to its first record (it cannot have been idle), ≤ its
+ * own partition's newest event time before its offset − out-of-orderness.
  *
  * Memory: one small entry per sink record (never per raw event); raw texts are kept as a 64-bit hash.
  */
@@ -118,9 +119,11 @@ export class SinkProofs {
 
   /** Every raw record's timestamp, in offset order per partition: a gap of idleTimeoutMs means the partition may have been idle. */
   observeTimestamp(partition: number, timestampMs: number): void {
-    const last = this.lastTimestampMs[partition];
     const idle = this.settings.idleTimeoutMs;
-    if (last !== undefined && idle !== undefined && timestampMs - last >= idle) this.mayHaveIdled[partition] = true;
+    // Before its first record a partition idles from its assignment, which the log does not show:
+    // only a known lower bound of the assignment time can rule that out.
+    const since = this.lastTimestampMs[partition] ?? this.settings.assignedNotBeforeMs;
+    if (idle !== undefined && (since === undefined || timestampMs - since >= idle)) this.mayHaveIdled[partition] = true;
     this.lastTimestampMs[partition] = timestampMs;
   }
 
@@ -217,7 +220,7 @@ export class SinkProofs {
     const ooo = this.settings.outOfOrdernessMs;
     const couldIdle = this.settings.idleTimeoutMs === undefined || raw.timestampMs === undefined || this.mayHaveIdled[raw.partition] === true;
     if (ooo !== undefined && !couldIdle && partitionMaxBeforeMs !== undefined && claim.watermarkMs > partitionMaxBeforeMs - ooo) {
-      wrong(`was judged late at watermark ${claim.watermarkMs}, but its partition had seen event times only up to ${partitionMaxBeforeMs} (− ${ooo} out-of-orderness) and never idled`);
+      wrong(`was judged late at watermark ${claim.watermarkMs}, but its partition had seen event times only up to ${partitionMaxBeforeMs} (− ${ooo} out-of-orderness) and cannot have idled`);
     }
   }
 }

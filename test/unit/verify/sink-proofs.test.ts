@@ -98,15 +98,21 @@ describe('late-events proofs', () => {
     expect(invariant(verdict, 'I2').counts.unjustifiedLate).toBe(1);
   });
 
-  it('a watermark beyond what its partition had seen, on a partition that never idled → unjustifiedLate 1', () => {
+  it('a watermark beyond what its partition had seen, on a partition that cannot have idled → unjustifiedLate 1', () => {
     const world = withLate((l) => ({ ...l, watermarkMs: l.watermarkMs + 500_000 }));
     world.raw = world.raw.map((r, i) => ({ ...r, timestampMs: 1_000 + i }));
-    const verdict = verifyWorld(world);
+    // The processor was assigned its partitions no earlier than 0: every first record came within idleTimeoutMs of that.
+    const assigned = { settings: { ...WORLD_SETTINGS, assignedNotBeforeMs: 0 } };
+    const verdict = verifyWorld(world, assigned);
     expect(violationsOf(verdict)).toEqual({ I2: { unjustifiedLate: 1 } });
-    expect(invariant(verdict, 'I2').examples[0]).toMatch(/its partition had seen event times only up to \d+ .* and never idled$/);
+    expect(invariant(verdict, 'I2').examples[0]).toMatch(/its partition had seen event times only up to \d+ .* and cannot have idled$/);
     // With a gap of idleTimeoutMs in its record times the partition may have idled: only the global bound applies.
-    world.raw = world.raw.map((r, i) => ({ ...r, timestampMs: 1_000 + i * 2_000_000_000 }));
+    const gapped = { ...world, raw: world.raw.map((r, i) => ({ ...r, timestampMs: 1_000 + i * 2_000_000_000 })) };
+    expect(violationsOf(verifyWorld(gapped, assigned))).toEqual({});
+    // Without a bound on the assignment time, a partition may have idled before its first record (timers start at assignment).
     expect(violationsOf(verifyWorld(world))).toEqual({});
+    // Likewise when the assignment may have been more than idleTimeoutMs before the first record.
+    expect(violationsOf(verifyWorld(world, { settings: { ...WORLD_SETTINGS, assignedNotBeforeMs: 1_000 - 2_000_000_000 } }))).toEqual({});
   });
 
   it('a late record that is not a valid event → unjustifiedLate 1', () => {
