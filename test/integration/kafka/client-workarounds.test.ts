@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,6 +82,17 @@ async function countRecords(topicName: string, partitions: number): Promise<numb
   return offsets.reduce((sum, o) => sum + Number(o), 0);
 }
 
+/** The end offsets summed, once they reach `expected` or `boundMs` has passed (markers are written asynchronously). */
+async function countRecordsOnceSettled(topicName: string, expected: number, boundMs = 30_000): Promise<number> {
+  const deadline = Date.now() + boundMs;
+  let count = await countRecords(topicName, 1);
+  while (count < expected && Date.now() < deadline) {
+    await sleep(200);
+    count = await countRecords(topicName, 1);
+  }
+  return count;
+}
+
 const batchOf = (topicName: string, label: string, n: number) => Array.from({ length: n }, (_, i) => ({ topic: topicName, key: 'k', value: `${label}-${i}`, partition: 0 }));
 
 describe('workaround 1: one produce request in flight per idempotent producer', () => {
@@ -144,7 +156,9 @@ describe('workaround 2: transactional InitProducerId as a new producer (−1/−
         await producer.close();
       }
     }
-    expect(await countRecords(name, 1)).toBe(4); // 2 records + 2 commit markers
+    // 2 records + 2 commit markers. The coordinator writes a transaction's markers after EndTxn
+    // has answered, so the second one may still be on its way: wait for it (bounded), then count.
+    expect(await countRecordsOnceSettled(name, 4)).toBe(4);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   GENERATOR_ID,
   Resources,
   SETTINGS,
+  VERIFIER_SETTINGS,
   WINDOW_MS,
   buildCleanRun,
   freshDelivery,
@@ -66,7 +67,7 @@ describe('planted defects against the real stack', () => {
       },
       delivery: layers.delivery ?? run.topology.delivery,
     };
-    const report = await verifyRun({ endpoints: stack, topology, ledger, windowMs: WINDOW_MS, settings: SETTINGS, delivery: true, exampleLimit: 5, readTimeoutMs: 60_000 });
+    const report = await verifyRun({ endpoints: stack, topology, ledger, windowMs: WINDOW_MS, settings: VERIFIER_SETTINGS, delivery: true, exampleLimit: 5, readTimeoutMs: 60_000 });
     console.log(describeVerdict(report.verdict).join('\n'));
     expect(report.pendingTransactions).toEqual([]);
     return report.verdict;
@@ -114,7 +115,7 @@ describe('planted defects against the real stack', () => {
   it('a duplicated event in raw-events → I1 duplicated 1 (the processor counted both copies)', async () => {
     const seq = onTimeSeq(300, 1_000);
     const dupRun = await buildCleanRun(resources, 'dup', { events: 1_000, duplicate: seq });
-    const verdict = await verifyRun({ endpoints: stack, topology: dupRun.topology, ledger: dupRun.ledger, windowMs: WINDOW_MS, settings: SETTINGS, delivery: true, readTimeoutMs: 60_000 }).then((r) => r.verdict);
+    const verdict = await verifyRun({ endpoints: stack, topology: dupRun.topology, ledger: dupRun.ledger, windowMs: WINDOW_MS, settings: VERIFIER_SETTINGS, delivery: true, readTimeoutMs: 60_000 }).then((r) => r.verdict);
     expect(violationsOf(verdict)).toEqual({ I1: { duplicated: 1 } });
     expect(inv(verdict, 'I1').examples).toHaveLength(1);
     expect(inv(verdict, 'I1').examples[0]).toMatch(new RegExp(`^duplicated: ${GENERATOR_ID}:${seq} again at p\\d@\\d+$`));
@@ -224,7 +225,7 @@ describe('planted defects against the real stack', () => {
   it('a valid event moved to the DLQ, its window\'s result made consistent → I2 unjustifiedDlq 1, naming the event', async () => {
     const seq = onTimeSeq(600, 1_000);
     const movedRun = await buildCleanRun(resources, 'moved', { events: 1_000, moveToDlq: { seq, code: 'event-time-ahead' } });
-    const verdict = (await verifyRun({ endpoints: stack, topology: movedRun.topology, ledger: movedRun.ledger, windowMs: WINDOW_MS, settings: SETTINGS, delivery: true, readTimeoutMs: 60_000 })).verdict;
+    const verdict = (await verifyRun({ endpoints: stack, topology: movedRun.topology, ledger: movedRun.ledger, windowMs: WINDOW_MS, settings: VERIFIER_SETTINGS, delivery: true, readTimeoutMs: 60_000 })).verdict;
     console.log(describeVerdict(verdict).join('\n'));
     expect(violationsOf(verdict)).toEqual({ I2: { unjustifiedDlq: 1 } });
     expect(inv(verdict, 'I2').examples).toEqual([`unjustified dlq: ${GENERATOR_ID}:${seq} (p${movedRun.positions.get(seq)?.partition}@${movedRun.positions.get(seq)?.offset}) says event-time-ahead, but the processor has no event-time limit`]);

@@ -30,6 +30,12 @@ import { CONTROL_KEY, formatEndOfInput } from '../../../src/contract/control.js'
 export const WINDOW_MS = 10_000;
 /** The settings the clean run's processor core runs with (told to the verifier). */
 export const SETTINGS = { outOfOrdernessMs: 500, allowedLatenessMs: 5_000, idleTimeoutMs: 1_000_000_000, maxEventTimeAheadMs: null };
+/**
+ * What the verifier is told: the core's settings, and that no partition was assigned before this
+ * module loaded (the clean run's core starts later), so a partition cannot have idled before its
+ * first record and the late-events partition bound applies.
+ */
+export const VERIFIER_SETTINGS = { ...SETTINGS, assignedNotBeforeMs: Date.now() };
 export const GENERATOR_ID = 'vt';
 const T0 = 1_700_000_000_000;
 const PARTITIONS = 3;
