@@ -12,10 +12,13 @@ export function runScenarioCli(args: string[], options: { timeoutMs?: number } =
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGINT');
-      reject(new Error(`scenario ${args.join(' ')} did not finish within ${(options.timeoutMs ?? 300_000) / 1000} s\n${stderr.slice(-3000)}`));
+      reject(new Error(`scenario ${args.join(' ')} did not finish within ${(options.timeoutMs ?? 300_000) / 1000} s\n${stderr.slice(-3000)}\n--- stdout:\n${stdout.slice(-1500)}`));
     }, options.timeoutMs ?? 300_000);
     child.on('close', (code) => {
       clearTimeout(timer);
+      // A handle some client left open (src/cli/run-cli.ts): not a wrong result, but worth seeing.
+      const lingered = /warning: still held open.*/.exec(stderr);
+      if (lingered) console.warn(`scenario ${args[0]}: ${lingered[0]}`);
       resolve({ code, stdout, stderr });
     });
   });
