@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { isStopped } from '../process/identity.js';
 import { signalProcess } from '../process/signal.js';
@@ -158,7 +159,13 @@ class NativeStackControl implements StackControl {
         hint: 'check `npm run stack -- status`',
       });
     }
-    this.#options.log?.(`${signal === 'SIGSTOP' ? 'paused' : 'resumed'} ${service} (pid ${proc.pid}, ${signal})`);
+    // Signals are delivered asynchronously: return once /proc shows the process stopped (or running again).
+    const want = signal === 'SIGSTOP';
+    for (let waited = 0; isStopped(identityOf(proc)) !== want && waited < 5_000; waited += 20) await sleep(20);
+    if (isStopped(identityOf(proc)) !== want) {
+      throw new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `${service} (pid ${proc.pid}) did not ${want ? 'stop' : 'continue'} within 5 s of ${signal}`, { hint: 'check `npm run stack -- status`' });
+    }
+    this.#options.log?.(`${want ? 'paused' : 'resumed'} ${service} (pid ${proc.pid}, ${signal})`);
   }
 
   async pauseBroker(id: number): Promise<void> {
