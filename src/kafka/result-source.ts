@@ -4,11 +4,13 @@ import type { ResultSource, SourceRecord } from '../base/delivery-ports.js';
 import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
+import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
 import { FailureClock, rideThroughDelayMs } from '../base/ride-through.js';
 import { isTransientKafkaError, KAFKA_RIDE_THROUGH, rideThroughExhausted, withKafkaRideThrough } from './ride-through.js';
 
 // This module reads transactional topics with read_committed: see read-committed-filter.ts.
 installReadCommittedFilter();
+installDeadCoordinatorGuard();
 
 /**
  * The delivery sink's source: window results from `processed-events`, read by a consumer group

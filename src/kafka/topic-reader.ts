@@ -5,10 +5,12 @@ import type { KafkaEndpoints } from '../base/endpoints.js';
 import { KafkaAdmin } from './admin.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
+import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
 import { withKafkaRideThrough } from './ride-through.js';
 
 // This module reads transactional topics with read_committed: see read-committed-filter.ts.
 installReadCommittedFilter();
+installDeadCoordinatorGuard();
 
 /**
  * Reads a whole topic, from the beginning to the end offsets taken when the read starts, with

@@ -3,11 +3,13 @@ import { Consumer, stringDeserializers } from '@platformatic/kafka';
 import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
+import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
 import { FailureClock, rideThroughDelayMs } from '../base/ride-through.js';
 import { isTransientKafkaError, KAFKA_RIDE_THROUGH, rideThroughExhausted } from './ride-through.js';
 
 // This module reads transactional topics with read_committed: see read-committed-filter.ts.
 installReadCommittedFilter();
+installDeadCoordinatorGuard();
 
 /**
  * A live observer of a topic: a read_committed consumer (own throw-away group, never commits)
