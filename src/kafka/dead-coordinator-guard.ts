@@ -1,4 +1,5 @@
 import { ConnectionPool, NetworkError } from '@platformatic/kafka';
+import { NO_SUCH_BROKER } from './ride-through.js';
 
 /**
  * Workaround (1.35): a consumer caches its group coordinator's node id for its whole life. When
@@ -19,7 +20,7 @@ export function installDeadCoordinatorGuard(): void {
   const original = proto.get;
   proto.get = function guardedGet(this: unknown, broker: unknown, callback?: unknown) {
     if (broker === undefined || broker === null) {
-      const error = new NetworkError('No such broker in the cluster metadata (a broker that died, e.g. the group coordinator).');
+      const error = new NetworkError(`${NO_SUCH_BROKER} (a broker that died, e.g. the group coordinator).`);
       if (typeof callback === 'function') {
         queueMicrotask(() => (callback as (e: Error) => void)(error));
         return undefined;

@@ -1,6 +1,7 @@
 import { Admin, Consumer, stringDeserializers, type Message } from '@platformatic/kafka';
 import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
+import { closeConsumer } from './close-consumer.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
 import { createTransactionalProducer, type StringProducer } from './transactional-producer.js';
@@ -150,6 +151,13 @@ export class ProcessorIo {
       heartbeatInterval: 1_000,
       rebalanceTimeout: 30_000,
     } as ConstructorParameters<typeof Consumer<string, string, string, string>>[0]);
+    // A failed background rejoin is emitted on the consumer itself (a broker died): a failure of
+    // the input like a failed stream, which the runtime restarts in place from; with no listener
+    // it would kill the instance.
+    this.#consumer.on('error', (error: Error) => {
+      this.#failure ??= error;
+      this.#wake();
+    });
     this.#producer = createTransactionalProducer(kafka, {
       clientId: `${options.clientId}-tx`,
       transactionalId: options.transactionalId,
@@ -411,7 +419,7 @@ export class ProcessorIo {
   async close(): Promise<void> {
     await this.#admin?.close().catch(() => undefined);
     await this.#stream?.close().catch(() => undefined);
-    await Promise.resolve(this.#consumer.close(true)).catch(() => undefined);
+    await closeConsumer(this.#consumer);
     await this.#producer.close().catch(() => undefined);
   }
 }

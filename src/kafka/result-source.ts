@@ -5,8 +5,9 @@ import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
+import { closeConsumer } from './close-consumer.js';
 import { FailureClock, rideThroughDelayMs } from '../base/ride-through.js';
-import { isTransientKafkaError, KAFKA_RIDE_THROUGH, rideThroughExhausted, withKafkaRideThrough } from './ride-through.js';
+import { isCoordinatorLost, isTransientKafkaError, KAFKA_RIDE_THROUGH, rideThroughExhausted, withKafkaRideThrough } from './ride-through.js';
 
 // This module reads transactional topics with read_committed: see read-committed-filter.ts.
 installReadCommittedFilter();
@@ -70,7 +71,7 @@ type ByteStream = Awaited<ReturnType<ByteConsumer['consume']>>;
 export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
   readonly #kafka: KafkaEndpoints;
   readonly #options: KafkaResultSourceOptions;
-  readonly #consumer: ByteConsumer;
+  #consumer: ByteConsumer;
   readonly #nowMs: () => number;
   readonly #maxBuffered: number;
   #stream: ByteStream | null = null;
@@ -83,6 +84,9 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
   readonly #outage = new FailureClock(KAFKA_RIDE_THROUGH.budgetMs);
   /** Stream re-opens after transient failures (a broker died under a fetch). */
   reopens = 0;
+  /** Consumers replaced because the group coordinator they cached died (see isCoordinatorLost). */
+  consumerRebuilds = 0;
+  #rebuilding: Promise<void> | null = null;
   /** Per partition: next offset this instance has not buffered yet (re-fetched offsets below it are skipped). */
   readonly #nextExpected = new Map<number, bigint>();
   /** Per partition: records handed out by poll() and not yet committed. */
@@ -97,8 +101,14 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
     this.#options = options;
     this.#nowMs = options.nowMs ?? Date.now;
     this.#maxBuffered = options.maxBufferedRecords ?? 20_000;
+    this.#consumer = this.#createConsumer();
+  }
+
+  #createConsumer(): ByteConsumer {
+    const options = this.#options;
+    const kafka = this.#kafka;
     const clientId = options.clientId ?? `${options.groupId}-source`;
-    this.#consumer = new Consumer<string, Buffer, Buffer, Buffer>({
+    const consumer = new Consumer<string, Buffer, Buffer, Buffer>({
       ...(kafkaConnectionOptions(kafka, clientId) as object),
       clientId,
       bootstrapBrokers: kafka.bootstrapServers,
@@ -111,6 +121,36 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
       heartbeatInterval: 1_000,
       rebalanceTimeout: 30_000,
     } as ConstructorParameters<typeof Consumer<string, Buffer, Buffer, Buffer>>[0]);
+    // The client emits 'error' on itself when a background rejoin fails (a broker died); with no
+    // listener that would kill the process. It is a stream failure like any other.
+    consumer.on('error', (error: Error) => {
+      if (consumer !== this.#consumer || this.#closing) return;
+      if (this.#stream) this.#onStreamError(this.#stream, error);
+      else if (!isTransientKafkaError(error)) this.#fail(error);
+    });
+    return consumer;
+  }
+
+  /**
+   * A new consumer in place of one whose cached group coordinator died: the client never looks
+   * it up again, so every commit and join would fail until that broker returned. Records already
+   * buffered or handed out stay; the new member re-fetches from the committed offsets and
+   * #nextExpected skips what this instance already has, so nothing is handed out twice.
+   */
+  #rebuildConsumer(): Promise<void> {
+    // A commit and a stream re-open may both find the coordinator gone: one rebuild serves both.
+    this.#rebuilding ??= this.#replaceConsumer().finally(() => (this.#rebuilding = null));
+    return this.#rebuilding;
+  }
+
+  async #replaceConsumer(): Promise<void> {
+    const stream = this.#stream;
+    this.#stream = null;
+    await stream?.close().catch(() => undefined);
+    await closeConsumer(this.#consumer);
+    this.#consumer = this.#createConsumer();
+    this.consumerRebuilds += 1;
+    if (!this.#closing) await this.#openStream();
   }
 
   /** Joins the group and starts fetching. Fails within seconds when the cluster or the topic is missing. */
@@ -189,7 +229,8 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
       if (this.#closing) return;
       this.#consumer.clearMetadata();
       try {
-        await this.#openStream();
+        if (isCoordinatorLost(lastError)) await this.#rebuildConsumer();
+        else await this.#openStream();
         this.reopens += 1;
         return;
       } catch (error) {
@@ -359,6 +400,9 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
       client: 'delivery sink consumer',
       bootstrap: this.#kafka.bootstrapServers,
       clearMetadata: () => this.#consumer.clearMetadata(),
+      recover: async (error) => {
+        if (isCoordinatorLost(error) && !this.#closing) await this.#rebuildConsumer();
+      },
     });
   }
 
@@ -366,7 +410,7 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
     this.#closing = true;
     this.#wake();
     await this.#stream?.close().catch(() => undefined);
-    await Promise.resolve(this.#consumer.close(true)).catch(() => undefined);
+    await closeConsumer(this.#consumer);
   }
 
   #throwIfFailed(): void {

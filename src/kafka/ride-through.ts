@@ -66,6 +66,21 @@ export function isTransientKafkaError(error: unknown): boolean {
   );
 }
 
+/**
+ * True when the failure says the group coordinator this client cached is gone (our
+ * dead-coordinator guard's NetworkError, or the broker answering that it no longer coordinates):
+ * @platformatic/kafka 1.35 never looks a consumer's coordinator up again, so only a new consumer
+ * finds the one that took over.
+ */
+export function isCoordinatorLost(error: unknown): boolean {
+  return leaves(error).some(
+    (e) => (typeof e.apiCode === 'string' && (e.apiCode === 'NOT_COORDINATOR' || e.apiCode === 'COORDINATOR_NOT_AVAILABLE')) || (typeof e.message === 'string' && e.message.includes(NO_SUCH_BROKER)),
+  );
+}
+
+/** The start of the message the dead-coordinator guard fails a request with (dead-coordinator-guard.ts). */
+export const NO_SUCH_BROKER = 'No such broker in the cluster metadata';
+
 /** The host:port of every broker the error says could not be reached (the client names them in its messages). */
 export function unreachableBrokers(error: unknown): string[] {
   const found = new Set<string>();
@@ -102,6 +117,8 @@ export interface KafkaRideThrough {
   policy?: RideThroughPolicy;
   signal?: AbortSignal;
   onRetry?: (error: unknown, retry: number) => void;
+  /** Awaited before each retry, after clearMetadata: e.g. replace a consumer whose coordinator died. */
+  recover?: (error: unknown) => Promise<void>;
 }
 
 /** Runs one client operation through a broker failure (see the module comment). */
@@ -110,9 +127,10 @@ export function withKafkaRideThrough<T>(what: string, operation: () => Promise<T
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     isTransient: isTransientKafkaError,
-    beforeRetry: (error, retry) => {
+    beforeRetry: async (error, retry) => {
       options.clearMetadata?.();
       options.onRetry?.(error, retry);
+      await options.recover?.(error);
     },
     onGiveUp: (error, failingForMs) => rideThroughExhausted(options.client, what, options.bootstrap, error, failingForMs),
   });

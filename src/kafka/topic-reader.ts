@@ -4,6 +4,7 @@ import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { KafkaEndpoints } from '../base/endpoints.js';
 import { KafkaAdmin } from './admin.js';
 import { kafkaConnectionOptions } from './client-options.js';
+import { closeConsumer } from './close-consumer.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
 import { withKafkaRideThrough } from './ride-through.js';
@@ -59,6 +60,7 @@ export async function readTopicToEnd(kafka: KafkaEndpoints, topic: string, optio
     deserializers: stringDeserializers,
     autocommit: false,
   } as ConstructorParameters<typeof Consumer<string, string, string, string>>[0]);
+  consumer.on('error', () => undefined); // a failed background rejoin: the stream's own error (below) is what fails the read
 
   let count = 0;
   try {
@@ -107,7 +109,7 @@ export async function readTopicToEnd(kafka: KafkaEndpoints, topic: string, optio
     });
     await stream.close();
   } finally {
-    await Promise.resolve(consumer.close(true)).catch(() => undefined);
+    await closeConsumer(consumer);
   }
   return { records: count, endOffsets };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Consumer, stringDeserializers } from '@platformatic/kafka';
 import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
+import { closeConsumer } from './close-consumer.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
 import { FailureClock, rideThroughDelayMs } from '../base/ride-through.js';
@@ -50,6 +51,12 @@ export async function tailTopic(
     deserializers: stringDeserializers,
     autocommit: false,
   } as ConstructorParameters<typeof Consumer<string, string, string, string>>[0]);
+  // A failed background rejoin is emitted on the consumer itself: handled like a failed stream
+  // (with no listener it would kill the process).
+  consumer.on('error', (error: Error) => {
+    if (stopped || !stream) return;
+    stream.emit('error', error);
+  });
   const base = {
     topics: [topic],
     autocommit: false,
@@ -141,7 +148,7 @@ export async function tailTopic(
     async stop() {
       stopped = true;
       await stream.close().catch(() => undefined);
-      await Promise.resolve(consumer.close(true)).catch(() => undefined);
+      await closeConsumer(consumer);
     },
   };
 }
