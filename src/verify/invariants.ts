@@ -160,6 +160,9 @@ export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): Inv
   const { classification } = analysis;
   const { late, dlq, raw } = rc.ledgers;
   const miscounted = analysis.mismatched.reduce((sum, w) => sum + Math.max(1, Math.abs(w.countDelta)), 0);
+  // The positive side of miscounted: countings beyond the window's events outside the sinks — an
+  // event counted twice, or counted and also sent to a sink (what an at-least-once replay leaves).
+  const overCounted = analysis.mismatched.reduce((sum, w) => sum + Math.max(0, w.countDelta), 0);
   const counts: Record<string, number> = {
     events: evidence.stats.records,
     inResults: classification.counts.result,
@@ -168,6 +171,7 @@ export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): Inv
     missing: classification.counts.none,
     multiple: classification.counts.multiple,
     miscounted,
+    overCounted,
     unverified: classification.counts.unverified,
     windows: rc.expected.size,
     windowsMatched: analysis.comparison.matched.length,
