@@ -151,12 +151,22 @@ describe('I2 processing', () => {
     const rows = clean.processed.map((r) => (r.key === plainResult.key ? { ...r, value: JSON.stringify(replayed) } : r));
     const verdict = verifyWorld(withProcessed(clean, rows));
     expect(violationsOf(verdict)).toEqual({ I2: { miscounted: 2 } });
-    expect(invariant(verdict, 'I2').counts).toMatchObject({ overCounted: 2, multiple: 0, countDelta: 2 });
+    expect(invariant(verdict, 'I2').counts).toMatchObject({ overCounted: 2, extraCountings: 2, multiple: 0, countDelta: 2 });
     expect(verdictCounters(verdict)).toMatchObject({ duplicated: 2, lost: 0 });
     // A result short of events is not a duplicate.
     const verdictShort = verifyWorld(withProcessed(clean, clean.processed.map((r) => (r.key === plainResult.key ? { ...r, value: JSON.stringify({ ...plainResult, count: plainResult.count - 2, fingerprint: Fingerprint.parse(plainResult.fingerprint).minus(Fingerprint.of(twice.map((e) => e.eventId))).toJSON() }) } : r))));
     expect(invariant(verdictShort, 'I2').counts).toMatchObject({ overCounted: 0, miscounted: 2 });
     expect(verdictCounters(verdictShort).duplicated).toBe(0);
+  });
+
+  it('counts every sink copy beyond the first: a late record three times, a DLQ record twice', () => {
+    const world = copyWorld(clean);
+    world.late.push({ ...world.late[0]!, offset: 800n }, { ...world.late[0]!, offset: 801n });
+    world.dlq.push({ ...world.dlq[0]!, offset: 802n });
+    const verdict = verifyWorld(world);
+    // Two records are in more than one place; they were counted three extra times.
+    expect(invariant(verdict, 'I2').counts).toMatchObject({ multiple: 2, extraCountings: 3 });
+    expect(verdictCounters(verdict)).toMatchObject({ duplicated: 3 });
   });
 
   it('names the one event a result counts twice', () => {
