@@ -39,6 +39,20 @@ export interface StackEndpoints {
     targetHost?: string;
   };
   grafana?: { url: string };
+  /**
+   * Toxiproxy in front of every broker (native stack, `stack up --toxiproxy`): a client that
+   * bootstraps through `kafka.bootstrapServers` here only ever talks to brokers through the proxies.
+   */
+  toxiproxy?: ToxiproxyEndpoints;
+}
+
+export interface ToxiproxyEndpoints {
+  /** Toxiproxy's HTTP API, e.g. http://127.0.0.1:18474. */
+  apiUrl: string;
+  /** The cluster as reached through the proxies: the proxies' addresses are what the brokers advertise on that listener. */
+  kafka: KafkaEndpoints;
+  /** Proxy i forwards `listen` → broker i's PROXIED listener (`upstream`). */
+  proxies: Array<{ name: string; brokerIndex: number; listen: string; upstream: string }>;
 }
 
 /** Ports shared by the native and compose providers (docker-compose.yml maps the same ones). */
@@ -47,6 +61,11 @@ export const DEFAULT_PORTS = {
   kafkaController: [19192, 19193, 19194],
   /** Each broker's JMX exporter /metrics (native: the -javaagent; compose: the same agent in the container). */
   kafkaJmxMetrics: [19792, 19793, 19794],
+  /** Each broker's PROXIED client listener (only Toxiproxy connects here)... */
+  kafkaProxiedListener: [19592, 19593, 19594],
+  /** ...and the Toxiproxy port in front of it, which that listener advertises. */
+  kafkaProxy: [19692, 19693, 19694],
+  toxiproxyApi: 18474,
   aws: 14566,
   prometheus: 19090,
   grafana: 13000,

@@ -128,12 +128,23 @@ export class DuplicateLedger {
   readonly seen = new SequenceLedger();
   readonly repeated = new SequenceLedger();
   private extra = 0;
+  /** Sightings of each repeated identity (duplicates are rare: a small map beside the bitmaps). */
+  private readonly copies = new Map<string, { generatorId: string; seq: number; sightings: number }>();
 
   add(generatorId: string, seq: number): Sighting {
     if (this.seen.add(generatorId, seq)) return 'first';
     this.repeated.add(generatorId, seq);
     this.extra += 1;
+    const id = `${generatorId}:${seq}`;
+    const entry = this.copies.get(id);
+    if (entry) entry.sightings += 1;
+    else this.copies.set(id, { generatorId, seq, sightings: 2 });
     return 'duplicate';
+  }
+
+  /** Every identity seen at least twice, with how often. */
+  repeatedSightings(): Iterable<{ generatorId: string; seq: number; sightings: number }> {
+    return this.copies.values();
   }
 
   has(generatorId: string, seq: number): boolean {

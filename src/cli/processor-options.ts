@@ -30,6 +30,7 @@ const FLAGS: FlagSpec[] = [
   { flag: 'instance', path: ['processor', 'instanceIndex'], kind: 'int', schema: runtime.instanceIndex },
   { flag: 'group-id', path: ['processor', 'groupId'], kind: 'string', schema: runtime.groupId },
   { flag: 'input-topic', path: ['processor', 'inputTopic'], kind: 'string', schema: runtime.inputTopic },
+  { flag: 'guarantee', path: ['processor', 'guarantee'], kind: 'string', schema: runtime.guarantee },
   { flag: 'window-ms', path: ['processor', 'core', 'windowMs'], kind: 'int', schema: core.windowMs },
   { flag: 'out-of-orderness-ms', path: ['processor', 'core', 'outOfOrdernessMs'], kind: 'int', schema: core.outOfOrdernessMs },
   { flag: 'allowed-lateness-ms', path: ['processor', 'core', 'allowedLatenessMs'], kind: 'int', schema: core.allowedLatenessMs },

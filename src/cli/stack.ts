@@ -12,13 +12,14 @@ const SPEC: CommandSpec = {
     { name: 'up', description: 'start the stack (or report and reuse the one already up)' },
     { name: 'status', description: 'show every service, its PID and health' },
     { name: 'down', description: "stop exactly the processes 'up' started and remove their data" },
-    { name: 'logs', args: '<service> [--lines N]', description: "last lines of a service's log (kafka-1, kafka-2, kafka-3, moto, prometheus)" },
+    { name: 'logs', args: '<service> [--lines N]', description: "last lines of a service's log (kafka-1, kafka-2, kafka-3, moto, prometheus, toxiproxy)" },
     { name: 'provision', description: 'create the topics, S3 bucket and Firehose stream (idempotent)' },
   ],
   flags: [
     { name: 'brokers', value: '1|3', description: 'up: Kafka nodes (default 3)' },
     { name: 'provider', value: 'native|compose', description: 'up: native = real services as local processes (default; no Docker); compose = docker-compose.yml' },
     { name: 'port-offset', value: 'N', description: 'up: shift every port by N (or STREAMPROOF_PORT_OFFSET)' },
+    { name: 'toxiproxy', value: undefined, description: 'up (native): also run Toxiproxy in front of every broker, for network faults (built with Go on first use)' },
     { name: 'lines', value: 'N', description: 'logs: how many lines (default 100)' },
   ],
   footer: `environment:
@@ -62,6 +63,7 @@ runCommand(SPEC, async ({ values: raw, positionals }) => {
         provider: parseProvider(values.provider),
         portOffset: parseOffset(values['port-offset']),
         log,
+        ...(raw.toxiproxy ? { toxiproxy: true } : {}),
       };
       const controller = new AbortController();
       const onSigint = () => {

@@ -4,7 +4,7 @@ import { kafkaConnectionOptions } from './client-options.js';
 import { closeConsumer } from './close-consumer.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
-import { createTransactionalProducer, type StringProducer } from './transactional-producer.js';
+import { createAckedProducer, createTransactionalProducer, type StringProducer } from './transactional-producer.js';
 
 // Correct read_committed filtering for every client of this process (see read-committed-filter.ts).
 installReadCommittedFilter();
@@ -86,7 +86,17 @@ export function isFencedError(error: unknown): boolean {
   return kafkaErrorIds(error).some((id) => id === 'PRODUCER_FENCED' || id === 'INVALID_PRODUCER_EPOCH' || id === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED');
 }
 
+/**
+ * exactly-once: one Kafka transaction per batch. at-least-once (the negative control): the same
+ * batches without transactions — the outputs are sent (acks=all) and, once every send is
+ * acknowledged, the input offsets are committed with OffsetCommit under the same generation and
+ * member id. A crash between the two leaves the outputs (and changelog) of a batch whose input is
+ * read again: the batch is counted twice.
+ */
+export type DeliveryGuarantee = 'exactly-once' | 'at-least-once';
+
 export interface ProcessorIoOptions {
+  guarantee?: DeliveryGuarantee;
   groupId: string;
   /** Stable per instance across restarts, so a restarted instance fences its zombie. */
   transactionalId: string;
@@ -158,11 +168,14 @@ export class ProcessorIo {
       this.#failure ??= error;
       this.#wake();
     });
-    this.#producer = createTransactionalProducer(kafka, {
-      clientId: `${options.clientId}-tx`,
-      transactionalId: options.transactionalId,
-      ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: options.transactionTimeoutMs }),
-    });
+    this.#producer =
+      options.guarantee === 'at-least-once'
+        ? createAckedProducer(kafka, { clientId: `${options.clientId}-acked` })
+        : createTransactionalProducer(kafka, {
+            clientId: `${options.clientId}-tx`,
+            transactionalId: options.transactionalId,
+            ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: options.transactionTimeoutMs }),
+          });
   }
 
   get endpoints(): KafkaEndpoints {
@@ -180,7 +193,7 @@ export class ProcessorIo {
     });
     // Initialise the transactional producer first: this fences any zombie with our id and
     // aborts the transaction it may have left open.
-    await this.#fenceZombies();
+    if (this.#options.guarantee !== 'at-least-once') await this.#fenceZombies();
     this.#stream = await this.#consumer.consume(this.#consumeOptions());
     this.#attach(this.#stream, this.#streamEpoch);
   }
@@ -386,6 +399,7 @@ export class ProcessorIo {
    * EndTxn. Throws if it could not commit (it is aborted first); nothing of it is visible then.
    */
   async commitTransaction(outputs: OutputMessage[], fence: TransactionFence, hooks: TransactionHooks = {}): Promise<void> {
+    if (this.#options.guarantee === 'at-least-once') return this.#sendThenCommitOffsets(outputs, fence, hooks);
     const transaction = await this.#producer.beginTransaction();
     try {
       // The client puts all records of one partition in one record batch; brokers refuse batches
@@ -414,6 +428,34 @@ export class ProcessorIo {
       await transaction.abort().catch(() => transaction.cancel().catch(() => undefined));
       throw error;
     }
+  }
+
+  /**
+   * at-least-once: the same outputs in the same chunks, each send acknowledged (acks=all) before
+   * the next, then `beforeCommit` (the crash tests' hold point: outputs visible, offsets not yet
+   * committed), then one OffsetCommit of the fence's offsets. Nothing is rolled back on failure:
+   * what was sent stays, and the input is read again from the last committed offsets.
+   */
+  async #sendThenCommitOffsets(outputs: OutputMessage[], fence: TransactionFence, hooks: TransactionHooks): Promise<void> {
+    for (const chunk of chunkByBytes(outputs, MAX_SEND_BYTES)) {
+      await this.#producer.send({
+        messages: chunk.map((o) =>
+          o.partition === undefined
+            ? { topic: o.topic, key: o.key, value: o.value as string }
+            : { topic: o.topic, key: o.key, value: o.value as string, partition: o.partition },
+        ),
+      });
+    }
+    await hooks.beforeCommit?.();
+    if (fence.offsets.size === 0) return;
+    if (this.#consumer.generationId !== fence.generationId) {
+      // The client commits under its current generation: offsets of a batch from an older one
+      // are left to the partitions' new owner, which reads the batch again (at least once).
+      throw new Error(`offsets of generation ${fence.generationId} not committed: the group is at generation ${this.#consumer.generationId}`);
+    }
+    await this.#consumer.commit({
+      offsets: [...fence.offsets].map(([partition, offset]) => ({ topic: this.#options.inputTopic, partition, offset, leaderEpoch: -1 })),
+    });
   }
 
   async close(): Promise<void> {

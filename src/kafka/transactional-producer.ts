@@ -30,3 +30,20 @@ export function createTransactionalProducer(
     retryDelay: (_client: unknown, _operation: string, attempt: number) => Math.min(1_000, 10 * 2 ** attempt),
   } as ConstructorParameters<typeof Producer<string, string, string, string>>[0]);
 }
+
+/**
+ * The at-least-once processor's producer (the negative control): the same idempotent, acks=all
+ * producer without a transactional id, so every send is visible as soon as it is acknowledged.
+ */
+export function createAckedProducer(kafka: KafkaEndpoints, options: { clientId: string }): StringProducer {
+  return new Producer<string, string, string, string>({
+    ...(kafkaConnectionOptions(kafka, options.clientId) as object),
+    clientId: options.clientId,
+    bootstrapBrokers: kafka.bootstrapServers,
+    serializers: stringSerializers,
+    idempotent: true,
+    acks: -1,
+    retries: 10,
+    retryDelay: (_client: unknown, _operation: string, attempt: number) => Math.min(1_000, 10 * 2 ** attempt),
+  } as ConstructorParameters<typeof Producer<string, string, string, string>>[0]);
+}

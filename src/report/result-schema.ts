@@ -52,7 +52,7 @@ export const COUNTER_DESCRIPTIONS = {
   onTimeAcked: 'events sent on time and then acknowledged (broker ack, or 2xx from the collector): the numerator of achievedRate',
   onTimeShare: 'fraction 0..1 (not events): onTime ÷ scheduled; `%` reads as a percentage of 1 (onTimeShare >= 99% = 0.99)',
   lost: 'acknowledged events missing from raw-events or from every window result (I1/I2)',
-  duplicated: 'events counted more than once (I1/I2)',
+  duplicated: 'countings of events beyond the first (I1 duplicated + I2 extraCountings)',
   late: 'events routed to late-events',
   dlq: 'events routed to the dead-letter queue',
   violations: 'sum of invariant violations (I1 + I2 + I3), derived from the verdict',

@@ -9,5 +9,9 @@ export function describeEndpoints(endpoints: StackEndpoints): string {
   ];
   if (endpoints.prometheus) lines.push(`prometheus:        ${endpoints.prometheus.url}`);
   if (endpoints.grafana) lines.push(`grafana:           ${endpoints.grafana.url}`);
+  if (endpoints.toxiproxy) {
+    lines.push(`toxiproxy API:     ${endpoints.toxiproxy.apiUrl}`);
+    lines.push(`kafka via proxies: ${endpoints.toxiproxy.kafka.bootstrapServers.join(',')} (network faults act here only)`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -6,6 +6,9 @@ export interface StackPorts {
   kafkaBroker: number[];
   kafkaController: number[];
   kafkaJmxMetrics: number[];
+  kafkaProxiedListener: number[];
+  kafkaProxy: number[];
+  toxiproxyApi: number;
   aws: number;
   prometheus: number;
   runnerMetrics: number;
@@ -17,6 +20,9 @@ export function stackPorts(brokers: number, offset = 0): StackPorts {
     kafkaBroker: DEFAULT_PORTS.kafkaBroker.slice(0, brokers).map((p) => p + offset),
     kafkaController: DEFAULT_PORTS.kafkaController.slice(0, brokers).map((p) => p + offset),
     kafkaJmxMetrics: DEFAULT_PORTS.kafkaJmxMetrics.slice(0, brokers).map((p) => p + offset),
+    kafkaProxiedListener: DEFAULT_PORTS.kafkaProxiedListener.slice(0, brokers).map((p) => p + offset),
+    kafkaProxy: DEFAULT_PORTS.kafkaProxy.slice(0, brokers).map((p) => p + offset),
+    toxiproxyApi: DEFAULT_PORTS.toxiproxyApi + offset,
     aws: DEFAULT_PORTS.aws + offset,
     prometheus: DEFAULT_PORTS.prometheus + offset,
     runnerMetrics: DEFAULT_PORTS.runnerMetrics + offset,

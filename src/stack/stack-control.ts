@@ -15,6 +15,8 @@ export interface StackUpOptions {
   portOffset: number;
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** Native only: Toxiproxy in front of every broker, for network faults. */
+  toxiproxy?: boolean;
 }
 
 export async function stackUp(options: StackUpOptions): Promise<{ state: StackState; reused: boolean; elapsedMs: number }> {
@@ -31,6 +33,11 @@ export async function stackUp(options: StackUpOptions): Promise<{ state: StackSt
         hint: 'unset STREAMPROOF_PORT_OFFSET / drop --port-offset for compose, or use --provider native',
       });
     }
+    if (options.toxiproxy) {
+      throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, '--toxiproxy is not available with the compose provider yet', {
+        hint: 'use the native provider for network faults: `npm run stack -- up --toxiproxy`',
+      });
+    }
     const state = await composeUp(options.log);
     return { state, reused: false, elapsedMs: performance.now() - startedMs };
   }
@@ -39,6 +46,7 @@ export async function stackUp(options: StackUpOptions): Promise<{ state: StackSt
     portOffset: options.portOffset,
     log: options.log,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.toxiproxy ? { toxiproxy: true } : {}),
   });
   return { state, reused, elapsedMs: performance.now() - startedMs };
 }

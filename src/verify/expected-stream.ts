@@ -112,6 +112,7 @@ export class ExpectedAccumulator {
       ledgers: { raw: new DuplicateLedger(), late: new DuplicateLedger(), dlq: new DuplicateLedger() },
       occurrences: { records: 0, counted: 0, late: 0, dlq: 0, multiple: 0, none: 0, untrackable: 0 },
       unmatchedDlqPositions: new Set(),
+      dlqPositionCopies: new Map(),
       anonymousDlq: 0,
       noneSamples: [],
     };
@@ -148,7 +149,9 @@ export class ExpectedAccumulator {
     if (record.dlq && position !== null) this.proofs.addDlq(position, record.dlq);
     if (generatorId !== null && seq !== null && isTrackableSeq(seq)) return;
     if (position === null) this.state.anonymousDlq += 1;
-    else this.state.unmatchedDlqPositions.add(position);
+    else if (this.state.unmatchedDlqPositions.has(position)) {
+      this.state.dlqPositionCopies.set(position, (this.state.dlqPositionCopies.get(position) ?? 0) + 1);
+    } else this.state.unmatchedDlqPositions.add(position);
   }
 
   addRaw(record: RawRecord): void {
@@ -234,8 +237,12 @@ export class ExpectedAccumulator {
       this.stats.unidentified += 1;
       this.unidentifiedExamples.add(() => positionText(record.partition, record.offset));
       if (this.proofs.hasClaims) this.prove(null, identity, record, key);
-      if (state.unmatchedDlqPositions.delete(positionOf(record.partition, record.offset) as string)) counts.dlq += 1;
-      else this.none(positionText(record.partition, record.offset));
+      const position = positionOf(record.partition, record.offset) as string;
+      if (state.unmatchedDlqPositions.delete(position)) {
+        // The same record in the DLQ again is in more than one place (invariants.ts counts the copies).
+        if (state.dlqPositionCopies.has(position)) counts.multiple += 1;
+        else counts.dlq += 1;
+      } else this.none(positionText(record.partition, record.offset));
       return;
     }
     const { generatorId, seq } = identity;

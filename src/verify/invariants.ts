@@ -155,11 +155,37 @@ export interface ProcessingEvidence {
 
 const fp = (f: { count: number; hashSum: string }): string => `${f.count}/${f.hashSum}`;
 
+/**
+ * Every counting of a raw-events record beyond its first — what an at-least-once processor leaves
+ * after re-reading a batch: counted in a result and also in a sink (diverted-and-counted windows,
+ * and the positive side of mismatched ones), in both sinks, a sink record again (by identity, for
+ * identities raw-events holds once; by position for DLQ records without identity). Exact when no
+ * window's result also misses events (a result that drops one event and counts another twice
+ * nets to 0 here; miscounted still reports it).
+ */
+function countingsBeyondFirst(rc: Recomputation, analysis: WindowAnalysis, overCounted: number): number {
+  const { late, dlq, raw } = rc.ledgers;
+  let extra = overCounted;
+  for (const w of analysis.divertedAndCounted) extra += w.late + w.dlq;
+  extra += late.seen.intersection(dlq.seen).intersection(raw.seen).count;
+  for (const sink of [late, dlq]) {
+    for (const { generatorId, seq, sightings } of sink.repeatedSightings()) {
+      if (raw.has(generatorId, seq) && !raw.isRepeated(generatorId, seq)) extra += sightings - 1;
+    }
+  }
+  for (const [position, copies] of rc.dlqPositionCopies) if (!rc.unmatchedDlqPositions.has(position)) extra += copies;
+  return extra;
+}
+
 export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): InvariantReport {
   const { recomputation: rc, analysis, results } = evidence;
   const { classification } = analysis;
   const { late, dlq, raw } = rc.ledgers;
   const miscounted = analysis.mismatched.reduce((sum, w) => sum + Math.max(1, Math.abs(w.countDelta)), 0);
+  // The positive side of miscounted: countings beyond the window's events outside the sinks — an
+  // event counted twice, or counted and also sent to a sink (what an at-least-once replay leaves).
+  const overCounted = analysis.mismatched.reduce((sum, w) => sum + Math.max(0, w.countDelta), 0);
+  const extraCountings = countingsBeyondFirst(rc, analysis, overCounted);
   const counts: Record<string, number> = {
     events: evidence.stats.records,
     inResults: classification.counts.result,
@@ -168,6 +194,8 @@ export function evaluateProcessing(evidence: ProcessingEvidence, limit = 5): Inv
     missing: classification.counts.none,
     multiple: classification.counts.multiple,
     miscounted,
+    overCounted,
+    extraCountings,
     unverified: classification.counts.unverified,
     windows: rc.expected.size,
     windowsMatched: analysis.comparison.matched.length,

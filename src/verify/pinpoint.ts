@@ -82,7 +82,8 @@ export class Pinpointer {
       const hash = hashEventId(event.eventId);
       if (hash.hi !== target.hashHi || hash.lo !== target.hashLo) return;
       const { window } = target;
-      const what = window.countDelta === -1 ? 'is missing from' : 'is counted twice in';
+      const sink = late.has(event.generatorId, event.seq) ? 'late-events' : dlq.has(event.generatorId, event.seq) ? 'the DLQ' : null;
+      const what = window.countDelta === -1 ? 'is missing from' : sink ? `is in ${sink} and also counted in` : 'is counted twice in';
       this.found.miscounted.add(() => `${where} ${what} result ${key} rev ${window.revision}`);
     }
   }

@@ -77,6 +77,8 @@ export interface Recomputation {
   occurrences: OccurrenceCounts;
   /** DLQ records without identity, by `partition:offset`, not matched to a raw record. */
   unmatchedDlqPositions: Set<string>;
+  /** DLQ records without identity at a position already named by another: extra copies per `partition:offset` (a sink twice). */
+  dlqPositionCopies: Map<string, number>;
   /** DLQ records with neither identity nor position. */
   anonymousDlq: number;
   /** Up to `sampleLimit` event ids (or positions) of records classified none. */
@@ -126,6 +128,7 @@ export function recomputeExpected(input: RecomputeInput): Recomputation {
   const sampleLimit = input.sampleLimit ?? 20;
   const ledgers = { raw: new DuplicateLedger(), late: new DuplicateLedger(), dlq: new DuplicateLedger() };
   const unmatchedDlqPositions = new Set<string>();
+  const dlqPositionCopies = new Map<string, number>();
   let anonymousDlq = 0;
   for (const record of input.late) {
     if (record.generatorId !== null && record.seq !== null && isTrackableSeq(record.seq)) ledgers.late.add(record.generatorId, record.seq);
@@ -138,6 +141,7 @@ export function recomputeExpected(input: RecomputeInput): Recomputation {
     }
     const position = positionOf(record.sourcePartition ?? record.partition, record.sourceOffset ?? record.offset);
     if (position === null) anonymousDlq += 1;
+    else if (unmatchedDlqPositions.has(position)) dlqPositionCopies.set(position, (dlqPositionCopies.get(position) ?? 0) + 1);
     else unmatchedDlqPositions.add(position);
   }
 
@@ -148,6 +152,7 @@ export function recomputeExpected(input: RecomputeInput): Recomputation {
     ledgers,
     occurrences: { records: 0, counted: 0, late: 0, dlq: 0, multiple: 0, none: 0, untrackable: 0 },
     unmatchedDlqPositions,
+    dlqPositionCopies,
     anonymousDlq,
     noneSamples: [],
   };
@@ -164,7 +169,11 @@ export function recomputeExpected(input: RecomputeInput): Recomputation {
       if (event) {
         counts.untrackable += 1;
         addExpected(result, event, partitionOf(input_));
-      } else if (position !== null && unmatchedDlqPositions.delete(position)) counts.dlq += 1;
+      } else if (position !== null && unmatchedDlqPositions.delete(position)) {
+        // The same record in the DLQ again is in more than one place (invariants.ts counts the copies).
+        if (dlqPositionCopies.has(position)) counts.multiple += 1;
+        else counts.dlq += 1;
+      }
       else if (position === null && result.anonymousDlq > 0) {
         result.anonymousDlq -= 1;
         counts.dlq += 1;

@@ -103,7 +103,10 @@ export function verdictCounters(verdict: VerifierVerdict): Partial<Record<Counte
   };
   if (i1 || i2) {
     out.lost = (i1?.lost ?? 0) + (i2?.missing ?? 0);
-    out.duplicated = (i1?.duplicated ?? 0) + (i2?.multiple ?? 0);
+    // Every counting of an event beyond its first: a raw-events copy (I1 duplicated) and what the
+    // processor counted again (I2 extraCountings: in a result and a sink, both sinks, a sink twice,
+    // twice in one result). A verdict without extraCountings (older) falls back to I2 multiple.
+    out.duplicated = (i1?.duplicated ?? 0) + (i2?.extraCountings ?? i2?.multiple ?? 0);
   }
   if (i2) {
     out.late = i2.late ?? 0;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { builtinGuarantee, type Guarantee } from './guarantee.js';
 import type { ProcessorProcessConfigInput } from '../../pipeline/processor/process-config.js';
 import { startProcessors } from '../../pipeline/processor/supervisor.js';
 import type { DriverContext } from '../context.js';
@@ -13,16 +14,18 @@ const schema = z
   .object({
     kind: z.literal('builtin').default('builtin'),
     instances: z.number().int().min(1).max(8).default(2).describe('processor instances (each a transactional consumer-producer); ≤ raw-events partitions'),
+    guarantee: builtinGuarantee,
   })
   .strict()
   .describe('the built-in TypeScript exactly-once processor, one child process per instance');
 
-export function builtinProcessConfig(ctx: DriverContext, windows: WindowSettings): ProcessorProcessConfigInput {
+export function builtinProcessConfig(ctx: DriverContext, windows: WindowSettings & { guarantee?: Guarantee }): ProcessorProcessConfigInput {
   const { endpoints, topology } = ctx;
   const prefix = topology.names.raw.slice(0, topology.names.raw.length - 'raw-events'.length);
   return {
     processor: {
       topicPrefix: prefix,
+      guarantee: windows.guarantee ?? 'exactly-once',
       core: { windowMs: windows.windowMs, outOfOrdernessMs: windows.outOfOrdernessMs, allowedLatenessMs: windows.allowedLatenessMs, idleTimeoutMs: windows.idleTimeoutMs },
     },
     kafka: {
@@ -42,9 +45,9 @@ export const builtinProcessor: ProcessorDriver<'builtin', typeof schema> = {
   kind: 'builtin',
   schema,
   parallelism: (config) => config.instances,
-  describe: (config) => `${config.instances} processor${config.instances === 1 ? '' : 's'}`,
+  describe: (config) => `${config.instances} processor${config.instances === 1 ? '' : 's'}${config.guarantee === 'at-least-once' ? ' (at-least-once: the negative control)' : ''}`,
   async start(ctx, config) {
-    ctx.log(`starting ${config.instances} processor instance${config.instances > 1 ? 's' : ''} (exactly-once, ${config.windowMs / 1000} s windows)`);
+    ctx.log(`starting ${config.instances} processor instance${config.instances > 1 ? 's' : ''} (${config.guarantee}, ${config.windowMs / 1000} s windows)`);
     // The run id in the children's environment lets anyone (the interrupt test) tell this run's
     // processes apart from others' without going by name.
     const children = await startProcessors({ count: config.instances, config: builtinProcessConfig(ctx, config), env: { STREAMPROOF_RUN_ID: ctx.runId } });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { exactlyOnceOnly } from './guarantee.js';
 import { durationMs } from '../../base/duration.js';
 import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import type { ProcessorDriver } from '../registry.js';
@@ -16,6 +17,7 @@ import type { ProcessorDriver } from '../registry.js';
 const schema = z
   .object({
     kind: z.literal('external'),
+    guarantee: exactlyOnceOnly('external'),
     // Named like every kind's count, so `--set processor.kind=external` works on any scenario; checked against the partitions like theirs.
     instances: z.number().int().min(1).max(64).default(1).describe("your job's parallelism (consumers on raw-events); ≤ raw-events partitions"),
     groupId: z.string().min(1).default('streamproof-external').describe("the external job's consumer group on raw-events (drain and lag read its committed offsets); printed at the start"),

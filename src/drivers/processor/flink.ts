@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { exactlyOnceOnly } from './guarantee.js';
 import { durationMs } from '../../base/duration.js';
 import { ensureJvmProcessors } from '../../stack/native/jvm-processors.js';
 import type { ProcessorDriver } from '../registry.js';
@@ -19,6 +20,7 @@ import { jvmProcessorFleet } from './jvm-processor-fleet.js';
 const schema = z
   .object({
     kind: z.literal('flink'),
+    guarantee: exactlyOnceOnly('flink'),
     // Named like every kind's count of parallel instances, so `--set processor.kind=flink` works on any scenario.
     instances: z.number().int().min(1).max(12).default(2).describe("the job's parallelism (parallel source, window and sink subtasks); ≤ task managers × slots and ≤ raw-events partitions"),
     taskManagers: z.number().int().min(1).max(6).default(3).describe('task managers in the MiniCluster (all in the one JVM)'),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
+import { exactlyOnceOnly } from './guarantee.js';
 import { durationMs } from '../../base/duration.js';
 import { ensureJvmProcessors } from '../../stack/native/jvm-processors.js';
 import type { ProcessorDriver } from '../registry.js';
@@ -17,6 +18,7 @@ import { jvmProcessorFleet } from './jvm-processor-fleet.js';
 const schema = z
   .object({
     kind: z.literal('kafka-streams'),
+    guarantee: exactlyOnceOnly('kafka-streams'),
     instances: z.number().int().min(1).max(8).default(1).describe('Kafka Streams instances, each a JVM in the same application (consumer group)'),
     threads: z.number().int().min(1).max(8).default(1).describe('stream threads per instance (num.stream.threads); instances × threads ≤ raw-events partitions'),
     commitIntervalMs: durationMs({ minMs: 10 }).prefault('100ms').describe('commit.interval.ms: how often a transaction commits (results become visible)'),

@@ -31,6 +31,7 @@ export function createProcessorRuntime(options: CreateProcessorOptions): Process
     clientId: names.clientId,
     transactionTimeoutMs: config.transactionTimeoutMs,
     sessionTimeoutMs: config.sessionTimeoutMs,
+    guarantee: config.guarantee,
   });
   return new ProcessorRuntime({
     config,

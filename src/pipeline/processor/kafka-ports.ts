@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { KafkaAdmin } from '../../kafka/admin.js';
-import { ProcessorIo, type Assignment, type InputRecord, type OutputMessage, type TransactionFence, type TransactionHooks } from '../../kafka/processor-io.js';
+import { ProcessorIo, type Assignment, type DeliveryGuarantee, type InputRecord, type OutputMessage, type TransactionFence, type TransactionHooks } from '../../kafka/processor-io.js';
 import { readTopicToEnd } from '../../kafka/topic-reader.js';
 import type { KafkaEndpoints } from '../../base/endpoints.js';
 import type { ChangelogRecord } from './changelog.js';
@@ -17,6 +17,7 @@ export interface ProcessorInput {
   readonly streamEpoch: number;
   reseek(): Promise<number>;
   committedOffsets(partitions: number[], timeoutMs: number): Promise<Map<number, bigint>>;
+  /** One batch's outputs and offsets: one transaction, or (at-least-once) sends then an offset commit. */
   commitTransaction(outputs: OutputMessage[], fence: TransactionFence, hooks?: TransactionHooks): Promise<void>;
   close(): Promise<void>;
 }
@@ -50,6 +51,7 @@ export interface KafkaPortsOptions {
   clientId: string;
   transactionTimeoutMs: number;
   sessionTimeoutMs: number;
+  guarantee: DeliveryGuarantee;
 }
 
 class KafkaStateStore implements ProcessorStateStore {
@@ -128,6 +130,7 @@ export function createKafkaPorts(options: KafkaPortsOptions): ProcessorPorts {
         inputTopic: options.inputTopic,
         transactionTimeoutMs: options.transactionTimeoutMs,
         sessionTimeoutMs: options.sessionTimeoutMs,
+        guarantee: options.guarantee,
       }),
     store: new KafkaStateStore(options),
   };

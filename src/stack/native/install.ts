@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ERROR_CODES } from '../../base/errors.js';
 import { cacheDir } from '../state.js';
 import { runToCompletion } from './run-command.js';
-import { assertTools, checkJava, checkJavac, checkMaven, checkPrometheus, checkPythonVenv } from './tools.js';
+import { assertTools, checkGo, checkJava, checkJavac, checkMaven, checkPrometheus, checkPythonVenv } from './tools.js';
 
 /**
  * First-use installation of the native stack into the cache (outside the repo), reused after:
@@ -18,6 +18,8 @@ import { assertTools, checkJava, checkJavac, checkMaven, checkPrometheus, checkP
  */
 export const KAFKA_VERSION = '4.1.2';
 export const MOTO_VERSION = '5.2.5';
+/** Pinned: `@latest` resolves to an old 2.5.0 through this machine's module proxy. */
+export const TOXIPROXY_VERSION = '2.12.0';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -124,6 +126,28 @@ export async function ensurePrometheus(log: Log): Promise<string> {
   }
   assertTools([checkPrometheus(binary)]);
   return binary;
+}
+
+/**
+ * Toxiproxy's server, built once with `go install` from the Go module proxy into the cache
+ * (`GOBIN=<cache>/toxiproxy-<version>`), only when a stack is asked for network faults. A cold
+ * build downloads ~20 modules and compiles them: minutes on a busy machine; reused after.
+ */
+export async function ensureToxiproxy(log: Log): Promise<string> {
+  const base = join(cacheDir(), `toxiproxy-${TOXIPROXY_VERSION}`);
+  const server = join(base, 'server');
+  const marker = join(base, '.complete');
+  if (existsSync(marker) && existsSync(server)) return server;
+  assertTools([checkGo()]);
+  log(`building Toxiproxy ${TOXIPROXY_VERSION} with go install into ${base} (first use only; minutes on a cold Go cache)`);
+  await mkdir(base, { recursive: true });
+  await runLogged('go', ['install', `github.com/Shopify/toxiproxy/v2/cmd/server@v${TOXIPROXY_VERSION}`], join(base, 'install.log'), {
+    ...process.env,
+    GOBIN: base,
+  });
+  if (!existsSync(server)) throw new Error(`go install finished but ${server} is not there (see ${join(base, 'install.log')})`);
+  await writeFile(marker, `${TOXIPROXY_VERSION}\n`);
+  return server;
 }
 
 export async function ensureNativeInstall(log: Log): Promise<NativeInstall> {

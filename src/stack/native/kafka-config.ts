@@ -8,6 +8,11 @@ export interface KafkaNodeConfigInput {
   brokers: number;
   brokerPorts: number[];
   controllerPorts: number[];
+  /**
+   * The PROXIED client listener of every node and the Toxiproxy port it advertises: a client that
+   * connects through Toxiproxy is given the proxies' addresses in metadata, so it stays behind them.
+   */
+  proxied?: { listenerPorts: number[]; proxyPorts: number[] };
   logDir: string;
 }
 
@@ -19,6 +24,10 @@ export function renderKafkaServerProperties(input: KafkaNodeConfigInput): string
   if (brokerPort === undefined || controllerPort === undefined) {
     throw new Error(`no port for Kafka node ${nodeId} of ${brokers}`);
   }
+  const proxiedPort = input.proxied?.listenerPorts[index];
+  const proxyPort = input.proxied?.proxyPorts[index];
+  if (input.proxied && (proxiedPort === undefined || proxyPort === undefined)) throw new Error(`no proxied listener port for Kafka node ${nodeId} of ${brokers}`);
+  const proxied = input.proxied ? { listener: `,PROXIED://127.0.0.1:${proxiedPort}`, advertised: `,PROXIED://127.0.0.1:${proxyPort}`, map: ',PROXIED:PLAINTEXT' } : { listener: '', advertised: '', map: '' };
   const replication = Math.min(3, brokers);
   const minIsr = brokers >= 3 ? 2 : 1;
   const voters = controllerPorts
@@ -29,9 +38,9 @@ export function renderKafkaServerProperties(input: KafkaNodeConfigInput): string
     ['process.roles', 'broker,controller'],
     ['node.id', nodeId],
     ['controller.quorum.voters', voters],
-    ['listeners', `PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}`],
-    ['advertised.listeners', `PLAINTEXT://127.0.0.1:${brokerPort}`],
-    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ['listeners', `PLAINTEXT://127.0.0.1:${brokerPort}${proxied.listener},CONTROLLER://127.0.0.1:${controllerPort}`],
+    ['advertised.listeners', `PLAINTEXT://127.0.0.1:${brokerPort}${proxied.advertised}`],
+    ['listener.security.protocol.map', `PLAINTEXT:PLAINTEXT${proxied.map},CONTROLLER:PLAINTEXT`],
     ['controller.listener.names', 'CONTROLLER'],
     ['inter.broker.listener.name', 'PLAINTEXT'],
     ['log.dirs', logDir],

@@ -6,7 +6,7 @@ import type { StackEndpoints } from '../../base/endpoints.js';
 import { healthTimeoutMs, probeHttp, probeKafka, probeMoto, waitUntilHealthy, type ProbeResult } from '../health.js';
 import { assertPortsFree, stackPorts, type StackPorts } from '../ports.js';
 import { readStackState, removeStackState, stateDir, writeStackState, type ManagedProcess, type StackState } from '../state.js';
-import { ensureNativeInstall, KAFKA_VERSION, type NativeInstall } from './install.js';
+import { ensureNativeInstall, ensureToxiproxy, KAFKA_VERSION, type NativeInstall } from './install.js';
 import { makeClusterId, renderKafkaLog4j2Yaml, renderKafkaServerProperties } from './kafka-config.js';
 import { waitUntilExited } from '../../process/wait.js';
 import { isStopped } from '../../process/identity.js';
@@ -14,6 +14,7 @@ import { signalProcess } from '../../process/signal.js';
 import { identityOf, isAlive, killProcess, lastLogLines, stackRegistry, startService, stopProcess, type ServiceCommand } from './processes.js';
 import { renderPrometheusConfig } from './prometheus-config.js';
 import { runToCompletion } from './run-command.js';
+import { createBrokerProxies, probeToxiproxy, TOXIPROXY_SERVICE, toxiproxyCommand, toxiproxyEndpoints } from './toxiproxy.js';
 
 /**
  * The native provider: real Kafka (KRaft), moto (Firehose + S3) and Prometheus as processes on
@@ -26,6 +27,8 @@ export interface NativeUpOptions {
   log: (line: string) => void;
   /** Aborted on Ctrl-C: everything started so far is stopped. */
   signal?: AbortSignal;
+  /** Also start Toxiproxy in front of every broker (network faults; builds it on first use). */
+  toxiproxy?: boolean;
 }
 
 export function kafkaServiceName(nodeId: number): string {
@@ -77,7 +80,9 @@ async function prepareKafkaNodes(install: NativeInstall, runDir: string, brokers
       const logDir = join(nodeDir, 'data');
       await mkdir(logDir, { recursive: true });
       const props = join(nodeDir, 'server.properties');
-      await writeFile(props, renderKafkaServerProperties({ nodeId, brokers, brokerPorts: ports.kafkaBroker, controllerPorts: ports.kafkaController, logDir }));
+      // The PROXIED listener is always there (one idle port per broker), so Toxiproxy can be put in front at any time.
+      const proxied = { listenerPorts: ports.kafkaProxiedListener, proxyPorts: ports.kafkaProxy };
+      await writeFile(props, renderKafkaServerProperties({ nodeId, brokers, brokerPorts: ports.kafkaBroker, controllerPorts: ports.kafkaController, proxied, logDir }));
       // Same cluster id for every node; static quorum, so no --standalone/--initial-controllers.
       await runToCompletion('java', ['-cp', install.kafkaClasspath, `-Dlog4j2.configurationFile=${join(runDir, 'kafka-log4j2.yaml')}`,
         'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '--ignore-formatted'], join(nodeDir, 'format.log'));
@@ -90,6 +95,11 @@ export async function nativeUp(options: NativeUpOptions): Promise<{ state: Stack
   if (existing) {
     const dead = existing.processes.filter((p) => !isAlive(p));
     if (dead.length === 0) {
+      if (options.toxiproxy && !existing.endpoints.toxiproxy) {
+        throw new StreamproofError(ERROR_CODES.STACK_CONFLICT, 'the stack that is up runs without Toxiproxy', {
+          hint: 'run `npm run stack -- down`, then `npm run stack -- up --toxiproxy`',
+        });
+      }
       if (existing.endpoints.provider !== 'native' || existing.endpoints.kafka.brokers !== options.brokers) {
         throw new StreamproofError(ERROR_CODES.STACK_CONFLICT,
           `a ${existing.endpoints.provider} stack with ${existing.endpoints.kafka.brokers} broker(s) is already up`, {
@@ -103,11 +113,17 @@ export async function nativeUp(options: NativeUpOptions): Promise<{ state: Stack
   }
 
   const install = await ensureNativeInstall(options.log);
+  // Built (or found in the cache) before anything starts: a missing Go toolchain fails here.
+  const toxiproxyServer = options.toxiproxy ? await ensureToxiproxy(options.log) : null;
   const ports = stackPorts(options.brokers, options.portOffset);
   await assertPortsFree([
     ...ports.kafkaBroker.map((port, i) => ({ service: `${kafkaServiceName(i + 1)} broker`, port })),
     ...ports.kafkaController.map((port, i) => ({ service: `${kafkaServiceName(i + 1)} controller`, port })),
     ...ports.kafkaJmxMetrics.map((port, i) => ({ service: `${kafkaServiceName(i + 1)} JMX metrics`, port })),
+    ...ports.kafkaProxiedListener.map((port, i) => ({ service: `${kafkaServiceName(i + 1)} proxied listener`, port })),
+    ...(toxiproxyServer
+      ? [...ports.kafkaProxy.map((port, i) => ({ service: `toxiproxy proxy for ${kafkaServiceName(i + 1)}`, port })), { service: 'toxiproxy API', port: ports.toxiproxyApi }]
+      : []),
     { service: 'moto (Firehose/S3)', port: ports.aws },
     { service: 'prometheus', port: ports.prometheus },
   ]);
@@ -160,6 +176,8 @@ export async function nativeUp(options: NativeUpOptions): Promise<{ state: Stack
       dataDir: join(runDir, 'prometheus-data'),
     });
 
+    const toxiproxy = toxiproxyServer ? await start(toxiproxyCommand(toxiproxyServer, ports.toxiproxyApi, runDir)) : null;
+
     const diedCheck = (proc: ManagedProcess) => () => {
       options.signal?.throwIfAborted();
       if (!isAlive(proc)) {
@@ -188,7 +206,17 @@ export async function nativeUp(options: NativeUpOptions): Promise<{ state: Stack
       waitUntilHealthy(() => probeHttp(`${endpoints.prometheus?.url}/-/ready`), {
         service: 'prometheus', timeoutMs: healthTimeoutMs(60), stillRunning: diedCheck(prometheus), logTail: () => lastLogLines(prometheus.logFile),
       }),
+      ...(toxiproxy
+        ? [waitUntilHealthy(() => probeHttp(`http://127.0.0.1:${ports.toxiproxyApi}/version`), { // the API only: proxies are created next
+            service: 'toxiproxy', timeoutMs: healthTimeoutMs(30), stillRunning: diedCheck(toxiproxy), logTail: () => lastLogLines(toxiproxy.logFile),
+          })]
+        : []),
     ]);
+    if (toxiproxy) {
+      state.endpoints = { ...state.endpoints, toxiproxy: toxiproxyEndpoints(ports.toxiproxyApi, ports.kafkaProxy, ports.kafkaProxiedListener, state.endpoints.kafka) };
+      await createBrokerProxies(state.endpoints.toxiproxy as NonNullable<StackEndpoints['toxiproxy']>);
+      await writeStackState(state);
+    }
     return { state, reused: false };
   } catch (error) {
     options.log('startup failed: stopping what was started');
@@ -222,9 +250,16 @@ export async function nativeServiceHealth(state: StackState): Promise<Array<{ se
   const kafkaProbe = await probeKafka(endpoints.kafka, endpoints.kafka.brokers);
   const motoProbe = await probeMoto(endpoints.aws.endpoint ?? '');
   const promProbe = endpoints.prometheus ? await probeHttp(`${endpoints.prometheus.url}/-/ready`) : { healthy: false, detail: 'not configured' };
+  const toxiproxyProbe = endpoints.toxiproxy ? await probeToxiproxy(endpoints.toxiproxy) : { healthy: false, detail: 'not configured' };
   return state.processes.map((proc) => {
     const alive = isAlive(proc);
-    let probe: ProbeResult = proc.service.startsWith('kafka-') ? kafkaProbe : proc.service === 'moto' ? motoProbe : promProbe;
+    let probe: ProbeResult = proc.service.startsWith('kafka-')
+      ? kafkaProbe
+      : proc.service === 'moto'
+        ? motoProbe
+        : proc.service === TOXIPROXY_SERVICE
+          ? toxiproxyProbe
+          : promProbe;
     if (!alive) probe = { healthy: false, detail: 'process not running' };
     const paused = alive && isStopped(identityOf(proc));
     if (paused) probe = { healthy: false, detail: `paused (SIGSTOP); ${probe.detail}` };

@@ -76,6 +76,30 @@ export function checkPrometheus(binary: string): ToolCheck {
   };
 }
 
+/** `go version` output → [major, minor], e.g. "go version go1.26.8 linux/amd64" → [1, 26]. */
+export function goVersion(output: string): [number, number] | null {
+  const match = /go(\d+)\.(\d+)/.exec(output);
+  return match ? [Number(match[1]), Number(match[2])] : null;
+}
+
+/** Toxiproxy 2.12.0's go.mod asks for Go 1.23. */
+export const MIN_GO: [number, number] = [1, 23];
+
+/** Go builds Toxiproxy from the Go module proxy (native network faults only). */
+export function checkGo(): ToolCheck {
+  const { ok, output } = run('go', ['version']);
+  const version = ok ? goVersion(output) : null;
+  const recent = version !== null && (version[0] > MIN_GO[0] || (version[0] === MIN_GO[0] && version[1] >= MIN_GO[1]));
+  return {
+    tool: 'go',
+    ok: recent,
+    detail: !ok
+      ? 'go not found on PATH (it builds Toxiproxy for network faults)'
+      : `found ${version ? `Go ${version.join('.')}` : output.trim()}, Toxiproxy needs Go ${MIN_GO.join('.')} or newer`,
+    hint: `install a Go ${MIN_GO.join('.')}+ toolchain: \`apt-get install -y golang-go\` where the distribution's is that new (Debian 12's is Go 1.19, too old: there, a release from https://go.dev/dl unpacked into /usr/local/go, on PATH)`,
+  };
+}
+
 export function checkDockerCompose(): ToolCheck {
   const plugin = run('docker', ['compose', 'version']);
   return {

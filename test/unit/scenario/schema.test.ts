@@ -14,7 +14,7 @@ describe('scenarioSchema', () => {
     const parsed = scenarioSchema.parse(minimal);
     expect(parsed.stack).toEqual({ provider: 'native', brokers: 3 });
     expect(parsed.topology).toEqual({ rawEventsPartitions: 12, processedEventsPartitions: 12, retentionMs: 604_800_000 });
-    expect(parsed.processor).toEqual({ kind: 'builtin', instances: 2, windowMs: 60_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
+    expect(parsed.processor).toEqual({ kind: 'builtin', instances: 2, guarantee: 'exactly-once', windowMs: 60_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
     expect(parsed.producer).toEqual({ acks: 'all', idempotent: true, retries: 3, lingerMs: 5, batchMaxRecords: 2_000, compression: 'none', maxInFlight: 3 });
     expect(parsed.ingest).toEqual({ kind: 'kafka' });
     expect(parsed.delivery).toEqual({ enabled: true, bucket: 'streamproof-analytics', streamName: 'streamproof-delivery' });
@@ -32,7 +32,7 @@ describe('scenarioSchema', () => {
 
   it('merges a partial section with that section’s defaults', () => {
     const parsed = scenarioSchema.parse({ ...minimal, processor: { windowMs: '10s' }, ingest: { kind: 'http', connections: 4 } });
-    expect(parsed.processor).toEqual({ kind: 'builtin', instances: 2, windowMs: 10_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
+    expect(parsed.processor).toEqual({ kind: 'builtin', instances: 2, guarantee: 'exactly-once', windowMs: 10_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
     expect(parsed.ingest).toEqual({ kind: 'http', connections: 4, batchSize: 100 });
   });
 
@@ -94,5 +94,22 @@ describe('scenarioSchema', () => {
       'faults',
       'thresholds',
     ]);
+  });
+});
+
+describe('processor.guarantee', () => {
+  it('is exactly-once by default; the builtin kind also runs the at-least-once control', () => {
+    expect(scenarioSchema.parse({ ...minimal, processor: { guarantee: 'at-least-once' } }).processor).toMatchObject({ kind: 'builtin', guarantee: 'at-least-once' });
+  });
+
+  it('is refused for every other kind, naming the field and the kind that has it', () => {
+    for (const kind of ['kafka-streams', 'flink', 'external']) {
+      const parsed = scenarioSchema.safeParse({ ...minimal, processor: { kind, guarantee: 'at-least-once' } });
+      expect(parsed.success).toBe(false);
+      const issue = parsed.error?.issues.find((i) => i.path.join('.') === 'processor.guarantee');
+      expect(issue?.message).toContain(`processor.kind=${kind} runs exactly-once only`);
+      expect(issue?.message).toContain('processor.kind=builtin');
+      expect(scenarioSchema.parse({ ...minimal, processor: { kind, guarantee: 'exactly-once' } }).processor).toMatchObject({ kind, guarantee: 'exactly-once' });
+    }
   });
 });

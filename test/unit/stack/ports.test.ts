@@ -4,7 +4,7 @@ import { assertPortsFree, stackPorts } from '../../../src/stack/ports.js';
 
 describe('stackPorts', () => {
   it('shifts every port by the offset', () => {
-    expect(stackPorts(3, 100)).toEqual({ kafkaBroker: [19192, 19193, 19194], kafkaController: [19292, 19293, 19294], kafkaJmxMetrics: [19892, 19893, 19894], aws: 14666, prometheus: 19190, runnerMetrics: 19564 });
+    expect(stackPorts(3, 100)).toEqual({ kafkaBroker: [19192, 19193, 19194], kafkaController: [19292, 19293, 19294], kafkaJmxMetrics: [19892, 19893, 19894], kafkaProxiedListener: [19692, 19693, 19694], kafkaProxy: [19792, 19793, 19794], toxiproxyApi: 18574, aws: 14666, prometheus: 19190, runnerMetrics: 19564 });
     expect(stackPorts(1).kafkaBroker).toEqual([19092]);
   });
 });

@@ -5,6 +5,7 @@ import { encodeLateValue } from '../../../src/pipeline/processor/outputs.js';
 import { windowKey, windowStartMs } from '../../../src/pipeline/processor/windows.js';
 import { Fingerprint } from '../../../src/verify/fingerprint.js';
 import { SequenceLedger } from '../../../src/base/sequence-ledger.js';
+import { verdictCounters } from '../../../src/verify/verdict.js';
 import { T0, makeEvent } from '../pipeline/processor/fixtures.js';
 import { WINDOW_MS, buildWorld, copyWorld, deliver, invariant, processInto, verifyWorld, violationsOf, type World } from './world.js';
 
@@ -135,6 +136,50 @@ describe('I2 processing', () => {
     expect(i2.counts).toMatchObject({ windowsMismatched: 1, countDelta: 1, unverified: plainResult.count });
     expect(i2.examples[0]).toMatch(new RegExp(`^miscounted: ${dropped.eventId} \\(p\\d@\\d+\\) is missing from result ${plainResult.key.replace('|', '\\|')} rev 0$`));
     expect(i2.examples[1]).toContain(`miscounted: result ${plainResult.key} rev 0: expected ${plainResult.count}/`);
+  });
+
+  it('counts a result that counts its own events twice (an at-least-once replay) exactly: overCounted, and duplicated in the counters', () => {
+    const twice = plainEvents.slice(0, 2);
+    const countsByType = { ...plainResult.countsByType };
+    for (const e of twice) countsByType[e.type] += 1;
+    const replayed: WindowResult = {
+      ...plainResult,
+      count: plainResult.count + twice.length,
+      countsByType,
+      fingerprint: Fingerprint.parse(plainResult.fingerprint).merge(Fingerprint.of(twice.map((e) => e.eventId))).toJSON(),
+    };
+    const rows = clean.processed.map((r) => (r.key === plainResult.key ? { ...r, value: JSON.stringify(replayed) } : r));
+    const verdict = verifyWorld(withProcessed(clean, rows));
+    expect(violationsOf(verdict)).toEqual({ I2: { miscounted: 2 } });
+    expect(invariant(verdict, 'I2').counts).toMatchObject({ overCounted: 2, extraCountings: 2, multiple: 0, countDelta: 2 });
+    expect(verdictCounters(verdict)).toMatchObject({ duplicated: 2, lost: 0 });
+    // A result short of events is not a duplicate.
+    const verdictShort = verifyWorld(withProcessed(clean, clean.processed.map((r) => (r.key === plainResult.key ? { ...r, value: JSON.stringify({ ...plainResult, count: plainResult.count - 2, fingerprint: Fingerprint.parse(plainResult.fingerprint).minus(Fingerprint.of(twice.map((e) => e.eventId))).toJSON() }) } : r))));
+    expect(invariant(verdictShort, 'I2').counts).toMatchObject({ overCounted: 0, miscounted: 2 });
+    expect(verdictCounters(verdictShort).duplicated).toBe(0);
+  });
+
+  it('counts every sink copy beyond the first: a late record three times, a DLQ record twice', () => {
+    const world = copyWorld(clean);
+    world.late.push({ ...world.late[0]!, offset: 800n }, { ...world.late[0]!, offset: 801n });
+    world.dlq.push({ ...world.dlq[0]!, offset: 802n });
+    const verdict = verifyWorld(world);
+    // Two records are in more than one place; they were counted three extra times.
+    expect(invariant(verdict, 'I2').counts).toMatchObject({ multiple: 2, extraCountings: 3 });
+    expect(verdictCounters(verdict)).toMatchObject({ duplicated: 3 });
+  });
+
+  it('names the one event a result counts twice', () => {
+    const extra = plainEvents[0]!;
+    const replayed: WindowResult = {
+      ...plainResult,
+      count: plainResult.count + 1,
+      countsByType: { ...plainResult.countsByType, [extra.type]: plainResult.countsByType[extra.type] + 1 },
+      fingerprint: Fingerprint.parse(plainResult.fingerprint).merge(Fingerprint.of([extra.eventId])).toJSON(),
+    };
+    const rows = clean.processed.map((r) => (r.key === plainResult.key ? { ...r, value: JSON.stringify(replayed) } : r));
+    const i2 = examples(withProcessed(clean, rows), 'I2');
+    expect(i2[0]).toMatch(new RegExp(`^miscounted: ${extra.eventId} \\(p\\d@\\d+\\) is counted twice in result ${plainResult.key.replace('|', '\\|')} rev 0$`));
   });
 
   it('reports a final result whose count field disagrees with its fingerprint as one wrong value', () => {

@@ -31,6 +31,22 @@ describe('renderKafkaServerProperties', () => {
   });
 });
 
+describe('the PROXIED listener (Toxiproxy in front of each broker)', () => {
+  const base = { brokers: 3, brokerPorts: [19092, 19093, 19094], controllerPorts: [19192, 19193, 19194], logDir: '/tmp/d' };
+  const proxied = { listenerPorts: [19592, 19593, 19594], proxyPorts: [19692, 19693, 19694] };
+  it('listens on its own port and advertises the Toxiproxy port, so clients that came through a proxy stay behind the proxies', () => {
+    const p = props(renderKafkaServerProperties({ ...base, nodeId: 2, proxied }));
+    expect(p.get('listeners')).toBe('PLAINTEXT://127.0.0.1:19093,PROXIED://127.0.0.1:19593,CONTROLLER://127.0.0.1:19193');
+    expect(p.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:19093,PROXIED://127.0.0.1:19693');
+    expect(p.get('listener.security.protocol.map')).toBe('PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT,CONTROLLER:PLAINTEXT');
+    // Brokers replicate over PLAINTEXT: a network fault between clients and brokers leaves replication alone.
+    expect(p.get('inter.broker.listener.name')).toBe('PLAINTEXT');
+  });
+  it('refuses a node without a proxied port', () => {
+    expect(() => renderKafkaServerProperties({ ...base, nodeId: 3, proxied: { listenerPorts: [19592], proxyPorts: [19692] } })).toThrow(/no proxied listener port for Kafka node 3/);
+  });
+});
+
 describe('makeClusterId', () => {
   it('is 22 chars of base64url and never starts with a dash', () => {
     const ids = [Buffer.from('fb' + '00'.repeat(15), 'hex'), Buffer.alloc(16, 1)];

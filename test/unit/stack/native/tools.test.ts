@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertTools, javaMajorVersion } from '../../../../src/stack/native/tools.js';
+import { assertTools, goVersion, javaMajorVersion } from '../../../../src/stack/native/tools.js';
 
 describe('javaMajorVersion', () => {
   it('reads modern and legacy version strings', () => {
@@ -19,5 +19,13 @@ describe('assertTools', () => {
         { tool: 'prometheus', ok: false, detail: 'not found', hint: 'apt-get install prometheus' },
       ]),
     ).toThrow(expect.objectContaining({ code: 'SP_TOOL_MISSING', message: expect.stringContaining('java (java not found on PATH); prometheus'), hint: expect.stringContaining('apt-get install prometheus') }));
+  });
+});
+
+describe('goVersion', () => {
+  it('reads go version output', () => {
+    expect(goVersion('go version go1.26.8 linux/amd64')).toEqual([1, 26]);
+    expect(goVersion('go version go1.19.8 linux/amd64')).toEqual([1, 19]);
+    expect(goVersion('bash: go: command not found')).toBeNull();
   });
 });
