@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  *
  * On a shared machine the CPU a process gets changes from moment to moment, and a capacity found
  * on it moves with it: a search cannot be more precise than that. Before the first probe (the
- * stack idle) we spin a fixed piece of arithmetic for `slices` slices of `sliceMs` each (20 ×
- * 100 ms, 2 s in all, with a short sleep between) and count how much of it each slice got done:
+ * stack idle) we spin a fixed piece of arithmetic for `slices` slices of `sliceMs` each (10 ×
+ * 500 ms, 5 s in all, with a short sleep between) and count how much of it each slice got done:
  * the work a slice gets is the CPU the scheduler gave us then. The noise is the spread of that
  * work, (p90 − p10) / (2 × median): how far the CPU available to a run swings around its
  * median. The finest precision accepted is max(MIN_PRECISION, noise); a --precision finer than
@@ -15,8 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * share of the cores.)
  */
 export const MIN_PRECISION = 0.02;
-export const NOISE_SLICES = 20;
-export const NOISE_SLICE_MS = 100;
+export const NOISE_SLICES = 10;
+export const NOISE_SLICE_MS = 500;
 
 export interface NoiseMeasurement {
   /** Work units done per slice. */

@@ -12,6 +12,8 @@
  *     below one that passed — is re-probed (up to `maxProbesPerRate` times in all) before the
  *     search trusts it; one that stays contradictory after that is kept, the found rate is the
  *     highest passing rate below the lowest failing one (conservative), and the report says so.
+ *     Before bisection stops, both bounds are probed a second time: one failure caused by noise
+ *     would otherwise end the search below the real capacity, one lucky pass above it.
  */
 export interface SearchSettings {
   startRate: number;
@@ -126,6 +128,16 @@ export function nextStep(settings: SearchSettings, records: readonly ProbeRecord
   const width = (lowestFail.rate - best.rate) / best.rate;
   const mid = roundRate((best.rate + lowestFail.rate) / 2);
   if (width <= settings.precision || mid <= best.rate || mid >= lowestFail.rate) {
+    // One failure is not trusted to end the search: noise makes a sustainable rate fail now and
+    // then, and the search would converge below it. Confirm it first (a pass makes it a tie,
+    // which a third probe settles).
+    if (probes(statuses, lowestFail.rate) < Math.min(2, settings.maxProbesPerRate)) {
+      return { kind: 'probe', rate: lowestFail.rate, why: `confirming the failure at ${lowestFail.rate} events/s before stopping` };
+    }
+    // Nor one lucky pass to be the answer: the found rate is what a user will plan with.
+    if (probes(statuses, best.rate) < Math.min(2, settings.maxProbesPerRate)) {
+      return { kind: 'probe', rate: best.rate, why: `confirming the pass at ${best.rate} events/s before stopping` };
+    }
     return done(best.rate, lowestFail.rate, true, `bisection reached ${(width * 100).toFixed(1)} % ≤ the precision ${(settings.precision * 100).toFixed(1)} %`, notes);
   }
   return { kind: 'probe', rate: mid, why: `bisecting between ${best.rate} (passed) and ${lowestFail.rate} (failed)` };

@@ -2,7 +2,7 @@ import { EXIT } from '../base/exit-codes.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { parseDurationText } from '../base/duration.js';
 import { estimatedProbeMs, assertBudget, assertPrecision, assertProbeable, parseSlo } from '../capacity/plan.js';
-import { measureNoise } from '../capacity/noise.js';
+import { measureNoise, MIN_PRECISION } from '../capacity/noise.js';
 import { probeOverrides } from '../capacity/probe.js';
 import { makeCapacityDir, writeCapacityFiles } from '../capacity/report-write.js';
 import { headline } from '../capacity/report-markdown.js';
@@ -40,6 +40,7 @@ const SPEC: CommandSpec = {
     { name: 'hold', value: 'D', description: 'hold period of a probe at its constant rate (default 30s)' },
     { name: 'warm-up', value: 'D', description: 'warm-up of a probe before the hold (default: the scenario\'s, at most 10s)' },
     { name: 'lag-slope', value: 'N', description: 'consumer-lag growth allowed, events/s per second (default max(50, 1% of the rate))' },
+    { name: 'noise-floor', value: 'P%', description: 'skip the noise measurement and take P as the machine\'s noise (stated in the report); for machines whose noise is known' },
     { name: 'results-dir', value: 'DIR', description: 'where capacity/<timestamp>/ goes (default ./results)' },
     { name: 'keep-stack', value: undefined, description: 'leave a stack this search started running afterwards' },
     ...PASSED_OVERRIDES,
@@ -125,8 +126,15 @@ runCommand(SPEC, async ({ positionals, values, occurrences }) => {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  log(`capacity: measuring the machine's noise (2 s of CPU-bound slices, before the first probe)`);
-  const noise = await measureNoise(undefined, undefined, controller.signal);
+  let noise;
+  if (values['noise-floor'] !== undefined) {
+    const given = percentFlag(values, 'noise-floor', MIN_PRECISION, 0, 1);
+    noise = { workPerSlice: [], noise: given, floor: Math.max(MIN_PRECISION, given), method: `given with --noise-floor ${(given * 100).toFixed(1)}%, not measured; the finest precision allowed is max(${MIN_PRECISION * 100} %, it)` };
+  } else {
+    log(`capacity: measuring the machine's noise (5 s of CPU-bound slices, before the first probe)`);
+    noise = await measureNoise(undefined, undefined, controller.signal);
+    log(`capacity: noise ${(noise.noise * 100).toFixed(1)} % → precision floor ${(noise.floor * 100).toFixed(1)} %`);
+  }
   if (controller.signal.aborted) return EXIT.INTERRUPTED;
   assertPrecision(precision, noise.floor, noise.method);
   const external = base.stack.provider === 'external';
