@@ -38,16 +38,18 @@ export function probeOverrides(shape: ProbeShape): Override[] {
  * Gates that stop a clearly failing probe early (abortOnFail, checked once a second on live
  * figures, src/runner/live-gates.ts).
  *
- *  - `sentLate <= N`: N = (1 − on-time gate) × the events the hold schedules. Once more events
- *    than that were sent late, the hold's on-time share can no longer reach its gate whatever
- *    happens next, so the probe has failed for certain. (Events due but not sent yet are not
+ *  - `sentLate <= N`: N = every event of the first `settleS` seconds (not judged) plus
+ *    (1 − on-time gate) × the events the rest of the hold schedules. Once more events than that
+ *    were sent late, the hold's on-time share can no longer reach its gate whatever happens next,
+ *    so the probe has failed for certain. (Events due but not sent yet are not
  *    counted, so the gate never stops a probe that could still pass.)
  *  - every --slo latency bound `pNN(stage) < T`, at twice T: far past its SLO.
  *
  * A rate just over the capacity runs its whole hold; one far over it stops within seconds.
  */
-export function earlyAbortGates(onTimeShareMin: number, slos: readonly string[], rate: number, holdMs: number): string[] {
-  const lateAllowed = Math.floor((1 - onTimeShareMin) * rate * (holdMs / 1000));
+export function earlyAbortGates(onTimeShareMin: number, slos: readonly string[], rate: number, holdMs: number, settleS = 0): string[] {
+  // The first settleS seconds are not judged (decision.ts): all of them may be late.
+  const lateAllowed = Math.floor((1 - onTimeShareMin) * rate * Math.max(0, holdMs / 1000 - settleS) + rate * settleS);
   const gates = [`sentLate <= ${lateAllowed} abortOnFail`];
   for (const slo of slos) {
     const gate = parseGate(slo);
@@ -64,4 +66,9 @@ export function onTimeShareGate(thresholds: Scenario['thresholds']): number | nu
     if (gate.metric.kind === 'counter' && gate.metric.name === 'onTimeShare' && (gate.op === '>=' || gate.op === '>') && gate.threshold.kind === 'absolute') return gate.threshold.value;
   }
   return null;
+}
+
+export function isOnTimeShareGate(threshold: Scenario['thresholds'][number]): boolean {
+  const gate = parseGate(threshold);
+  return gate.metric.kind === 'counter' && gate.metric.name === 'onTimeShare';
 }

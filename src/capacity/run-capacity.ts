@@ -7,7 +7,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { decideProbe, defaultMaxLagSlope, DEFAULT_ON_TIME_SHARE, DEFAULT_SETTLE_S, type ProbeDecision } from './decision.js';
 import { formatDuration, formatPct, formatRate } from './format.js';
 import type { NoiseMeasurement } from './noise.js';
-import { HOLD_PHASE, earlyAbortGates, onTimeShareGate, type ProbeShape } from './probe.js';
+import { HOLD_PHASE, earlyAbortGates, isOnTimeShareGate, onTimeShareGate, type ProbeShape } from './probe.js';
 import { findBottleneck, probeStages, type BottleneckFinding, type ProbeStages } from './stages.js';
 import { fewestInstancesFor, scalingRows, type ScalingRow } from './scaling.js';
 import { findingSoFar, nextStep, type ProbeRecord, type SearchFinding, type SearchSettings } from './search.js';
@@ -115,7 +115,7 @@ export async function runCapacity(run: CapacityRun, deps: CapacityDeps): Promise
   const deadlineMs = startedAtMs + settings.budgetMs;
   const onTimeShareMin = onTimeShareGate(base.thresholds) ?? DEFAULT_ON_TIME_SHARE;
   // As written in the report: the per-probe figures (N, 2 × T) depend on the rate.
-  const abortGates = earlyAbortGates(onTimeShareMin, settings.slos, 1, 1000).map((g) => g.replace(/^sentLate <= \d+/, 'sentLate <= (1 − on-time gate) × rate × hold'));
+  const abortGates = earlyAbortGates(onTimeShareMin, settings.slos, 1, 1000).map((g) => g.replace(/^sentLate <= \d+/, `sentLate <= rate × ${DEFAULT_SETTLE_S} s + (1 − on-time gate) × rate × (hold − ${DEFAULT_SETTLE_S} s)`));
   const searches: CountSearch[] = [];
   let estimateMs = settings.probeEstimateMs;
   let state: CapacityReport['state'] = 'completed';
@@ -152,7 +152,8 @@ export async function runCapacity(run: CapacityRun, deps: CapacityDeps): Promise
       index += 1;
       const rate = step.rate;
       run.log(`capacity: probe ${index} — ${instances} instance(s) at ${formatRate(rate)} (${step.why})`);
-      const thresholds = [...base.thresholds, ...settings.slos, ...earlyAbortGates(onTimeShareMin, settings.slos, rate, settings.holdMs)];
+      // The scenario's own onTimeShare gate is judged by the on-time criterion instead (after the settle seconds, decision.ts).
+      const thresholds = [...base.thresholds.filter((t) => !isOnTimeShareGate(t)), ...settings.slos, ...earlyAbortGates(onTimeShareMin, settings.slos, rate, settings.holdMs, DEFAULT_SETTLE_S)];
       const shape: ProbeShape = { rate, holdMs: settings.holdMs, warmUpMs: settings.warmUpMs, drainTimeoutMs: settings.drainTimeoutMs, instances, thresholds };
       const probeStart = deps.nowMs();
       const scenario = await deps.resolveProbe(shape);
