@@ -6,7 +6,7 @@ import type { RunResult, TimeSeriesRow } from '../../../src/report/result-schema
 const SETTINGS: DecisionSettings = { onTimeShareMin: 0.99, maxLagSlope: 50, settleS: 5, holdPhase: 'hold' };
 
 const rows = (lags: Array<number | null>, phase = 'hold'): TimeSeriesRow[] =>
-  lags.map((lag, i) => ({ tEpochS: 1_000 + i, targetEventsPerS: 1000, achievedEventsPerS: 1000, p99Ms: {}, consumerLagEvents: lag, phase }));
+  lags.map((lag, i) => ({ tEpochS: 1_000 + i, targetEventsPerS: 1000, achievedEventsPerS: 1000, onTimeEventsPerS: 1000, lateEventsPerS: 0, p99Ms: {}, consumerLagEvents: lag, phase }));
 
 /** A completed result with only what the decision reads filled in. */
 function result(over: Partial<RunResult> & { lags?: Array<number | null> } = {}): RunResult {
@@ -67,7 +67,10 @@ describe('decideProbe', () => {
   });
 
   it('fails on the on-time share, a failed gate, a broken invariant, an aborted run', () => {
-    expect(decideProbe(result({ counters: { onTimeShare: 0.95 } }), SETTINGS).summary).toMatch(/on-time share 95\.00 %/);
+    const late = result();
+    for (const r of late.timeSeries.slice(10)) r.onTimeEventsPerS = 900;
+    // Seconds 5..29 are judged: 5 at 1000 + 20 at 900 of 25 000 due = 92 %.
+    expect(decideProbe(late, SETTINGS).summary).toMatch(/on-time share 92\.00 % after the first 5 s of the hold/);
     const gates = [{ expression: 'p99(l3) < 5s', pass: false, actual: 9000, threshold: 5000, unit: 'ms', abortOnFail: false, message: 'FAIL p99(l3_window) = 9 s' }];
     expect(decideProbe(result({ gates } as Partial<RunResult>), SETTINGS).summary).toMatch(/FAIL p99\(l3_window\)/);
     const verdict = { pass: false, invariants: [{ id: 'I2' as const, name: 'processing', pass: false, violations: 3, counts: {}, examples: [] }] };
@@ -82,6 +85,15 @@ describe('decideProbe', () => {
     const d = decideProbe(result({ state: 'failed', reason: 'broker down', verdict: null } as unknown as Partial<RunResult>), SETTINGS);
     expect(d.inconclusive).toBe(true);
     expect(d.sustainable).toBe(false);
+  });
+
+  it('the on-time share leaves out the first settle seconds of the hold, as the lag slope does', () => {
+    const r = result({ counters: { onTimeShare: 0.9 } } as Partial<RunResult>);
+    for (const row of r.timeSeries.slice(0, 3)) row.onTimeEventsPerS = 0;
+    const d = decideProbe(r, SETTINGS);
+    expect(d.onTimeShare).toBe(1);
+    expect(d.criteria.find((c) => c.criterion === 'onTimeShare')?.detail).toMatch(/90\.00 % over the whole hold/);
+    expect(d.sustainable).toBe(true);
   });
 
   it('the default lag-slope threshold is 1 % of the rate, at least 50', () => {

@@ -69,6 +69,8 @@ describe('noise', () => {
 describe('probe shape', () => {
   it('early-abort gates: late events past what the hold allows, and SLO latencies at twice their bound', () => {
     expect(earlyAbortGates(0.99, ['p99(l3) < 5s', 'lost == 0'], 1_000, 30_000)).toEqual(['sentLate <= 300 abortOnFail', 'p99(l3_window) < 10000ms abortOnFail']);
+    // With 5 settle seconds: all 5000 of them may be late, then 1 % of the other 25 000.
+    expect(earlyAbortGates(0.99, [], 1_000, 30_000, 5)).toEqual(['sentLate <= 5250 abortOnFail']);
   });
 
   it('reads the on-time gate of the scenario', async () => {
