@@ -170,7 +170,9 @@ export function findBottleneck(probes: readonly ProbeForStages[], foundRate: num
       ? unexplained
         ? 'a probe failed (an invariant or a gate no stage owns) but no stage fell behind: see the probes'
         : 'no stage gave out at any probed rate'
-      : harnessBound
+      : harnessBound && foundRate === null
+        ? `the load generator (the harness itself) fell behind at every probed rate, down to ${atRate} events/s: nothing was sustainable because the HARNESS could not offer the load on time on this machine; the pipeline's capacity was not measured`
+        : harnessBound
         ? `the load generator (the harness itself) fell behind first, at ${atRate} events/s: the found rate is the HARNESS's limit on this machine, not the pipeline's; the pipeline's own capacity is higher by at least what the other stages' headroom says`
         : `${STAGE_LABELS[stage]} gave out first, at ${atRate} events/s`;
   return { stage, atRate, harnessBound, summary, headroom };

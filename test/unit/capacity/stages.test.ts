@@ -80,6 +80,8 @@ describe('findBottleneck', () => {
     expect(b.stage).toBe('generator');
     expect(b.harnessBound).toBe(true);
     expect(b.summary).toMatch(/HARNESS's limit on this machine, not the pipeline's/);
+    // Nothing sustainable at all: the pipeline was not measured, and the summary says so.
+    expect(findBottleneck([kept(100, ['generator']), kept(50, ['generator'])], null).summary).toMatch(/fell behind at every probed rate, down to 50 events\/s: .*the pipeline's capacity was not measured/);
   });
 
   it('no stage out: none, or a failure no stage owns (an invariant)', () => {
