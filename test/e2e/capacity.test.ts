@@ -95,14 +95,18 @@ describe('npm run capacity -- smoke (tiny budget)', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--budget 20s is too small for one probe/);
     expect(refused.stderr).not.toMatch(/capacity: probe/);
-  });
+  }, 240_000);
 
-  it('refuses a precision finer than the noise, and an SLO no probe can evaluate, exit 2', async () => {
+  // Each refusal loads the scenario in a fresh process: tens of seconds on a busy 2-core machine.
+  it('refuses a precision finer than the noise, exit 2', async () => {
     const fine = await runCapacityCli(['smoke', '--precision', '1%', '--noise-floor', '10%', '--results-dir', resultsDir]);
     expect(fine.code).toBe(2);
     expect(fine.stderr).toMatch(/--precision 1.0% is finer than this machine's measured noise 10.0%/);
+  }, 240_000);
+
+  it('refuses an SLO no probe can evaluate, exit 2', async () => {
     const slo = await runCapacityCli(['smoke', '--slo', 'lagRecoveryS < 10s', '--results-dir', resultsDir]);
     expect(slo.code).toBe(2);
     expect(slo.stderr).toMatch(/cannot be judged per probe/);
-  });
+  }, 240_000);
 });
