@@ -199,7 +199,9 @@ export async function runCapacity(run: CapacityRun, deps: CapacityDeps): Promise
       records.push({ rate, sustainable: decision.sustainable });
       search.finding = findingSoFar(settings.search, records, 'in progress');
       search.bottleneck = findBottleneck(probes, search.finding.foundRate);
-      await run.onProgress?.(report(deps.nowMs()));
+      // A snapshot, not the answer: marked incomplete until the final report replaces it, so a
+      // search killed outright (not Ctrl-C) leaves files that say what they are.
+      await run.onProgress?.({ ...report(deps.nowMs()), state: 'incomplete', reason: `search in progress: written after probe ${index}; the final report replaces it`, exitCode: EXIT.INTERRUPTED });
     }
     search.bottleneck = findBottleneck(probes.filter((p) => !p.decision.inconclusive), search.finding.foundRate);
     run.log(`capacity: ${instances} instance(s): ${formatRate(search.finding.foundRate)} (${search.finding.reason}); ${search.bottleneck.summary}`);

@@ -81,8 +81,12 @@ const run = (settings: CapacitySettings, controller: AbortController) => ({ base
 describe('runCapacity (synthetic probes)', () => {
   it('finds the knee per instance count, scaling, the fewest instances and a sizing projection', async () => {
     const h = harness();
-    const report = await runCapacity(run(SETTINGS, h.controller), h.deps);
+    const snapshots: string[] = [];
+    const report = await runCapacity({ ...run(SETTINGS, h.controller), onProgress: async (r) => void snapshots.push(`${r.state}: ${r.reason}`) }, h.deps);
     expect(report.state).toBe('completed');
+    // The files rewritten after each probe say they are a snapshot, never a finished search.
+    expect(snapshots.length).toBe(report.searches.flatMap((s) => s.probes).length);
+    expect(snapshots[0]).toBe('incomplete: search in progress: written after probe 1; the final report replaces it');
     expect(report.exitCode).toBe(0);
     const [one, two] = report.searches;
     expect(one!.finding.converged).toBe(true);
