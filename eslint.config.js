@@ -24,7 +24,7 @@ export const LAYERS = [
   { name: 'base', folders: ['base', 'contract'] },
   { name: 'adapters', folders: ['kafka', 'aws', 'metrics', 'process'] },
   { name: 'stages', folders: ['workload', 'pipeline'] },
-  { name: 'harness', folders: ['stack', 'drivers', 'scenario', 'verify', 'report', 'dashboards', 'runner'] },
+  { name: 'harness', folders: ['stack', 'drivers', 'scenario', 'verify', 'report', 'dashboards', 'runner', 'capacity'] },
   { name: 'cli', folders: ['cli'] },
 ];
 

@@ -57,7 +57,8 @@ function invalidArgument(message: string, hint: string): StreamproofError {
   return new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, message, { hint });
 }
 
-function overrideFor(name: string, value: string): Override {
+/** One override flag (--set, --seed ...) as given, for commands that parse with their own spec (capacity). */
+export function overrideFor(name: string, value: string): Override {
   const flag = `--${name} ${value}`;
   if (name === 'rate') {
     const rateEventsPerS = Number(value);
