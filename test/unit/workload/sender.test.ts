@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StreamproofError } from '../../../src/base/errors.js';
 import type { GeneratedRecord } from '../../../src/workload/generator.js';
 import { createGenerator } from '../../../src/workload/generator.js';
+import type { SourcedRecord } from '../../../src/workload/record-source.js';
 import { constantSchedule, type Schedule } from '../../../src/workload/schedule.js';
 import { createSender, type EventPort, type LagWarning, type SendRecorder, type SenderOptions, type SleepUntil } from '../../../src/workload/sender.js';
 
@@ -67,7 +68,7 @@ class Recorder implements SendRecorder {
   ackLatencies: number[] = [];
   acked: number[] = [];
   failed: number[] = [];
-  sent: GeneratedRecord[] = [];
+  sent: SourcedRecord[] = [];
   recordScheduleLagMs(ms: number): void {
     this.lags.push(ms);
   }
@@ -83,7 +84,7 @@ class Recorder implements SendRecorder {
   onFailed(_generatorId: string, seq: number): void {
     this.failed.push(seq);
   }
-  onSent(record: GeneratedRecord, _intendedAtEpochMs: number, onTime: boolean): void {
+  onSent(record: SourcedRecord, _intendedAtEpochMs: number, onTime: boolean): void {
     this.sent.push(record);
     this.sentOnTime.push(onTime);
   }
