@@ -59,6 +59,7 @@ export const COUNTER_DESCRIPTIONS = {
   s3Missing: 'final window results absent from S3 (I3)',
   s3Duplicates: 'window results written to S3 more than once (de-duplicated, reported)',
   httpErrors: 'HTTP requests that failed: 5xx, transport errors, or a 400 for valid events (the 400s for deliberately malformed requests are expected and not counted)',
+  sentLateAwaitingGenerator: 'of sentLate, events that fell due before the load worker had built them: the generator, not the producer\'s thread, was what held them back',
   cutOffUnsent: 'events due but never sent: the Kafka sender, still behind 30 s after the schedule ended, stopped sending there instead of sending its backlog for minutes',
   lagRecoveryS: 'seconds for consumer lag to return to its pre-fault level after the last fault',
 } as const;

@@ -110,6 +110,12 @@ export interface SenderCounters {
   readonly sentLate: number;
   /** Acknowledged events that had been sent on time. */
   readonly onTimeAcked: number;
+  /**
+   * Of sentLate, events that fell due before their record had reached the sender (it was waiting
+   * for its source, e.g. a load worker that could not build fast enough): the generator's share
+   * of the lateness; the rest was the sending thread's (producer, acks, ledger).
+   */
+  readonly lateAwaitingSource: number;
   readonly inFlight: number;
   readonly maxScheduleLagMs: number;
 }
@@ -181,6 +187,9 @@ export function createSender(options: SenderOptions): Sender {
   let onTime = 0;
   let sentLate = 0;
   let onTimeAcked = 0;
+  let lateAwaitingSource = 0;
+  /** When the sender last got records after waiting for its source: records due before that were not ready when due. */
+  let sourceWaitEndMono = Number.NEGATIVE_INFINITY;
   let inFlight = 0;
   let maxScheduleLagMs = 0;
   let lagWarned = false;
@@ -282,7 +291,10 @@ export function createSender(options: SenderOptions): Sender {
     const sentOnTime = lagMs <= onTimeMs;
     sent += 1;
     if (sentOnTime) onTime += 1;
-    else sentLate += 1;
+    else {
+      sentLate += 1;
+      if (dueMono < sourceWaitEndMono) lateAwaitingSource += 1;
+    }
     if (record.malformed) malformed += 1;
     inFlight += 1;
     if (sendMany) {
@@ -362,6 +374,7 @@ export function createSender(options: SenderOptions): Sender {
           flushBurst();
           try {
             await source.whenReady(stopController.signal);
+            sourceWaitEndMono = clock.monoMs();
           } catch (error) {
             // The source failed (a load worker died): stop sending, settle what is in flight, then report it.
             sourceError = error;
@@ -419,7 +432,7 @@ export function createSender(options: SenderOptions): Sender {
   }
 
   function counters(): SenderCounters {
-    return { sent, acked, failed, malformed, onTime, sentLate, onTimeAcked, inFlight, maxScheduleLagMs };
+    return { sent, acked, failed, malformed, onTime, sentLate, onTimeAcked, lateAwaitingSource, inFlight, maxScheduleLagMs };
   }
 
   return { run, stop, counters };

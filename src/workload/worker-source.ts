@@ -53,8 +53,10 @@ function spawnLoadWorker(data: LoadWorkerData, generatorId: string): Worker {
 export interface WorkerSource extends RecordSource {
   /** Resolves when the worker has loaded its modules and built its generator (call before start() for a prompt first batch). */
   readonly loaded: Promise<void>;
-  /** Records built and handed over (known when the worker is done), for tests. */
+  /** Records built by the worker (known once it is done). */
   readonly builtByWorker: number | undefined;
+  /** Records handed over and not yet taken (bounded by maxBatchesAhead × batchMaxRecords). */
+  readonly bufferedRecords: number;
 }
 
 export function startWorkerSource(options: WorkerSourceOptions): WorkerSource {
@@ -149,6 +151,11 @@ export function startWorkerSource(options: WorkerSourceOptions): WorkerSource {
     loaded,
     get builtByWorker() {
       return built;
+    },
+    get bufferedRecords() {
+      let n = current?.remaining ?? 0;
+      for (const b of batches) n += b.count;
+      return n;
     },
     start(startEpochMs) {
       if (started !== undefined) {

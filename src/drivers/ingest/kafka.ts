@@ -41,6 +41,7 @@ export function ingestRunReport(summary: IngestRunSummary & { ackedBytes?: numbe
       onTime: c.onTime,
       sentLate: c.sentLate,
       onTimeAcked: c.onTimeAcked,
+      sentLateAwaitingGenerator: c.lateAwaitingSource,
       ...(summary.ackedBytes !== undefined ? { bytesAcked: summary.ackedBytes } : {}),
       // Due but never sent: the sender stopped at its late cut-off (30 s past the schedule's end).
       ...(summary.cutOff ? { cutOffUnsent: c.scheduled - c.sent } : {}),

@@ -62,6 +62,8 @@ export interface IngestRunCounts {
   sentLate: number;
   /** Acked events that had been sent on time: the achieved rate's numerator. */
   onTimeAcked: number;
+  /** Of sentLate, those due before the load worker had built them (the generator was the limit). */
+  lateAwaitingSource: number;
   /** Sent but unanswered when the drain gave up: neither lost nor delivered. */
   unresolved: number;
 }
@@ -158,6 +160,7 @@ async function runWithSource(options: IngestRunOptions, source: LoadSource): Pro
       onTime: summary.onTime,
       sentLate: summary.sentLate,
       onTimeAcked: summary.onTimeAcked,
+      lateAwaitingSource: summary.lateAwaitingSource,
       unresolved: summary.unresolved,
     },
     histograms: { ackLatency: recorder.ackLatency, scheduleLag: recorder.scheduleLag, ackFromSend: recorder.ackFromSend },
