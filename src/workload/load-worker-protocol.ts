@@ -1,4 +1,5 @@
 import type { GeneratorConfig, GeneratorConfigInput } from './generator-config.js';
+import type { PoolData } from './generator-pools.js';
 import type { Schedule } from './schedule-config.js';
 
 /**
@@ -8,6 +9,8 @@ import type { Schedule } from './schedule-config.js';
 export interface LoadWorkerData {
   generatorConfig: GeneratorConfigInput | GeneratorConfig;
   schedule: Schedule;
+  /** The generator's faker pools, drawn on the sending thread (the worker never loads faker). */
+  poolData: PoolData;
   /** This worker builds the schedule's events index ≡ part.index (mod part.count). */
   part: { index: number; count: number };
   /** A batch closes at this many records … */

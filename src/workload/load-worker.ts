@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createGenerator } from './generator.js';
+import { createGeneratorFromPools } from './generator-core.js';
 import { encodeBatch, type BatchRecord } from './record-batch.js';
 import { intendedOffsetsMs } from './schedule.js';
 import type { LoadWorkerData, ToMain, ToWorker } from './load-worker-protocol.js';
@@ -16,7 +16,7 @@ import type { LoadWorkerData, ToMain, ToWorker } from './load-worker-protocol.js
 const port = parentPort;
 if (!port) throw new Error('load-worker.ts runs only as a worker thread (started by worker-source.ts)');
 const data = workerData as LoadWorkerData;
-const generator = createGenerator(data.generatorConfig);
+const generator = createGeneratorFromPools(data.generatorConfig, data.poolData);
 
 let credits = data.maxBatchesAhead;
 let wakeProducer: (() => void) | undefined;

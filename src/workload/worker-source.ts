@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { GeneratorConfig, GeneratorConfigInput } from './generator-config.js';
+import type { PoolData } from './generator-pools.js';
+import { buildPoolData } from './pool-data.js';
 import type { LoadWorkerData, ToMain, ToWorker } from './load-worker-protocol.js';
 import { DecodedBatch } from './record-batch.js';
 import type { RecordSource, SourcedRecord } from './record-source.js';
@@ -22,6 +24,8 @@ export interface WorkerSourceOptions {
   generatorConfig: GeneratorConfigInput | GeneratorConfig;
   generatorId: string;
   schedule: Schedule;
+  /** The faker pools for the config's seed (built here when absent; pass them to share one set among workers). */
+  poolData?: PoolData;
   /** This worker's part of a split schedule (default: the whole schedule). */
   part?: { index: number; count: number };
   /** Default 512 records … */
@@ -64,6 +68,7 @@ export function startWorkerSource(options: WorkerSourceOptions): WorkerSource {
   const data: LoadWorkerData = {
     generatorConfig: { ...options.generatorConfig, generatorId: options.generatorId },
     schedule: options.schedule,
+    poolData: options.poolData ?? buildPoolData(options.generatorConfig.seed ?? 0),
     part,
     batchMaxRecords: options.batchMaxRecords ?? 512,
     batchSpanMs: options.batchSpanMs ?? 10,

@@ -2,6 +2,7 @@ import { ERROR_CODES, StreamproofError } from '../../base/errors.js';
 import { createGenerator, parseGeneratorConfig, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
 import { createInlineSource, mergeSources, type RecordSource } from '../../workload/record-source.js';
 import type { Schedule } from '../../workload/schedule.js';
+import { buildPoolData } from '../../workload/pool-data.js';
 import { startWorkerSource } from '../../workload/worker-source.js';
 
 /**
@@ -33,7 +34,8 @@ export function startLoadSource(options: { schedule: Schedule; generatorConfig: 
     return Object.assign(createInlineSource(schedule, createGenerator(config)), { loaded: Promise.resolve() });
   }
   const ids = loadWorkerGeneratorIds(config.generatorId, loadWorkers);
-  const workers = ids.map((generatorId, index) => startWorkerSource({ generatorConfig: config, generatorId, schedule, part: { index, count: loadWorkers } }));
+  const poolData = buildPoolData(config.seed);
+  const workers = ids.map((generatorId, index) => startWorkerSource({ generatorConfig: config, generatorId, schedule, poolData, part: { index, count: loadWorkers } }));
   const merged = mergeSources(workers);
   const loaded = Promise.all(workers.map((w) => w.loaded)).then(() => undefined);
   // A worker that fails before the run awaits it must not become an unhandled rejection.
