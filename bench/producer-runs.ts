@@ -150,6 +150,7 @@ export async function measureJava(
 
 export interface AccuracyResult {
   rateEventsPerS: number;
+  loadWorkers: number;
   worstErrorRatio: number;
   worstSecond: number;
   meanErrorRatio: number;
@@ -179,6 +180,8 @@ export async function measureAccuracy(
   rateEventsPerS: number,
   durationMs: number,
   producers = 1,
+  /** 0: records built on the sending thread when due (the path before load workers); ≥ 1: load worker threads. */
+  loadWorkers = 1,
 ): Promise<AccuracyResult> {
   const topic = await topics.create(`open-${rateEventsPerS}`);
   try {
@@ -192,6 +195,7 @@ export async function measureAccuracy(
       clock: systemClock(),
       clientId: 'bench-open-loop',
       producers,
+      loadWorkers,
     });
     const cpu = process.cpuUsage(cpuBefore);
     const cpuCores = (cpu.user + cpu.system) / 1000 / (performance.now() - startedMs);
@@ -200,6 +204,7 @@ export async function measureAccuracy(
     const fromSend = summary.histograms.ackFromSend.summary();
     return {
       rateEventsPerS,
+      loadWorkers,
       ...summary.rateAccuracy,
       lagP50Ms: lag.p50Ms,
       lagP99Ms: lag.p99Ms,

@@ -5,14 +5,17 @@
  *
  *   npm run bench:producer [-- --sizes 256,1024 --seconds 10 --rounds 1 --producers 1
  *                              --accuracy-size 1024 --accuracy-seconds 10 --skip-java
- *                              --sweep --sweep-seconds 4 --sweep-size 1024 --sections 1,2,3]
+ *                              --sweep --sweep-seconds 4 --sweep-size 1024 --sections 1,2,3
+ *                              --load-workers 0,1]
  *
  * 1. Maximum sustained events/s per record size: our BatchingProducer closed loop (kept
  *    saturated for --seconds) and org.apache.kafka.tools.ProducerPerformance (same size, same
  *    topic config, acks=all, idempotence), each on a fresh topic; the ratio ours / Java. With
  *    --rounds N the pair runs N times, alternating, and medians are compared (the machine is shared).
  * 2. Open-loop rate accuracy at 50 % and 80 % of our measured maximum (at --accuracy-size):
- *    worst 1 s bucket |achieved − target| / target, and schedule lag.
+ *    worst 1 s bucket |achieved − target| / target, and schedule lag; once per --load-workers
+ *    value (0: events built on the producer's thread, the path before load workers; 1: one load
+ *    worker thread), --rounds times each, so before and after come from one invocation.
  * 4. L1 at a light fixed rate (--l1-rate, default 800 events/s, --accuracy-size bytes, --l1-seconds):
  *    our open loop and ProducerPerformance paced to the same rate (--throughput), run side by
  *    side at the same time on separate topics, so both see the same machine; p50/p99 compared.
@@ -41,6 +44,7 @@ const { values: args } = parseArgs({
     'l1-rate': { type: 'string', default: '800' },
     'l1-seconds': { type: 'string', default: '20' },
     producers: { type: 'string', default: '1' },
+    'load-workers': { type: 'string', default: '0,1' },
   },
 });
 
@@ -50,6 +54,9 @@ const accuracySize = Number(args['accuracy-size']);
 const accuracyMs = Number(args['accuracy-seconds']) * 1000;
 const rounds = Math.max(1, Number(args.rounds));
 const producers = Number(args.producers);
+// Open-loop sections run once per value: 0 = records built on the producer's thread (before load workers), 1+ = load worker threads.
+const loadWorkerCounts = args['load-workers'].split(',').map(Number);
+const pathName = (workers: number) => (workers === 0 ? 'in-thread' : `${workers} worker${workers > 1 ? 's' : ''}`);
 const sections = new Set(args.sections.split(',').map(Number));
 if (args.sweep) sections.add(3);
 
@@ -133,11 +140,11 @@ async function main(): Promise<void> {
     }
     if (!sections.has(2)) max = undefined;
     if (max !== undefined) console.log(`\n## 2. open-loop rate accuracy, ${accuracySize} B events (live generator), ${accuracyMs / 1000} s each; our max ${fmt(max)} events/s`);
-    for (const share of max === undefined ? [] : [0.5, 0.8]) {
+    for (const share of max === undefined ? [] : [0.5, 0.8]) for (const workers of loadWorkerCounts) for (let round = 1; round <= rounds; round += 1) {
       const rate = Math.round((max as number) * share);
-      const a = await bounded(`open loop ${rate} events/s`, limitMs(accuracyMs), () => measureAccuracy(stack, topics, accuracySize, rate, accuracyMs, producers));
+      const a = await bounded(`open loop ${rate} events/s, ${pathName(workers)}`, limitMs(accuracyMs), () => measureAccuracy(stack, topics, accuracySize, rate, accuracyMs, producers, workers));
       console.log(
-        `${share * 100} % = ${fmt(rate)} events/s: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
+        `${share * 100} % = ${fmt(rate)} events/s, ${pathName(workers)} #${round}: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
           `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms (from send ${fmt(a.fromSendP50Ms, 1)} / ${fmt(a.fromSendP99Ms, 1)} ms); ` +
           `sent ${a.sent} acked ${a.acked} failed ${a.failed} unresolved ${a.unresolved}; CPU ${a.cpuCores.toFixed(2)} cores; load ${load()}\n` +
           `    sent per second: ${a.sentPerSecond.join(' ')}`,
@@ -148,15 +155,15 @@ async function main(): Promise<void> {
       const rate = Number(args['l1-rate']);
       const l1Ms = Number(args['l1-seconds']) * 1000;
       console.log(`\n## 4. L1 at ${fmt(rate)} events/s, ${accuracySize} B, ${l1Ms / 1000} s, ours and ProducerPerformance side by side (same time, separate topics)`);
-      for (let round = 1; round <= rounds; round += 1) {
-        const [a, java] = await bounded(`L1 side by side ${rate}/s round ${round}`, limitMs(l1Ms * 2), () =>
+      for (let round = 1; round <= rounds; round += 1) for (const workers of loadWorkerCounts) {
+        const [a, java] = await bounded(`L1 side by side ${rate}/s round ${round}, ${pathName(workers)}`, limitMs(l1Ms * 2), () =>
           Promise.all([
-            measureAccuracy(stack, topics, accuracySize, rate, l1Ms, producers),
+            measureAccuracy(stack, topics, accuracySize, rate, l1Ms, producers, workers),
             measureJava(stack, topics, { classpath, sizeBytes: accuracySize, records: Math.round((rate * l1Ms) / 1000), timeLimitMs: l1Ms * 2 + 20_000, throughput: rate }),
           ]),
         );
         console.log(
-          `#${round}: ours L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms, from send p50 ${fmt(a.fromSendP50Ms, 1)} ms p99 ${fmt(a.fromSendP99Ms, 1)} ms (schedule lag p50 ${fmt(a.lagP50Ms, 2)} p99 ${fmt(a.lagP99Ms, 2)} ms, acked ${a.acked}/${a.sent}); ` +
+          `#${round} ${pathName(workers)}: ours L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms, from send p50 ${fmt(a.fromSendP50Ms, 1)} ms p99 ${fmt(a.fromSendP99Ms, 1)} ms (schedule lag p50 ${fmt(a.lagP50Ms, 2)} p99 ${fmt(a.lagP99Ms, 2)} ms, acked ${a.acked}/${a.sent}); ` +
             `java p50 ${java.p50Ms} ms p99 ${java.p99Ms} ms avg ${fmt(java.avgLatencyMs, 1)} ms (${java.records} records); ratio p50 ours / java = ${(a.ackP50Ms / java.p50Ms).toFixed(2)}; load ${load()}`,
         );
       }

@@ -5,6 +5,7 @@ import type { GeneratorConfigInput } from '../workload/generator.js';
 import type { Schedule } from '../workload/schedule.js';
 import type { DriverContext } from './context.js';
 import type { LiveFigures, StageReport } from './stage-report.js';
+import type { LoadSource } from '../pipeline/ingest/load-source.js';
 
 /**
  * Stages plug in by kind, as k6's executors do: a kind is a `kind` string, the slice of the
@@ -32,6 +33,8 @@ export interface IngestLoad {
   producerTuning: ProducerTuning;
   /** run.onTimeMs: an event handed to the transport within this many ms of its intended time is on time, else late. */
   onTimeMs: number;
+  /** The load's records, already being built by load workers the runner started ahead (kinds with usesLoadSource); the run closes it. */
+  source?: LoadSource;
 }
 
 export interface IngestRun {
@@ -44,6 +47,11 @@ export interface IngestRun {
 export interface IngestDriver<K extends string = string, S extends KindSchema<K> = KindSchema<K>> extends DriverBase<K, S> {
   /** Result stages and counters only this kind measures, so a gate on another kind's is refused up front. */
   measures: readonly string[];
+  /**
+   * The kind builds its records through a LoadSource (load worker threads), which the runner
+   * starts ahead of the load so the workers' start-up is not the load's first lateness.
+   */
+  usesLoadSource?: boolean;
   start(ctx: DriverContext, config: z.output<S>, load: IngestLoad): IngestRun;
 }
 

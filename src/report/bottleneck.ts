@@ -38,6 +38,20 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
+/**
+ * Which part of the harness held the late events back: the load workers that build them
+ * (counter sentLateAwaitingGenerator: due before they were built) or the sending thread (the
+ * producer, acks, ledger). Empty when the counter is absent (inline generation, HTTP ingest).
+ */
+function harnessLimit(counters: Readonly<Record<string, number>>): string {
+  const waiting = counters.sentLateAwaitingGenerator;
+  const late = counters.sentLate ?? 0;
+  if (waiting === undefined || late === 0) return '';
+  const share = waiting / late;
+  if (share >= 0.5) return `, limited by the load worker building events (${(share * 100).toFixed(0)} % of late events were due before it had built them)`;
+  return `, limited by the sending thread (producer and acknowledgements; ${(share * 100).toFixed(0)} % of late events waited for the load worker)`;
+}
+
 export function judgeBottleneck(counters: Readonly<Record<string, number>>, timeSeries: readonly TimeSeriesRow[]): Bottleneck | null {
   const sent = counters.sent ?? 0;
   if (sent === 0 || counters.sentLate === undefined) return null;
@@ -55,8 +69,9 @@ export function judgeBottleneck(counters: Readonly<Record<string, number>>, time
     return { verdict: 'kept-up', lateShare, sustainedEventsPerS, consumerLagP90Events, summary: `the load generator kept its schedule (${pct})` };
   }
   const rate = `${Math.round(sustainedEventsPerS ?? 0).toLocaleString('en-US')} events/s`;
+  const limit = harnessLimit(counters);
   if (consumerLagP90Events === null) {
-    return { verdict: 'behind-schedule', lateShare, sustainedEventsPerS, consumerLagP90Events, summary: `the load generator fell behind its schedule (${pct}; ${rate} sustained); no consumer lag was sampled, so the cause is not known` };
+    return { verdict: 'behind-schedule', lateShare, sustainedEventsPerS, consumerLagP90Events, summary: `the load generator fell behind its schedule (${pct}; ${rate} sustained${limit}); no consumer lag was sampled, so the cause is not known` };
   }
   const smallLag = Math.max(1_000, sustainedEventsPerS ?? 0);
   if (consumerLagP90Events <= smallLag) {
@@ -65,7 +80,7 @@ export function judgeBottleneck(counters: Readonly<Record<string, number>>, time
       lateShare,
       sustainedEventsPerS,
       consumerLagP90Events,
-      summary: `HARNESS-BOUND: the load generator fell behind its schedule (${pct}) while the processors kept up (consumer lag p90 ${Math.round(consumerLagP90Events)} events); it sustained ${rate}. Latencies measured from intended times include the generator's own lateness: read the "from send" figures`,
+      summary: `HARNESS-BOUND: the load generator fell behind its schedule (${pct}) while the processors kept up (consumer lag p90 ${Math.round(consumerLagP90Events)} events); it sustained ${rate}${limit}. Latencies measured from intended times include the generator's own lateness: read the "from send" figures`,
     };
   }
   return {

@@ -4,6 +4,7 @@ import type { LiveFigures, StageReport } from '../drivers/stage-report.js';
 import { constantSchedule } from '../workload/schedule-config.js';
 import { listPhases, rateAt, totalDurationMs, type Schedule } from '../workload/schedule.js';
 import type { RunContext } from './context.js';
+import { startLoadSource, type LoadSource } from '../pipeline/ingest/load-source.js';
 
 /**
  * The load of a run: a warm-up (constant, at the schedule's opening rate, its own generator id:
@@ -70,11 +71,23 @@ export function startLoad(ctx: RunContext, startEpochMs: number): LoadStep {
     maxInFlightBatches: scenario.producer.maxInFlight,
     retries: scenario.producer.retries,
   };
-  const ingest = (generatorId: string, s: Schedule, atEpochMs: number): IngestRun =>
-    driver.start(ctx, scenario.ingest as never, { generatorId, schedule: s, startEpochMs: atEpochMs, workload: scenario.workload, producerTuning, onTimeMs: scenario.run.onTimeMs });
+  const ingest = (generatorId: string, s: Schedule, atEpochMs: number, source?: LoadSource): IngestRun =>
+    driver.start(ctx, scenario.ingest as never, { generatorId, schedule: s, startEpochMs: atEpochMs, workload: scenario.workload, producerTuning, onTimeMs: scenario.run.onTimeMs, ...(source ? { source } : {}) });
   let mainRun: IngestRun | null = null;
+  // The main load's workers start now, during the warm-up, so their start-up is not its first lateness.
+  const mainGeneratorId = `${ctx.shortId}-main`;
+  const mainSource = driver.usesLoadSource ? startLoadSource({ schedule, generatorConfig: { ...scenario.workload, generatorId: mainGeneratorId }, loadWorkers: 1 }) : undefined;
 
   const done = (async () => {
+    try {
+      return await runPhases();
+    } finally {
+      // Whatever ended the load (a failed warm-up, Ctrl-C), the main load's workers end with it.
+      await mainSource?.close();
+    }
+  })();
+
+  async function runPhases(): Promise<{ warmUp: StageReport | null; main: StageReport | null }> {
     let warmUp: StageReport | null = null;
     if (warmUpMs > 0) {
       const span = ctx.timeline.begin('warm-up', 'warm-up', startEpochMs - warmUpMs);
@@ -90,13 +103,13 @@ export function startLoad(ctx: RunContext, startEpochMs: number): LoadStep {
     const loadSpan = ctx.timeline.begin('load', 'load', startEpochMs);
     const stopFollowing = followPhases(ctx, schedule, startEpochMs);
     try {
-      mainRun = ingest(`${ctx.shortId}-main`, schedule, startEpochMs);
+      mainRun = ingest(mainGeneratorId, schedule, startEpochMs, mainSource);
       return { warmUp, main: await mainRun.done };
     } finally {
       stopFollowing();
       loadSpan.end();
     }
-  })();
+  }
 
   return {
     done,

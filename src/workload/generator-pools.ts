@@ -1,4 +1,3 @@
-import { Faker, base, en } from '@faker-js/faker';
 import { hash32, type Random, type Seed, deriveSeed32 } from './random.js';
 
 /**
@@ -13,8 +12,8 @@ import { hash32, type Random, type Seed, deriveSeed32 } from './random.js';
 export const DEVICES = ['desktop', 'mobile', 'tablet'] as const;
 export type Device = (typeof DEVICES)[number];
 
-const PAGE_POOL_SIZE = 256;
-const COUNTRY_POOL_SIZE = 64;
+export const PAGE_POOL_SIZE = 256;
+export const COUNTRY_POOL_SIZE = 64;
 const PAD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /**
  * Pads are slices of one random block at random offsets. With 1 MiB of offsets, pads in the same
@@ -30,35 +29,19 @@ export interface Pools {
   deviceOf(userIndex: number): Device;
 }
 
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+/** The faker-drawn values of the pools (pool-data.ts builds them): plain data, so a load worker gets them without loading faker. */
+export interface PoolData {
+  readonly pages: readonly string[];
+  readonly countries: readonly string[];
 }
 
-export function createPools(seed: Seed): Pools {
-  const faker = new Faker({ locale: [en, base] });
-  faker.seed(deriveSeed32(seed, 'faker-pools'));
-
-  const pages: string[] = [];
-  for (let i = 0; i < PAGE_POOL_SIZE; i += 1) {
-    const department = slug(faker.commerce.department()) || 'shop';
-    const product = slug(faker.commerce.productName()) || `item-${i}`;
-    pages.push(`/${department}/${product}`);
-  }
-  // Countries drawn with repetition: a few codes appear several times, a mild natural skew.
-  const countries: string[] = [];
-  for (let i = 0; i < COUNTRY_POOL_SIZE; i += 1) {
-    const code = faker.location.countryCode('alpha-2').toUpperCase();
-    countries.push(/^[A-Z]{2}$/.test(code) ? code : 'US');
-  }
-
+export function poolsFrom(data: PoolData, seed: Seed): Pools {
+  const { pages, countries } = data;
   const countrySalt = deriveSeed32(seed, 'user-country');
   const deviceSalt = deriveSeed32(seed, 'user-device');
   return {
     pages,
-    countryOf: (userIndex) => countries[hash32(countrySalt, userIndex) % COUNTRY_POOL_SIZE]!,
+    countryOf: (userIndex) => countries[hash32(countrySalt, userIndex) % countries.length]!,
     // 45 % desktop, 45 % mobile, 10 % tablet.
     deviceOf: (userIndex) => {
       const bucket = hash32(deviceSalt, userIndex) % 20;

@@ -1,7 +1,8 @@
 import type { Clock } from '../base/clock.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
-import type { EventGenerator, GeneratedRecord } from './generator.js';
-import { dueCount, intendedOffsetsMs, totalDurationMs, totalEvents, type Schedule } from './schedule.js';
+import type { EventGenerator } from './generator.js';
+import { createInlineSource, type RecordSource, type SourcedRecord } from './record-source.js';
+import { dueCount, totalDurationMs, totalEvents, type Schedule } from './schedule.js';
 
 /**
  * The open-loop sender (OpenMessaging Benchmark style): the schedule alone decides when each event
@@ -15,6 +16,11 @@ import { dueCount, intendedOffsetsMs, totalDurationMs, totalEvents, type Schedul
  * skipped events: an event that falls behind is still sent, late. An event is on time when its
  * schedule lag is at most `onTimeMs` (docs/results.md, on time and late), and the sender counts
  * on-time sends, late sends and acks of on-time sends (what the achieved rate is made of).
+ *
+ * Records come from a RecordSource (record-source.ts): inline (built here when due, the old
+ * path) or built ahead by a load worker thread and handed over in batches. Either way the lag is
+ * taken here, when the record is handed to the port; a source with nothing ready yet makes the
+ * sender wait (flushing its burst first), and that wait is lag like any other.
  */
 
 /** What became of a group of records: the indexes (into the group) of those that failed, with why. */
@@ -47,7 +53,7 @@ export interface SendRecorder {
   onAcked(generatorId: string, seq: number, key: string, sentOnTime: boolean): void;
   onFailed(generatorId: string, seq: number, error: unknown): void;
   /** Optional: every record as it is handed to the port (e.g. for a ledger of malformed seqs); `onTime` as for onAcked. */
-  onSent?(record: GeneratedRecord, intendedAtEpochMs: number, onTime: boolean): void;
+  onSent?(record: SourcedRecord, intendedAtEpochMs: number, onTime: boolean): void;
 }
 
 /** Default on-time bound: an event handed to the transport within 100 ms of its intended time is on time. */
@@ -62,7 +68,10 @@ export interface LagWarning {
 
 export interface SenderOptions {
   readonly schedule: Schedule;
-  readonly generator: Pick<EventGenerator, 'generatorId' | 'next'>;
+  /** Builds the records inline (on this thread, when due) unless `source` is given. */
+  readonly generator?: Pick<EventGenerator, 'generatorId' | 'next'>;
+  /** The records in schedule order, e.g. from load workers (the sender does not close it). */
+  readonly source?: RecordSource;
   readonly port: EventPort;
   readonly clock: SenderClock;
   readonly sleepUntil: SleepUntil;
@@ -101,6 +110,12 @@ export interface SenderCounters {
   readonly sentLate: number;
   /** Acknowledged events that had been sent on time. */
   readonly onTimeAcked: number;
+  /**
+   * Of sentLate, events that fell due before their record had reached the sender (it was waiting
+   * for its source, e.g. a load worker that could not build fast enough): the generator's share
+   * of the lateness; the rest was the sending thread's (producer, acks, ledger).
+   */
+  readonly lateAwaitingSource: number;
   readonly inFlight: number;
   readonly maxScheduleLagMs: number;
 }
@@ -147,14 +162,20 @@ function positiveInteger(value: number, name: string): number {
   return value;
 }
 
+function recordSourceOf(options: SenderOptions): RecordSource {
+  if (options.source) return options.source;
+  if (options.generator) return createInlineSource(options.schedule, options.generator);
+  throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, 'the sender needs a generator or a record source', { hint: 'pass generator (inline) or source (load workers)' });
+}
+
 export function createSender(options: SenderOptions): Sender {
-  const { schedule, generator, port, clock, sleepUntil, recorder } = options;
+  const { schedule, port, clock, sleepUntil, recorder } = options;
+  const source = recordSourceOf(options);
   const maxInFlight = positiveInteger(options.maxInFlight, 'maxInFlight');
   const maxBatchEvents = positiveInteger(options.maxBatchEvents ?? 1000, 'maxBatchEvents');
   const onTimeMs = onTimeBoundMs(options.onTimeMs);
   const lagThresholdMs = options.lagWarningThresholdMs ?? 1000;
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
-  const generatorId = generator.generatorId;
   const stopController = new AbortController();
 
   let started = false;
@@ -166,6 +187,9 @@ export function createSender(options: SenderOptions): Sender {
   let onTime = 0;
   let sentLate = 0;
   let onTimeAcked = 0;
+  let lateAwaitingSource = 0;
+  /** When the sender last got records after waiting for its source: records due before that were not ready when due. */
+  let sourceWaitEndMono = Number.NEGATIVE_INFINITY;
   let inFlight = 0;
   let maxScheduleLagMs = 0;
   let lagWarned = false;
@@ -191,19 +215,19 @@ export function createSender(options: SenderOptions): Sender {
     wake();
   }
 
-  function onAck(seq: number, key: string, dueMono: number, lagMs: number, sentOnTime: boolean, ackMono: number): void {
+  function onAck(gen: string, seq: number, key: string, dueMono: number, lagMs: number, sentOnTime: boolean, ackMono: number): void {
     inFlight -= 1;
     acked += 1;
     if (sentOnTime) onTimeAcked += 1;
     recorder.recordAckLatencyMs(ackMono - dueMono);
     recorder.recordAckFromSendMs?.(ackMono - dueMono - lagMs);
-    recorder.onAcked(generatorId, seq, key, sentOnTime);
+    recorder.onAcked(gen, seq, key, sentOnTime);
   }
 
-  function onFail(seq: number, error: unknown): void {
+  function onFail(gen: string, seq: number, error: unknown): void {
     inFlight -= 1;
     failed += 1;
-    recorder.onFailed(generatorId, seq, error);
+    recorder.onFailed(gen, seq, error);
   }
 
   /**
@@ -214,6 +238,7 @@ export function createSender(options: SenderOptions): Sender {
   const sendMany = port.sendMany?.bind(port);
   let burst: Array<{ key: string; value: string }> = [];
   let burstSeqs: number[] = [];
+  let burstGens: string[] = [];
   let burstDue: number[] = [];
   let burstOnTime: boolean[] = [];
   let burstLag: number[] = [];
@@ -222,12 +247,14 @@ export function createSender(options: SenderOptions): Sender {
     if (burst.length === 0 || !sendMany) return;
     const records = burst;
     const seqs = burstSeqs;
+    const gens = burstGens;
     const dues = burstDue;
     const onTimes = burstOnTime;
     const lags = burstLag;
     burstLag = [];
     burst = [];
     burstSeqs = [];
+    burstGens = [];
     burstDue = [];
     burstOnTime = [];
     let pending: Promise<GroupOutcome>;
@@ -242,13 +269,13 @@ export function createSender(options: SenderOptions): Sender {
         const failedAt = new Map<number, unknown>();
         for (const f of outcome.failed) failedAt.set(f.index, f.error);
         for (let i = 0; i < records.length; i += 1) {
-          if (failedAt.size > 0 && failedAt.has(i)) onFail(seqs[i] as number, failedAt.get(i));
-          else onAck(seqs[i] as number, (records[i] as { key: string }).key, dues[i] as number, lags[i] as number, onTimes[i] as boolean, ackMono);
+          if (failedAt.size > 0 && failedAt.has(i)) onFail(gens[i] as string, seqs[i] as number, failedAt.get(i));
+          else onAck(gens[i] as string, seqs[i] as number, (records[i] as { key: string }).key, dues[i] as number, lags[i] as number, onTimes[i] as boolean, ackMono);
         }
         wake();
       },
       (error: unknown) => {
-        for (let i = 0; i < records.length; i += 1) onFail(seqs[i] as number, error);
+        for (let i = 0; i < records.length; i += 1) onFail(gens[i] as string, seqs[i] as number, error);
         wake();
       },
     );
@@ -256,19 +283,24 @@ export function createSender(options: SenderOptions): Sender {
 
   function sendOne(offsetMs: number, dueMono: number, startEpochMs: number): void {
     const intendedAtEpochMs = startEpochMs + offsetMs;
-    const record = generator.next(intendedAtEpochMs);
-    const seq = record.kind === 'event' ? record.event.seq : record.seq;
+    const record = source.take(intendedAtEpochMs);
+    const seq = record.seq;
+    const gen = record.generatorId;
     const key = record.key;
     const lagMs = clock.monoMs() - dueMono;
     const sentOnTime = lagMs <= onTimeMs;
     sent += 1;
     if (sentOnTime) onTime += 1;
-    else sentLate += 1;
-    if (record.kind === 'malformed') malformed += 1;
+    else {
+      sentLate += 1;
+      if (dueMono < sourceWaitEndMono) lateAwaitingSource += 1;
+    }
+    if (record.malformed) malformed += 1;
     inFlight += 1;
     if (sendMany) {
       burst.push({ key, value: record.json });
       burstSeqs.push(seq);
+      burstGens.push(gen);
       burstDue.push(dueMono);
       burstOnTime.push(sentOnTime);
       burstLag.push(lagMs);
@@ -281,11 +313,11 @@ export function createSender(options: SenderOptions): Sender {
       }
       pending.then(
         () => {
-          onAck(seq, key, dueMono, lagMs, sentOnTime, clock.monoMs());
+          onAck(gen, seq, key, dueMono, lagMs, sentOnTime, clock.monoMs());
           wake();
         },
         (error: unknown) => {
-          onFail(seq, error);
+          onFail(gen, seq, error);
           wake();
         },
       );
@@ -296,7 +328,7 @@ export function createSender(options: SenderOptions): Sender {
     if (lagMs > maxScheduleLagMs) maxScheduleLagMs = lagMs;
     if (!lagWarned && lagMs > lagThresholdMs) {
       lagWarned = true;
-      options.onLagWarning?.({ lagMs, thresholdMs: lagThresholdMs, generatorId, seq });
+      options.onLagWarning?.({ lagMs, thresholdMs: lagThresholdMs, generatorId: gen, seq });
     }
   }
 
@@ -329,10 +361,30 @@ export function createSender(options: SenderOptions): Sender {
     let stopMono = monoBase;
     let batch = 0;
     let allSent = false;
+    let sourceError: unknown;
     let cutOff = false;
     const cutoffMono = monoBase + totalDurationMs(schedule) + (options.lateCutoffMs ?? 30_000);
+    source.start(startEpochMs);
     try {
-      for (const offsetMs of intendedOffsetsMs(schedule)) {
+      for (;;) {
+        let next = source.peekOffsetMs();
+        while (next === undefined && !stopped) {
+          // Nothing built yet (a load worker behind): send what is ready, then wait for it.
+          batch = 0;
+          flushBurst();
+          try {
+            await source.whenReady(stopController.signal);
+            sourceWaitEndMono = clock.monoMs();
+          } catch (error) {
+            // The source failed (a load worker died): stop sending, settle what is in flight, then report it.
+            sourceError = error;
+            stop();
+            break;
+          }
+          next = source.peekOffsetMs();
+        }
+        if (stopped || next === null || next === undefined) break;
+        const offsetMs = next;
         const dueMono = monoBase + offsetMs;
         while (!stopped && clock.monoMs() < dueMono) {
           batch = 0;
@@ -364,6 +416,7 @@ export function createSender(options: SenderOptions): Sender {
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
+    if (sourceError !== undefined) throw sourceError;
     const state = allSent ? 'completed' : 'stopped';
     const scheduled = state === 'completed' ? totalEvents(schedule) : Math.max(sent, dueCount(schedule, stopMono - monoBase));
     return {
@@ -379,7 +432,7 @@ export function createSender(options: SenderOptions): Sender {
   }
 
   function counters(): SenderCounters {
-    return { sent, acked, failed, malformed, onTime, sentLate, onTimeAcked, inFlight, maxScheduleLagMs };
+    return { sent, acked, failed, malformed, onTime, sentLate, onTimeAcked, lateAwaitingSource, inFlight, maxScheduleLagMs };
   }
 
   return { run, stop, counters };

@@ -41,6 +41,7 @@ export function ingestRunReport(summary: IngestRunSummary & { ackedBytes?: numbe
       onTime: c.onTime,
       sentLate: c.sentLate,
       onTimeAcked: c.onTimeAcked,
+      sentLateAwaitingGenerator: c.lateAwaitingSource,
       ...(summary.ackedBytes !== undefined ? { bytesAcked: summary.ackedBytes } : {}),
       // Due but never sent: the sender stopped at its late cut-off (30 s past the schedule's end).
       ...(summary.cutOff ? { cutOffUnsent: c.scheduled - c.sent } : {}),
@@ -56,6 +57,7 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
   schema,
   describe: () => 'kafka ingest',
   measures: ['l1_produce', 'l1_from_send', 'schedule_lag'],
+  usesLoadSource: true,
   start(ctx, _config, load) {
     const recording = {
       ledger: new IngestLedger(),
@@ -72,6 +74,7 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
     };
     const done = runKafkaIngest({
       ...commonIngestOptions(ctx, load),
+      ...(load.source ? { source: load.source } : {}),
       clientId: `${ctx.shortId}.ingest`,
       recording,
       onLagWarning: (w) => ctx.log(`warning: the load generator is ${Math.round(w.lagMs)} ms behind its schedule (warns above ${w.thresholdMs} ms; event ${w.generatorId}:${w.seq}): figures show it as schedule lag`),

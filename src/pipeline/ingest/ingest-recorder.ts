@@ -2,7 +2,7 @@ import type { Clock } from '../../base/clock.js';
 import type { LatencySeries } from '../../metrics/latency-series.js';
 import { LatencyHistogram } from '../../metrics/histogram.js';
 import type { CatalogMetrics } from '../../metrics/registry.js';
-import type { GeneratedRecord } from '../../workload/generator.js';
+import type { SourcedRecord } from '../../workload/record-source.js';
 import type { SendRecorder } from '../../workload/sender.js';
 import { describeError } from './error-text.js';
 import { IngestLedger } from './ingest-ledger.js';
@@ -110,10 +110,9 @@ export function createIngestRecorder(options: IngestRecorderOptions): IngestReco
     recordAckFromSendMs(ms) {
       ackFromSend.recordMs(ms);
     },
-    onSent(record: GeneratedRecord, _intendedAtEpochMs: number, onTime: boolean) {
-      const malformed = record.kind === 'malformed';
-      if (malformed) ledger.recordSent(record.generatorId, record.seq, true);
-      else ledger.recordSent(record.event.generatorId, record.event.seq, false);
+    onSent(record: SourcedRecord, _intendedAtEpochMs: number, onTime: boolean) {
+      const malformed = record.malformed;
+      ledger.recordSent(record.generatorId, record.seq, malformed);
       if (onTime) timing.onTime += 1;
       else timing.sentLate += 1;
       rate.recordSent(clock.monoMs() - monoBaseMs, onTime);

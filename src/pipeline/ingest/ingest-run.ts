@@ -1,10 +1,11 @@
 import type { Clock } from '../../base/clock.js';
 import type { LatencySeries } from '../../metrics/latency-series.js';
 import type { LatencyHistogram } from '../../metrics/histogram.js';
-import { createGenerator, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
+import type { GeneratorConfig, GeneratorConfigInput } from '../../workload/generator.js';
 import { dueCount, totalDurationMs, totalEvents, type Schedule } from '../../workload/schedule.js';
 import { createSender, type EventPort, type LagWarning, type SleepUntil } from '../../workload/sender.js';
 import { createTimerSleepUntil } from '../../workload/sleep-until.js';
+import { startLoadSource, type LoadSource } from './load-source.js';
 import type { IngestLedger } from './ingest-ledger.js';
 import { createIngestRecorder, type FailureSummary, type ProducerMetrics, type SendTiming } from './ingest-recorder.js';
 import { rateAccuracy, type RateAccuracy, type RatePoint } from './rate-series.js';
@@ -37,6 +38,13 @@ export interface IngestRunOptions {
   recording?: { ledger: IngestLedger; ackLatency: LatencyHistogram; scheduleLag: LatencyHistogram; ackFromSend?: LatencyHistogram; timing?: SendTiming; ackLatencySeries?: LatencySeries; scheduleLagSeries?: LatencySeries };
   /** How often the scheduled-events counter catches up with the schedule; default 250 ms. */
   scheduledTickMs?: number;
+  /**
+   * Load worker threads that build the records (docs/workload.md, load workers); 0 builds them on
+   * this thread when due (the path before load workers). Default 1.
+   */
+  loadWorkers?: number;
+  /** A source already started by the caller (startLoadSource), e.g. while the producer connects; runIngest closes it. */
+  source?: LoadSource;
 }
 
 export interface IngestRunCounts {
@@ -54,6 +62,8 @@ export interface IngestRunCounts {
   sentLate: number;
   /** Acked events that had been sent on time: the achieved rate's numerator. */
   onTimeAcked: number;
+  /** Of sentLate, those due before the load worker had built them (the generator was the limit). */
+  lateAwaitingSource: number;
   /** Sent but unanswered when the drain gave up: neither lost nor delivered. */
   unresolved: number;
 }
@@ -78,17 +88,27 @@ export interface IngestRunSummary {
 }
 
 export async function runIngest(options: IngestRunOptions): Promise<IngestRunSummary> {
+  const source = options.source ?? startLoadSource({ schedule: options.schedule, generatorConfig: options.generatorConfig, loadWorkers: options.loadWorkers ?? 1 });
+  try {
+    return await runWithSource(options, source);
+  } finally {
+    await source.close();
+  }
+}
+
+async function runWithSource(options: IngestRunOptions, source: LoadSource): Promise<IngestRunSummary> {
   const { clock, schedule, metrics } = options;
-  const generator = createGenerator(options.generatorConfig);
+  // Offset 0 follows the workers' start-up unless the caller fixed it (then late records show as lag).
+  if (options.startEpochMs === undefined) await source.loaded;
   const epochNow = clock.epochMs();
-  const startEpochMs = options.startEpochMs ?? epochNow;
+  const startEpochMs = options.startEpochMs ?? epochNow + source.startLeadMs;
   // Same anchoring as the sender: monotonic time of schedule offset 0.
   const monoBaseMs = clock.monoMs() + (startEpochMs - epochNow);
   const recorder = createIngestRecorder({ clock, monoBaseMs, schedule, epochMs: () => clock.epochMs(), ...(metrics ? { metrics } : {}), ...(options.recording ?? {}) });
 
   const sender = createSender({
     schedule,
-    generator,
+    source,
     port: options.port,
     clock: clock,
     sleepUntil: options.sleepUntil ?? createTimerSleepUntil(clock),
@@ -128,7 +148,7 @@ export async function runIngest(options: IngestRunOptions): Promise<IngestRunSum
 
   return {
     state: summary.state,
-    generatorId: generator.generatorId,
+    generatorId: source.generatorIds.join(','),
     startEpochMs: summary.startEpochMs,
     endEpochMs: clock.epochMs(),
     counts: {
@@ -140,6 +160,7 @@ export async function runIngest(options: IngestRunOptions): Promise<IngestRunSum
       onTime: summary.onTime,
       sentLate: summary.sentLate,
       onTimeAcked: summary.onTimeAcked,
+      lateAwaitingSource: summary.lateAwaitingSource,
       unresolved: summary.unresolved,
     },
     histograms: { ackLatency: recorder.ackLatency, scheduleLag: recorder.scheduleLag, ackFromSend: recorder.ackFromSend },

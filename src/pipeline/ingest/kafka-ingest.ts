@@ -2,6 +2,8 @@ import { ERROR_CODES, StreamproofError, isStreamproofError } from '../../base/er
 import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
 import type { StackEndpoints } from '../../base/endpoints.js';
 import { runIngest, type IngestRunOptions, type IngestRunSummary } from './ingest-run.js';
+import type { EventPort } from '../../workload/sender.js';
+import { startLoadSource } from './load-source.js';
 import { createProducerPool } from './producer-pool.js';
 import { producerEventPort } from './producer-ports.js';
 
@@ -9,6 +11,8 @@ import { producerEventPort } from './producer-ports.js';
  * Producer ingest: the open-loop sender drives the batching idempotent producer (acks=all,
  * retries 3) into raw-events, key = userId, value = the event JSON (malformed records included:
  * the processor routes them to the DLQ). Returns the run summary with the producer tuning used.
+ * The records are built by load worker threads (options.loadWorkers, default 1), started while the
+ * producer connects, unless the caller hands over a source it started earlier.
  */
 export interface KafkaIngestOptions extends Omit<IngestRunOptions, 'port' | 'maxInFlightEvents'> {
   endpoints: Pick<StackEndpoints, 'kafka'>;
@@ -42,6 +46,7 @@ export async function runKafkaIngest(options: KafkaIngestOptions): Promise<Kafka
   const tuning: ProducerTuning = { ...DEFAULT_PRODUCER_TUNING, ...producerTuning };
   const maxInFlightEvents = requestedWindow ?? defaultMaxInFlightEvents(tuning, producers);
   const pool = createProducerPool(endpoints.kafka, { producers, clientId: clientId ?? 'streamproof-ingest', tuning });
+  const source = run.source ?? startLoadSource({ schedule: run.schedule, generatorConfig: run.generatorConfig, loadWorkers: run.loadWorkers ?? 1 });
   try {
     await pool.connect().catch((error: unknown) => {
       if (isStreamproofError(error)) throw error;
@@ -52,15 +57,23 @@ export async function runKafkaIngest(options: KafkaIngestOptions): Promise<Kafka
     });
     const port = producerEventPort(pool.producer, topic);
     let ackedBytes = 0;
-    const counting = {
-      send: async (key: string, value: string) => {
+    const bytesOf = (r: { key: string; value: string }): number => Buffer.byteLength(r.key) + Buffer.byteLength(r.value);
+    // Both entries of the port: without sendMany the sender would fall back to a promise per record.
+    const counting: EventPort = {
+      send: async (key, value) => {
         await port.send(key, value);
-        ackedBytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+        ackedBytes += bytesOf({ key, value });
+      },
+      sendMany: async (records) => {
+        const outcome = await (port.sendMany as NonNullable<EventPort['sendMany']>)(records);
+        const failed = new Set(outcome.failed.map((f) => f.index));
+        for (let i = 0; i < records.length; i += 1) if (!failed.has(i)) ackedBytes += bytesOf(records[i] as { key: string; value: string });
+        return outcome;
       },
     };
-    const summary = await runIngest({ ...run, port: counting, maxInFlightEvents });
+    const summary = await runIngest({ ...run, source, port: counting, maxInFlightEvents });
     return { ...summary, transport: 'kafka', topic, producerTuning: tuning, producers, maxInFlightEvents, ackedBytes };
   } finally {
-    await pool.close();
+    await Promise.allSettled([pool.close(), source.close()]);
   }
 }

@@ -26,6 +26,16 @@ describe('judgeBottleneck', () => {
     expect(b.summary).toMatch(/^HARNESS-BOUND/);
   });
 
+  it('says which part of the harness held late events back: the load worker building them, or the sending thread', () => {
+    const series = [row(1000, 0, 10), row(200, 6000, 30), row(0, 7000, 50), row(0, 6500, 20)];
+    const byWorker = judgeBottleneck({ sent: 20_700, sentLate: 19_500, sentLateAwaitingGenerator: 15_000 }, series)!;
+    expect(byWorker.summary).toMatch(/limited by the load worker building events \(77 % of late events/);
+    const bySender = judgeBottleneck({ sent: 20_700, sentLate: 19_500, sentLateAwaitingGenerator: 100 }, series)!;
+    expect(bySender.summary).toMatch(/limited by the sending thread .*1 % of late events waited/);
+    // Without the counter (inline generation, HTTP ingest) nothing is claimed.
+    expect(judgeBottleneck({ sent: 20_700, sentLate: 19_500 }, series)!.summary).not.toMatch(/limited by/);
+  });
+
   it('a consumer backlog cleared before the sender fell behind does not count', () => {
     const series = [row(1000, 0, 80_000), row(1000, 0, 60_000), row(0, 5000, 20), row(0, 5000, 0), row(0, 5000, 10)];
     expect(judgeBottleneck({ sent: 17_000, sentLate: 15_000 }, series)?.verdict).toBe('harness-bound');

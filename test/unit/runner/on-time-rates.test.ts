@@ -45,6 +45,7 @@ async function assembledRun(serviceMs: number, maxInFlightEvents: number) {
       generatorConfig,
       clock: world.clock,
       sleepUntil: world.sleepUntil,
+      loadWorkers: 0, // virtual time: records built inline, on the sender's thread
       maxInFlightEvents,
       onTimeMs: scenario.run.onTimeMs,
       drainTimeoutMs: 60_000,

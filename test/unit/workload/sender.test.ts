@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { StreamproofError } from '../../../src/base/errors.js';
 import type { GeneratedRecord } from '../../../src/workload/generator.js';
 import { createGenerator } from '../../../src/workload/generator.js';
-import { constantSchedule, type Schedule } from '../../../src/workload/schedule.js';
+import type { RecordSource, SourcedRecord } from '../../../src/workload/record-source.js';
+import { constantSchedule, intendedOffsetsMs, type Schedule } from '../../../src/workload/schedule.js';
 import { createSender, type EventPort, type LagWarning, type SendRecorder, type SenderOptions, type SleepUntil } from '../../../src/workload/sender.js';
 
 const EPOCH_MS = 1_700_000_000_000;
@@ -67,7 +68,7 @@ class Recorder implements SendRecorder {
   ackLatencies: number[] = [];
   acked: number[] = [];
   failed: number[] = [];
-  sent: GeneratedRecord[] = [];
+  sent: SourcedRecord[] = [];
   recordScheduleLagMs(ms: number): void {
     this.lags.push(ms);
   }
@@ -83,7 +84,7 @@ class Recorder implements SendRecorder {
   onFailed(_generatorId: string, seq: number): void {
     this.failed.push(seq);
   }
-  onSent(record: GeneratedRecord, _intendedAtEpochMs: number, onTime: boolean): void {
+  onSent(record: SourcedRecord, _intendedAtEpochMs: number, onTime: boolean): void {
     this.sent.push(record);
     this.sentOnTime.push(onTime);
   }
@@ -217,6 +218,56 @@ describe('on time and late (run.onTimeMs)', () => {
     // Everything was acked (in twice the time), but only the first events went out within 100 ms.
     expect(summary).toMatchObject({ state: 'completed', scheduled: 200, sent: 200, acked: 200, onTime: 11, sentLate: 189, onTimeAcked: 11 });
     expect(summary.maxScheduleLagMs).toBe(1_990);
+  });
+});
+
+/** A source whose records become available in batches at set virtual times (a load worker that is slow or fast). */
+function batchedSource(world: World, schedule: Schedule, readyAtMs: (index: number) => number): RecordSource {
+  const offsets = [...intendedOffsetsMs(schedule)];
+  let next = 0;
+  return {
+    generatorIds: ['w'],
+    startLeadMs: 0,
+    start() {},
+    peekOffsetMs: () => (next >= offsets.length ? null : world.now >= readyAtMs(next) ? offsets[next] : undefined),
+    take: (intendedAtEpochMs) => {
+      const seq = next++;
+      return { generatorId: 'w', seq, key: `k${seq}`, json: String(intendedAtEpochMs), malformed: false };
+    },
+    whenReady: (signal) =>
+      new Promise<void>((resolve) => {
+        if (signal.aborted) return resolve();
+        world.at(readyAtMs(next), resolve);
+      }),
+    close: () => Promise.resolve(),
+  };
+}
+
+describe('records from a source that builds ahead (load workers)', () => {
+  it('events due before their record arrived are late awaiting the source; the rest of the lateness is the sending thread\'s', async () => {
+    const world = new World();
+    const { port: p } = port(world, 1);
+    // 20 events at 1 per ms; the second 10 reach the sender only at t = 150 ms (onTimeMs 100).
+    const schedule = constantSchedule(1000, 20);
+    const { sender, recorder } = setup(world, schedule, p, { generator: undefined, source: batchedSource(world, schedule, (i) => (i < 10 ? 0 : 150)), onTimeMs: 100 });
+    const running = sender.run();
+    expect(await world.run(running)).toBe(true);
+    const summary = await running;
+    expect(summary).toMatchObject({ state: 'completed', sent: 20, acked: 20, onTime: 10, sentLate: 10, lateAwaitingSource: 10 });
+    expect(recorder.lags.slice(10)).toEqual([140, 139, 138, 137, 136, 135, 134, 133, 132, 131]);
+    expect(recorder.acked).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('a full in-flight window makes events late with the source ready: none counts as awaiting the source', async () => {
+    const world = new World();
+    const { port: p } = port(world, 300);
+    const schedule = constantSchedule(1000, 20);
+    const { sender } = setup(world, schedule, p, { generator: undefined, source: batchedSource(world, schedule, () => 0), maxInFlight: 5, onTimeMs: 100 });
+    const running = sender.run();
+    expect(await world.run(running)).toBe(true);
+    const summary = await running;
+    expect(summary.sentLate).toBeGreaterThan(0);
+    expect(summary.lateAwaitingSource).toBe(0);
   });
 });
 

@@ -45,6 +45,7 @@ describe('runIngest (virtual time, fake port)', () => {
         generatorConfig,
         clock: world.clock,
         sleepUntil: world.sleepUntil,
+        loadWorkers: 0, // virtual time: records built inline, on the sender's thread
         maxInFlightEvents: 1_000,
         metrics: registry.metrics,
       }),
@@ -91,6 +92,7 @@ describe('runIngest (virtual time, fake port)', () => {
         generatorConfig,
         clock: world.clock,
         sleepUntil: world.sleepUntil,
+        loadWorkers: 0, // virtual time: records built inline, on the sender's thread
         maxInFlightEvents: 100,
         drainTimeoutMs: 50,
       }),
@@ -112,6 +114,7 @@ describe('runIngest (virtual time, fake port)', () => {
         generatorConfig,
         clock: world.clock,
         sleepUntil: world.sleepUntil,
+        loadWorkers: 0, // virtual time: records built inline, on the sender's thread
         maxInFlightEvents: 1_000,
         signal: controller.signal,
       }),
@@ -126,7 +129,7 @@ describe('runIngest (virtual time, fake port)', () => {
     const { port } = fakePort(world, 20, () => false);
     const recording = { ledger: new IngestLedger(), ackLatency: new LatencyHistogram(), scheduleLag: new LatencyHistogram(), timing: emptySendTiming() };
     const summary = await world.run(
-      runIngest({ port, schedule: constantSchedule(100, 3_000), generatorConfig, clock: world.clock, sleepUntil: world.sleepUntil, maxInFlightEvents: 1, onTimeMs: 100, recording }),
+      runIngest({ port, schedule: constantSchedule(100, 3_000), generatorConfig, clock: world.clock, sleepUntil: world.sleepUntil, loadWorkers: 0, maxInFlightEvents: 1, onTimeMs: 100, recording }),
     );
     // Event i goes out at 20·i ms, due at 10·i: lag 10·i ms, on time while ≤ 100 ms (i = 0 … 10).
     expect(summary.counts).toMatchObject({ scheduled: 300, sent: 300, acked: 300, onTime: 11, sentLate: 289, onTimeAcked: 11 });
@@ -140,7 +143,7 @@ describe('runIngest (virtual time, fake port)', () => {
     const runWith = async (onTimeMs: number) => {
       const world = new World();
       const { port } = fakePort(world, 20, () => false);
-      return world.run(runIngest({ port, schedule: constantSchedule(100, 1_000), generatorConfig, clock: world.clock, sleepUntil: world.sleepUntil, maxInFlightEvents: 1, onTimeMs }));
+      return world.run(runIngest({ port, schedule: constantSchedule(100, 1_000), generatorConfig, clock: world.clock, sleepUntil: world.sleepUntil, loadWorkers: 0, maxInFlightEvents: 1, onTimeMs }));
     };
     expect((await runWith(0)).counts).toMatchObject({ onTime: 1, sentLate: 99 });
     expect((await runWith(500)).counts).toMatchObject({ onTime: 51, sentLate: 49 });
