@@ -35,6 +35,9 @@ export function builtinProcessConfig(ctx: DriverContext, windows: WindowSettings
       ? { prometheus: { targetsDir: endpoints.prometheus.targetsDir, targetHost: endpoints.prometheus.targetHost ?? '127.0.0.1' } }
       : {}),
     metrics: { runId: ctx.runId, scenario: ctx.scenarioName },
+    // A JSON line per transaction phase (a few per second per instance): how a processor-kill
+    // with whileTransactionOpen knows a transaction is open (docs/faults.md).
+    traceTransactions: true,
   };
 }
 
@@ -42,6 +45,7 @@ export const builtinProcessor: ProcessorDriver<'builtin', typeof schema> = {
   kind: 'builtin',
   schema,
   parallelism: (config) => config.instances,
+  faultSupport: { kill: true, scale: true, transactionSignal: true },
   describe: (config) => `${config.instances} processor${config.instances === 1 ? '' : 's'}`,
   async start(ctx, config) {
     ctx.log(`starting ${config.instances} processor instance${config.instances > 1 ? 's' : ''} (exactly-once, ${config.windowMs / 1000} s windows)`);
@@ -59,6 +63,9 @@ export const builtinProcessor: ProcessorDriver<'builtin', typeof schema> = {
         restarts += 1;
         await children.restart(instance);
       },
+      killWhileTransactionOpen: (instance, timeoutMs) => children.killDuringTransaction(instance, timeoutMs),
+      addInstance: () => children.addInstance(),
+      removeInstance: (instance) => children.stopInstance(instance),
       stop: () => children.stop(),
       processes: () => Array.from({ length: children.count }, (_, i) => children.identity(i)).filter((id) => id !== null),
       report: () => {
