@@ -185,7 +185,9 @@ export function planFaults(input: FaultPlanInput): FaultPlan {
     const firstMs = window.fromMs + spec.atMs;
     const timing = timingProblems(spec, at, firstMs, input.loadMs);
     problems.push(...timing);
-    if (timing.some((p) => p.path.endsWith('.atMs') || p.path.endsWith('.everyMs'))) return;
+    const targeting = spec.kind === 'chaos' ? [] : targetProblems(spec, at, input);
+    problems.push(...targeting);
+    if (timing.some((p) => p.path.endsWith('.atMs') || p.path.endsWith('.everyMs')) || targeting.length > 0) return;
     const starts = occurrenceStarts(firstMs, spec.durationMs, spec.everyMs, spec.times, Math.min(window.untilMs, input.loadMs));
     if (spec.kind === 'chaos') {
       const kinds = drawableKinds(spec.kinds ?? input.injectableKinds, input);
@@ -202,9 +204,6 @@ export function planFaults(input: FaultPlanInput): FaultPlan {
       });
       return;
     }
-    const targeting = targetProblems(spec, at, input);
-    problems.push(...targeting);
-    if (targeting.length > 0) return;
     const resolved: InjectableFault = spec.kind === 'processor-scale' && spec.change === 'remove' ? { ...spec, instance: spec.instance ?? input.instances - 1 } : spec;
     const target = describeTarget(resolved, input.instances);
     starts.forEach((startMs, occurrence) => {
