@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ERROR_CODES, StreamproofError, formatError } from '../base/errors.js';
+import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { Clock } from '../base/clock.js';
 import type { Timeline } from '../base/timeline.js';
 import type { InjectedFault } from '../drivers/registry.js';
@@ -95,7 +95,7 @@ export function startFaultSchedule(options: FaultSchedulerOptions): FaultSchedul
     try {
       injected = await options.inject(fault);
     } catch (error) {
-      fail(record, 'SP_FAULT_NOT_INJECTED', `${fault.label}: injecting failed: ${formatError(error)}`, 'the run did not test what the scenario asked; see the error and the stack status');
+      fail(record, 'SP_FAULT_NOT_INJECTED', `${fault.label}: injecting failed: ${messageOf(error)}`, 'the run did not test what the scenario asked; see the error and the stack status');
       return;
     }
     record.injectedAtEpochMs = struckAt;
@@ -115,7 +115,7 @@ export function startFaultSchedule(options: FaultSchedulerOptions): FaultSchedul
         log(`fault: ${fault.kind} ${fault.target} healed${signal.aborted ? ' (the run is stopping)' : ''}`);
       } catch (error) {
         span.end();
-        fail(record, 'SP_FAULT_NOT_HEALED', `${fault.label}: healing failed, ${fault.target} may still be broken: ${formatError(error)}`, '`npm run stack -- status` shows the services; restart the stack (`npm run stack -- down`, then up) if one stays broken');
+        fail(record, 'SP_FAULT_NOT_HEALED', `${fault.label}: healing failed, ${fault.target} may still be broken: ${messageOf(error)}`, '`npm run stack -- status` shows the services; restart the stack (`npm run stack -- down`, then up) if one stays broken');
       }
       options.onActive?.(fault, false);
     }
@@ -155,4 +155,8 @@ export function startFaultSchedule(options: FaultSchedulerOptions): FaultSchedul
     },
     failure: () => failure,
   };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -33,7 +33,6 @@ export function startRunFaults(ctx: RunContext, fleet: ProcessorFleet, load: Loa
   if (ctx.scenario.faults.length === 0) return null;
   const plan = faultPlanForRun(ctx.scenario, ctx.endpoints.kafka.brokers);
   const targets: FaultTargets = { processors: fleet, stack: stackControlFor(ctx.endpoints) };
-  for (const fault of plan) ctx.log(`fault plan: ${fault.label}`);
   const schedule = startFaultSchedule({
     plan,
     loadStartEpochMs: load.startEpochMs,

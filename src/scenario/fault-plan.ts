@@ -54,7 +54,7 @@ export interface FaultPlan {
 
 /** Which targets an occurrence touches: a network fault on every broker touches each of them. */
 function targetsOf(fault: PlannedFault, brokers: number): string[] {
-  return fault.target === 'brokers' ? Array.from({ length: brokers }, (_, i) => `broker-${i}`) : [fault.target];
+  return fault.target === 'brokers' ? Array.from({ length: brokers }, (_, i) => `broker-${i + 1}`) : [fault.target];
 }
 
 function describeTarget(spec: InjectableFault, instances: number): string {
@@ -81,8 +81,8 @@ export function faultLabel(kind: string, target: string, startMs: number, durati
 function targetProblems(spec: InjectableFault, at: string, input: FaultPlanInput): ScenarioProblem[] {
   const problems: ScenarioProblem[] = [];
   const { brokers, instances, partitions } = input;
-  if ((spec.kind === 'broker-kill' || spec.kind === 'broker-pause' || spec.kind === 'network') && spec.broker !== undefined && spec.broker >= brokers) {
-    problems.push({ path: `${at}.broker`, message: `broker ${spec.broker} does not exist (the stack has ${brokers}, numbered from 0)` });
+  if ((spec.kind === 'broker-kill' || spec.kind === 'broker-pause' || spec.kind === 'network') && spec.broker !== undefined && spec.broker > brokers) {
+    problems.push({ path: `${at}.broker`, message: `broker ${spec.broker} does not exist (the stack has ${brokers}, numbered 1..${brokers})` });
   }
   if (spec.kind === 'processor-kill' && spec.instance >= instances) {
     problems.push({ path: `${at}.instance`, message: `instance ${spec.instance} does not exist (processor.instances is ${instances}, numbered from 0)` });
@@ -159,7 +159,7 @@ function drawSpec(kind: InjectableFaultKind, base: { atMs: number; durationMs: n
   switch (kind) {
     case 'broker-kill':
     case 'broker-pause':
-      return { kind, ...base, broker: random.nextInt(input.brokers) };
+      return { kind, ...base, broker: 1 + random.nextInt(input.brokers) };
     case 'processor-kill':
       return { kind, ...base, instance: random.nextInt(input.instances), whileTransactionOpen: false };
     case 'processor-scale': {
@@ -171,7 +171,7 @@ function drawSpec(kind: InjectableFaultKind, base: { atMs: number; durationMs: n
     case 'delivery-outage':
       return { kind, ...base };
     case 'network':
-      return { kind, ...base, broker: random.nextInt(input.brokers), toxic: 'latency', latencyMs: 200, jitterMs: 50 };
+      return { kind, ...base, broker: 1 + random.nextInt(input.brokers), toxic: 'latency', latencyMs: 200, jitterMs: 50 };
   }
 }
 

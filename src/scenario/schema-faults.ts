@@ -23,7 +23,7 @@ const timing = {
   times: z.number().int().min(1).max(1000).optional().describe('with `everyMs`: at most this many occurrences'),
 };
 
-const broker = z.number().int().nonnegative().default(0).describe('broker to act on, 0-based (stack.brokers of them)');
+const broker = z.number().int().min(1).default(1).describe('broker to act on: its node id, 1..stack.brokers (service kafka-<id> in `npm run stack -- status`)');
 const instance = z.number().int().nonnegative().default(0).describe('processor instance to act on, 0-based (processor.instances of them)');
 
 export const NETWORK_TOXICS = ['latency', 'bandwidth', 'reset', 'timeout'] as const;
@@ -70,7 +70,7 @@ export const networkSchema = z
   .object({
     kind: z.literal('network'),
     ...timing,
-    broker: z.number().int().nonnegative().optional().describe('the broker whose client link is degraded, 0-based; omit for all brokers'),
+    broker: z.number().int().min(1).optional().describe('the broker whose client link is degraded, node id 1..stack.brokers; omit for all brokers'),
     toxic: z.enum(NETWORK_TOXICS).describe('latency (with jitter), bandwidth limit, connection reset, or timeout (no data passes), through Toxiproxy'),
     latencyMs: durationMs().optional().describe('toxic latency: added delay'),
     jitterMs: durationMs().optional().describe('toxic latency: ± jitter'),

@@ -27,10 +27,10 @@ async function signal(name: string, sig: NodeJS.Signals): Promise<void> {
 export function stackControlFor(endpoints: StackEndpoints): StackControl | null {
   if (endpoints.provider !== 'native') return null;
   const broker = (index: number) => {
-    if (!Number.isInteger(index) || index < 0 || index >= endpoints.kafka.brokers) {
-      throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `broker ${index} does not exist (the stack has ${endpoints.kafka.brokers}, numbered from 0)`, { hint: 'use a broker index below stack.brokers' });
+    if (!Number.isInteger(index) || index < 1 || index > endpoints.kafka.brokers) {
+      throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `broker ${index} does not exist (the stack has ${endpoints.kafka.brokers}, numbered 1..${endpoints.kafka.brokers})`, { hint: 'name a broker 1..stack.brokers' });
     }
-    return `kafka-${index + 1}`;
+    return `kafka-${index}`;
   };
   return {
     killBroker: (i) => signal(broker(i), 'SIGKILL'),

@@ -76,7 +76,7 @@ describe('checkScenario', () => {
       processor: { instances: 6 },
       run: { warmUpMs: '2m' },
       faults: [
-        { kind: 'broker-kill', atMs: '3m', durationMs: '10s', broker: 1 },
+        { kind: 'broker-kill', atMs: '3m', durationMs: '10s', broker: 2 },
         { kind: 'processor-kill', atMs: '1m', durationMs: '10s', instance: 6 },
       ],
       delivery: { enabled: false },
@@ -86,7 +86,7 @@ describe('checkScenario', () => {
       'topology.replicationFactor: 3 exceeds the 1 broker(s) of the stack',
       'processor.instances: 6 instances exceed the 4 partitions of raw-events (the extra ones would sit idle)',
       'faults.0.atMs: strikes at 3m of the load, at or after its end (2m): the fault would never fire',
-      'faults.0.broker: broker 1 does not exist (the stack has 1, numbered from 0)',
+      'faults.0.broker: broker 2 does not exist (the stack has 1, numbered 1..1)',
       'faults.1.instance: instance 6 does not exist (processor.instances is 6, numbered from 0)',
       'thresholds.0: "p99(l4) < 5s" measures delivery, which delivery.enabled = false turns off',
       'thresholds.1: "httpErrors == 0" reads httpErrors, which ingest kind kafka does not measure (measured by: http)',
