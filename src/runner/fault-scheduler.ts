@@ -91,7 +91,7 @@ export function startFaultSchedule(options: FaultSchedulerOptions): FaultSchedul
     if (signal.aborted) return;
     let injected: InjectedFault;
     const atRisk = options.atRisk();
-    const struckAt = clock.epochMs();
+    const struckAt = Math.round(clock.epochMs());
     try {
       injected = await options.inject(fault);
     } catch (error) {
@@ -110,7 +110,7 @@ export function startFaultSchedule(options: FaultSchedulerOptions): FaultSchedul
       // Healed whatever woke us: its time, Ctrl-C, an aborting gate, an error elsewhere.
       try {
         await injected.heal();
-        record.healedAtEpochMs = clock.epochMs();
+        record.healedAtEpochMs = Math.round(clock.epochMs());
         span.end(record.healedAtEpochMs);
         log(`fault: ${fault.kind} ${fault.target} healed${signal.aborted ? ' (the run is stopping)' : ''}`);
       } catch (error) {
@@ -130,7 +130,7 @@ export function startFaultSchedule(options: FaultSchedulerOptions): FaultSchedul
       label: fault.label,
       source: fault.source,
       occurrence: fault.occurrence,
-      plannedStartEpochMs: options.loadStartEpochMs + fault.startMs,
+      plannedStartEpochMs: Math.round(options.loadStartEpochMs + fault.startMs),
       durationMs: fault.endMs - fault.startMs,
       injectedAtEpochMs: null,
       healedAtEpochMs: null,

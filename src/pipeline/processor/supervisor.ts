@@ -58,8 +58,8 @@ export interface ProcessorFleet {
   /** Resolves with the first line from `index` that matches, rejects after timeoutMs. */
   waitForLine(index: number, match: (line: ProcessorLine) => boolean, timeoutMs: number): Promise<ProcessorLine>;
   /**
-   * SIGKILLs the instance the moment it reports a prepared (outputs written, not yet committed)
-   * transaction — it must run with traceTransactions — or after timeoutMs without one. Says
+   * Asks the instance (SIGUSR2) to hold its next prepared transaction (outputs written, not yet
+   * committed) open and report it, then SIGKILLs it — or after timeoutMs without one. Says
    * whether the kill landed before that transaction's end was reported.
    */
   killDuringTransaction(index: number, timeoutMs: number): Promise<{ openAtKill: boolean; transaction: number | null }>;
@@ -181,14 +181,16 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
     let ended = false;
     const listener = (from: number, line: ProcessorLine) => {
       if (from !== index || line.type !== 'txn') return;
-      if (killedAt === null && line.phase === 'prepared') {
+      if (killedAt === null && line.phase === 'prepared' && line.holdMs !== undefined) {
         killedAt = line.seq;
-        kill(index, 'SIGKILL'); // synchronously, in the same tick as the line: the commit is still in flight
+        kill(index, 'SIGKILL'); // the child holds this prepared transaction open until it dies
       } else if (killedAt !== null && line.seq === killedAt && (line.phase === 'committed' || line.phase === 'aborted')) {
         ended = true;
       }
     };
     listeners.add(listener);
+    // Asks the child to hold its next prepared transaction open and report it (src/cli/processor.ts).
+    signalProcess(child.handle.identity, 'SIGUSR2');
     const timer = setTimeout(() => kill(index, 'SIGKILL'), timeoutMs);
     try {
       // Exit comes after stdout is drained: every line the child printed before it died has been seen.
