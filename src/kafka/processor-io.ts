@@ -2,10 +2,12 @@ import { Admin, Consumer, stringDeserializers, type Message } from '@platformati
 import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
+import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
 import { createTransactionalProducer, type StringProducer } from './transactional-producer.js';
 
 // Correct read_committed filtering for every client of this process (see read-committed-filter.ts).
 installReadCommittedFilter();
+installDeadCoordinatorGuard();
 
 /**
  * The Kafka side of the exactly-once processor: a consumer-group member reading the input

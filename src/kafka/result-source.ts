@@ -4,9 +4,13 @@ import type { ResultSource, SourceRecord } from '../base/delivery-ports.js';
 import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
+import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
+import { FailureClock, rideThroughDelayMs } from '../base/ride-through.js';
+import { isTransientKafkaError, KAFKA_RIDE_THROUGH, rideThroughExhausted, withKafkaRideThrough } from './ride-through.js';
 
 // This module reads transactional topics with read_committed: see read-committed-filter.ts.
 installReadCommittedFilter();
+installDeadCoordinatorGuard();
 
 /**
  * The delivery sink's source: window results from `processed-events`, read by a consumer group
@@ -23,6 +27,12 @@ installReadCommittedFilter();
  *  - a record is handed out at most once per source instance: after a group rejoin the client
  *    re-fetches from the committed offsets, and what this instance already buffered or handed
  *    out is skipped by offset.
+ *
+ *
+ * Broker failures (docs/kafka-client.md): when the stream fails on a transient error (its fetch
+ * went to a leader that died), it is re-opened from the committed offsets after fresh metadata,
+ * with backoff; commits and end-offset look-ups are retried likewise. Only when nothing has
+ * succeeded for KAFKA_RIDE_THROUGH.budgetMs does poll()/commit() throw SP_SERVICE_UNREACHABLE.
  *
  * visibleAtMs is when this read_committed consumer received the record, i.e. the moment the result
  * was visible to a delivery reader. A sink that lags behind hides its own queueing from L4 measured
@@ -68,6 +78,11 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
   #waiter: (() => void) | null = null;
   #paused = false;
   #failure: Error | null = null;
+  #closing = false;
+  /** Since when the stream has kept failing (reset by any record received or commit that succeeds). */
+  readonly #outage = new FailureClock(KAFKA_RIDE_THROUGH.budgetMs);
+  /** Stream re-opens after transient failures (a broker died under a fetch). */
+  reopens = 0;
   /** Per partition: next offset this instance has not buffered yet (re-fetched offsets below it are skipped). */
   readonly #nextExpected = new Map<number, bigint>();
   /** Per partition: records handed out by poll() and not yet committed. */
@@ -128,6 +143,11 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
     if (!metadata.topics.has(topic)) {
       throw new StreamproofError(ERROR_CODES.TOPIC_MISMATCH, `topic ${topic} does not exist`, { hint: 'provision the topology first' });
     }
+    await this.#openStream();
+  }
+
+  async #openStream(): Promise<void> {
+    const topic = this.#options.topic;
     const stream = await this.#consumer.consume({
       topics: [topic],
       mode: 'committed',
@@ -139,17 +159,59 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
       heartbeatInterval: 1_000,
     });
     this.#stream = stream;
+    if (this.#paused) stream.pause();
     stream.on('data', (message: Message<string, Buffer, Buffer, Buffer>) => this.#accept(message));
-    stream.on('error', (error: Error) => {
-      this.#failure = error;
-      this.#wake();
-    });
+    stream.on('error', (error: Error) => this.#onStreamError(stream, error));
+  }
+
+  #onStreamError(stream: ByteStream, error: Error): void {
+    if (this.#stream !== stream || this.#closing) return;
+    this.#stream = null;
+    void stream.close().catch(() => undefined);
+    if (!isTransientKafkaError(error)) {
+      this.#fail(error);
+      return;
+    }
+    this.#outage.fail();
+    void this.#reopen(error);
+  }
+
+  /** Re-opens the stream with backoff until it opens or the ride-through budget is spent. */
+  async #reopen(firstError: unknown): Promise<void> {
+    let lastError = firstError;
+    for (let retry = 1; !this.#closing; retry += 1) {
+      const delayMs = rideThroughDelayMs(retry, this.#outage.failingForMs(), KAFKA_RIDE_THROUGH);
+      if (delayMs === null) {
+        this.#fail(rideThroughExhausted('delivery sink consumer', `fetch ${this.#options.topic}`, this.#kafka.bootstrapServers, lastError, this.#outage.failingForMs()));
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (this.#closing) return;
+      this.#consumer.clearMetadata();
+      try {
+        await this.#openStream();
+        this.reopens += 1;
+        return;
+      } catch (error) {
+        if (!isTransientKafkaError(error)) {
+          this.#fail(error);
+          return;
+        }
+        lastError = error;
+      }
+    }
+  }
+
+  #fail(error: Error | unknown): void {
+    this.#failure = error instanceof Error ? error : new Error(String(error));
+    this.#wake();
   }
 
   #accept(message: Message<string, Buffer, Buffer, Buffer>): void {
     const { partition, offset } = message;
     if (offset < (this.#nextExpected.get(partition) ?? -1n)) return; // re-fetched after a rejoin
     this.#nextExpected.set(partition, offset + 1n);
+    this.#outage.ok();
     const visibleAtMs = this.#nowMs();
     this.#buffer.push({ partition, offset, key: message.key ?? null, value: message.value ?? null, timestampMs: Number(message.timestamp), visibleAtMs });
     if (this.#buffer.length >= this.#maxBuffered && !this.#paused) {
@@ -250,11 +312,14 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
     const offsets = [...next].filter(([partition, offset]) => offset > (this.#committed.get(partition) ?? 0n));
     if (offsets.length === 0) return;
     try {
-      const metadata = await this.#consumer.metadata({ topics: [topic] });
-      const epochs = metadata.topics.get(topic)?.partitions.map((p) => p.leaderEpoch) ?? [];
-      await this.#consumer.commit({
-        offsets: offsets.map(([partition, offset]) => ({ topic, partition, offset, leaderEpoch: epochs[partition] ?? -1 })),
+      await this.#rideThrough(`commit offsets of ${topic}`, async () => {
+        const metadata = await this.#consumer.metadata({ topics: [topic] });
+        const epochs = metadata.topics.get(topic)?.partitions.map((p) => p.leaderEpoch) ?? [];
+        await this.#consumer.commit({
+          offsets: offsets.map(([partition, offset]) => ({ topic, partition, offset, leaderEpoch: epochs[partition] ?? -1 })),
+        });
       });
+      this.#outage.ok();
     } catch (error) {
       throw this.#wrap(error, `commit offsets of ${topic} for group ${this.#options.groupId}`);
     }
@@ -268,7 +333,7 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
   async endOffsets(readCommitted = true): Promise<bigint[]> {
     const topic = this.#options.topic;
     try {
-      const offsets = await this.#consumer.listOffsets({ topics: [topic], isolationLevel: readCommitted ? 1 : 0 });
+      const offsets = await this.#rideThrough(`list end offsets of ${topic}`, () => this.#consumer.listOffsets({ topics: [topic], isolationLevel: readCommitted ? 1 : 0 }));
       return [...(offsets.get(topic) ?? [])];
     } catch (error) {
       throw this.#wrap(error, `list end offsets of ${topic}`);
@@ -289,7 +354,16 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
     return this.reached(await this.endOffsets());
   }
 
+  #rideThrough<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    return withKafkaRideThrough(what, operation, {
+      client: 'delivery sink consumer',
+      bootstrap: this.#kafka.bootstrapServers,
+      clearMetadata: () => this.#consumer.clearMetadata(),
+    });
+  }
+
   async close(): Promise<void> {
+    this.#closing = true;
     this.#wake();
     await this.#stream?.close().catch(() => undefined);
     await Promise.resolve(this.#consumer.close(true)).catch(() => undefined);

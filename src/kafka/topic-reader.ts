@@ -5,9 +5,12 @@ import type { KafkaEndpoints } from '../base/endpoints.js';
 import { KafkaAdmin } from './admin.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
+import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
+import { withKafkaRideThrough } from './ride-through.js';
 
 // This module reads transactional topics with read_committed: see read-committed-filter.ts.
 installReadCommittedFilter();
+installDeadCoordinatorGuard();
 
 /**
  * Reads a whole topic, from the beginning to the end offsets taken when the read starts, with
@@ -37,9 +40,12 @@ export async function readTopicToEnd(kafka: KafkaEndpoints, topic: string, optio
   const admin = new KafkaAdmin(kafka, 'streamproof-reader-admin');
   let endOffsets: bigint[];
   try {
-    const described = await admin.describeTopic(topic, []);
-    if (!described) throw new StreamproofError(ERROR_CODES.TOPIC_MISMATCH, `topic ${topic} does not exist`, { hint: 'provision the topology first' });
-    endOffsets = await admin.endOffsets(topic, described.partitions, options.readCommitted);
+    // A broker that just came back may not lead yet: look the end offsets up through its return.
+    endOffsets = await withKafkaRideThrough(`look up the end offsets of ${topic}`, async () => {
+      const described = await admin.describeTopic(topic, []);
+      if (!described) throw new StreamproofError(ERROR_CODES.TOPIC_MISMATCH, `topic ${topic} does not exist`, { hint: 'provision the topology first' });
+      return admin.endOffsets(topic, described.partitions, options.readCommitted);
+    }, { client: 'verifier reader', bootstrap: kafka.bootstrapServers });
   } finally {
     await admin.close().catch(() => undefined);
   }

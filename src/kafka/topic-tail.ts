@@ -3,14 +3,19 @@ import { Consumer, stringDeserializers } from '@platformatic/kafka';
 import type { KafkaEndpoints } from '../base/endpoints.js';
 import { kafkaConnectionOptions } from './client-options.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
+import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
+import { FailureClock, rideThroughDelayMs } from '../base/ride-through.js';
+import { isTransientKafkaError, KAFKA_RIDE_THROUGH, rideThroughExhausted } from './ride-through.js';
 
 // This module reads transactional topics with read_committed: see read-committed-filter.ts.
 installReadCommittedFilter();
+installDeadCoordinatorGuard();
 
 /**
  * A live observer of a topic: a read_committed consumer (own throw-away group, never commits)
  * that reports each record with the wall-clock moment this process received it. That moment is
  * "visible to a read_committed reader", which latency stages L2 and L3 are defined on.
+ * It rides through a broker failure: a failed stream is re-opened where it stood.
  */
 export interface TailRecord {
   partition: number;
@@ -28,6 +33,8 @@ export interface TopicTail {
   stop(): Promise<void>;
 }
 
+type TailStream = Awaited<ReturnType<Consumer<string, string, string, string>['consume']>>;
+
 export async function tailTopic(
   kafka: KafkaEndpoints,
   topic: string,
@@ -43,30 +50,81 @@ export async function tailTopic(
     deserializers: stringDeserializers,
     autocommit: false,
   } as ConstructorParameters<typeof Consumer<string, string, string, string>>[0]);
-  const stream = await consumer.consume({
+  const base = {
     topics: [topic],
-    mode: options.fromBeginning === false ? 'latest' : 'earliest',
     autocommit: false,
-    isolationLevel: 1,
+    isolationLevel: 1 as const,
     maxWaitTime: 50,
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,
-  });
+  };
   let received = 0;
-  stream.on('data', (message) => {
-    received += 1;
-    onRecord({
-      partition: message.partition,
-      offset: message.offset,
-      key: message.key ?? null,
-      value: message.value ?? null,
-      receivedAtEpochMs: Date.now(),
-    });
-  });
   let failure: Error | null = null;
-  stream.on('error', (error: Error) => {
-    failure = error;
-  });
+  let stopped = false;
+  /** Per partition: one past the last record handed to onRecord (where a re-opened stream resumes). */
+  const next = new Map<number, bigint>();
+  const outage = new FailureClock(KAFKA_RIDE_THROUGH.budgetMs);
+  let stream: TailStream;
+
+  const attach = (s: TailStream): void => {
+    s.on('data', (message) => {
+      if (s !== stream) return;
+      received += 1;
+      outage.ok();
+      next.set(message.partition, message.offset + 1n);
+      onRecord({
+        partition: message.partition,
+        offset: message.offset,
+        key: message.key ?? null,
+        value: message.value ?? null,
+        receivedAtEpochMs: Date.now(),
+      });
+    });
+    s.on('error', (error: Error) => {
+      if (s !== stream || stopped) return;
+      void s.close().catch(() => undefined);
+      if (!isTransientKafkaError(error)) failure = error;
+      else void reopen(s, error);
+    });
+  };
+
+  // A fetch that went to a broker that died fails the stream: re-open it where it stood, with fresh
+  // metadata, for the ride-through budget (docs/kafka-client.md).
+  const reopen = async (failed: TailStream, firstError: unknown): Promise<void> => {
+    outage.fail();
+    let lastError = firstError;
+    for (let retry = 1; !stopped; retry += 1) {
+      const delayMs = rideThroughDelayMs(retry, outage.failingForMs(), KAFKA_RIDE_THROUGH);
+      if (delayMs === null) {
+        failure = rideThroughExhausted(`observer ${clientId}`, `tail ${topic}`, kafka.bootstrapServers, lastError, outage.failingForMs());
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (stopped) return;
+      const offsets = new Map<number, bigint>();
+      for (const [key, offset] of failed.offsetsToFetch) {
+        const [name, partition] = [key.slice(0, key.lastIndexOf(':')), Number(key.slice(key.lastIndexOf(':') + 1))];
+        if (name === topic) offsets.set(partition, offset);
+      }
+      for (const [partition, offset] of next) offsets.set(partition, offset);
+      consumer.clearMetadata();
+      try {
+        const s = await consumer.consume({ ...base, mode: 'manual', offsets: [...offsets].map(([partition, offset]) => ({ topic, partition, offset })) });
+        stream = s;
+        attach(s);
+        return;
+      } catch (error) {
+        if (!isTransientKafkaError(error)) {
+          failure = error as Error;
+          return;
+        }
+        lastError = error;
+      }
+    }
+  };
+
+  stream = await consumer.consume({ ...base, mode: options.fromBeginning === false ? 'latest' : 'earliest' });
+  attach(stream);
   return {
     get received() {
       if (failure) throw failure;
@@ -81,6 +139,7 @@ export async function tailTopic(
       return out;
     },
     async stop() {
+      stopped = true;
       await stream.close().catch(() => undefined);
       await Promise.resolve(consumer.close(true)).catch(() => undefined);
     },

@@ -55,3 +55,10 @@ export function isRunning(identity: ProcessIdentity): boolean {
   const stat = readProcStat(identity.pid);
   return stat !== null && stat.startTime === identity.startTime && stat.state !== 'Z' && stat.state !== 'X';
 }
+
+/** The recorded process is stopped by a signal (SIGSTOP: state T), i.e. paused, not dead. */
+export function isStopped(identity: ProcessIdentity): boolean {
+  if (identity.startTime === null) return false;
+  const stat = readProcStat(identity.pid);
+  return stat !== null && stat.startTime === identity.startTime && stat.state === 'T';
+}

@@ -13,8 +13,13 @@ import { removeStackState, writeStackState, type StackState } from './state.js';
  */
 export const COMPOSE_PROJECT = 'streamproof';
 
+/** `docker compose` with this project and file, then `args`: every compose command line the provider runs. */
+export function composeCommandLine(args: string[]): string[] {
+  return ['compose', '-p', COMPOSE_PROJECT, '-f', join(repoRoot, 'docker-compose.yml'), ...args];
+}
+
 async function docker(args: string[], log: (line: string) => void, env?: NodeJS.ProcessEnv): Promise<void> {
-  const result = await runCommand('docker', ['compose', '-p', COMPOSE_PROJECT, '-f', join(repoRoot, 'docker-compose.yml'), ...args], {
+  const result = await runCommand('docker', composeCommandLine(args), {
     ...(env ? { env } : {}),
     onOutput: (chunk) => {
       for (const line of chunk.split('\n')) if (line.trim()) log(`  ${line.trim()}`);
@@ -51,6 +56,11 @@ export async function composeUp(log: (line: string) => void): Promise<StackState
 export async function composeDown(log: (line: string) => void): Promise<void> {
   await docker(['down', '-v'], log);
   await removeStackState();
+}
+
+/** Runs one compose command (fault injection: kill/start/pause/unpause of one service's container). */
+export function composeRun(args: string[], log: (line: string) => void): Promise<void> {
+  return docker(args, log);
 }
 
 export function composeLogs(service: string, lines: number, log: (line: string) => void): Promise<void> {

@@ -69,7 +69,7 @@ export async function stackStatus(print: (line: string) => void): Promise<boolea
   const rows = await nativeServiceHealth(state);
   print(`${'service'.padEnd(12)} ${'pid'.padEnd(8)} ${'health'.padEnd(10)} detail`);
   for (const row of rows) {
-    print(`${row.service.padEnd(12)} ${String(row.pid).padEnd(8)} ${(row.probe.healthy ? 'healthy' : 'UNHEALTHY').padEnd(10)} ${row.probe.detail}`);
+    print(`${row.service.padEnd(12)} ${String(row.pid).padEnd(8)} ${(row.paused ? 'PAUSED' : row.probe.healthy ? 'healthy' : 'UNHEALTHY').padEnd(10)} ${row.probe.detail}`);
   }
   return rows.every((r) => r.probe.healthy);
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ERROR_CODES, formatError, isStreamproofError } from '../../base/errors.js';
+import { ERROR_CODES, formatError, isStreamproofError, StreamproofError } from '../../base/errors.js';
+import { FailureClock, KAFKA_RIDE_THROUGH } from '../../base/ride-through.js';
 import { isFencedError, kafkaErrorIds, type Assignment } from '../../kafka/processor-io.js';
 import type { Clock } from '../../base/clock.js';
 import { OffsetContinuity } from './continuity.js';
@@ -28,7 +29,9 @@ import { emptyStatus, type ProcessorHooks, type ProcessorState, type ProcessorSt
  * compacted topic). A failure that is not a transaction failure (input stream error, restore
  * timeout) or three failed transactions in a row rebuild the input client itself ("restart in
  * place": leave and rejoin the group). A fenced producer means another process took over our
- * transactional id: this instance stops.
+ * transactional id: this instance stops. Restarts in place ride through a broker failure for
+ * KAFKA_RIDE_THROUGH.budgetMs (60 s) without a restore that completes or a batch that is
+ * processed; then the instance fails with SP_SERVICE_UNREACHABLE (docs/kafka-client.md).
  */
 export interface ProcessorRuntimeOptions {
   config: ProcessorRuntimeConfig;
@@ -73,6 +76,8 @@ export class ProcessorRuntime {
   #txnSeq = 0;
   #lagTimer: NodeJS.Timeout | null = null;
   #done: Promise<ProcessorOutcome> | null = null;
+  /** Since when nothing has worked (no restore completed, no batch processed). */
+  readonly #failures = new FailureClock(KAFKA_RIDE_THROUGH.budgetMs);
 
   constructor(options: ProcessorRuntimeOptions) {
     this.#options = options;
@@ -84,13 +89,14 @@ export class ProcessorRuntime {
   async start(): Promise<void> {
     try {
       await this.#options.ports.store.validate();
+      const joining = new FailureClock(KAFKA_RIDE_THROUGH.budgetMs);
       for (let attempt = 1; ; attempt += 1) {
         try {
           await this.#connect();
           break;
         } catch (error) {
           await this.#closeInput();
-          if (attempt >= 3 || isFencedError(error)) throw error;
+          if (joining.fail() || isFencedError(error)) throw error;
           this.#log(`joining failed (attempt ${attempt}), retrying: ${formatError(error)}`);
           await sleep(1_000);
         }
@@ -138,6 +144,7 @@ export class ProcessorRuntime {
         else if (this.#active) await this.#step(this.#active);
         else await sleep(50); // joined, no assignment yet
         backoffMs = 0;
+        if (this.#active) this.#failures.ok();
       } catch (error) {
         this.#status.lastError = formatError(error);
         if (isFencedError(error)) {
@@ -150,7 +157,20 @@ export class ProcessorRuntime {
           outcome = { state: 'failed', error };
           break;
         }
-        backoffMs = Math.min(10_000, Math.max(500, backoffMs * 2));
+        if (this.#failures.fail()) {
+          const seconds = (this.#failures.failingForMs() / 1000).toFixed(1);
+          const error2 = new StreamproofError(ERROR_CODES.SERVICE_UNREACHABLE,
+            `processor could not consume, restore or commit for ${seconds} s (ride-through budget spent; last error: ${describeKafkaError(error)})`, {
+              hint: 'a broker stayed down longer than the processor rides through: check `npm run stack -- status`',
+              cause: error,
+            });
+          this.#status.lastError = formatError(error2);
+          this.#log(this.#status.lastError);
+          outcome = { state: 'failed', error: error2 };
+          break;
+        }
+        // Capped at 4 s: a broker back after 10–15 s is found within a few seconds, inside a 30 s recovery window.
+        backoffMs = Math.min(4_000, Math.max(500, backoffMs * 2));
         this.#log(`restarting in place in ${backoffMs} ms after: ${describeKafkaError(error)}`);
         await this.#closeInput();
         this.#status.restartsInPlace += 1;

@@ -9,6 +9,8 @@ import { readStackState, removeStackState, stateDir, writeStackState, type Manag
 import { ensureNativeInstall, KAFKA_VERSION, type NativeInstall } from './install.js';
 import { makeClusterId, renderKafkaLog4j2Yaml, renderKafkaServerProperties } from './kafka-config.js';
 import { waitUntilExited } from '../../process/wait.js';
+import { isStopped } from '../../process/identity.js';
+import { signalProcess } from '../../process/signal.js';
 import { identityOf, isAlive, killProcess, lastLogLines, stackRegistry, startService, stopProcess, type ServiceCommand } from './processes.js';
 import { renderPrometheusConfig } from './prometheus-config.js';
 import { runToCompletion } from './run-command.js';
@@ -196,6 +198,13 @@ export async function nativeUp(options: NativeUpOptions): Promise<{ state: Stack
 }
 
 export async function nativeDown(state: StackState, log: (line: string) => void): Promise<void> {
+  // A paused (SIGSTOP) service would ignore SIGTERM until its grace ran out: resume it first.
+  for (const proc of state.processes) {
+    if (isStopped(identityOf(proc))) {
+      signalProcess(identityOf(proc), 'SIGCONT');
+      log(`resumed paused ${proc.service} (pid ${proc.pid}) before stopping it`);
+    }
+  }
   // Latest first (Prometheus, moto), then all Kafka nodes together: see stackRegistry.
   await stackRegistry(state.processes).stopAll({
     graceMs: 15_000,
@@ -208,7 +217,7 @@ export async function nativeDown(state: StackState, log: (line: string) => void)
   await removeStackState();
 }
 
-export async function nativeServiceHealth(state: StackState): Promise<Array<{ service: string; pid: number; alive: boolean; probe: ProbeResult }>> {
+export async function nativeServiceHealth(state: StackState): Promise<Array<{ service: string; pid: number; alive: boolean; paused: boolean; probe: ProbeResult }>> {
   const endpoints = state.endpoints;
   const kafkaProbe = await probeKafka(endpoints.kafka, endpoints.kafka.brokers);
   const motoProbe = await probeMoto(endpoints.aws.endpoint ?? '');
@@ -217,7 +226,9 @@ export async function nativeServiceHealth(state: StackState): Promise<Array<{ se
     const alive = isAlive(proc);
     let probe: ProbeResult = proc.service.startsWith('kafka-') ? kafkaProbe : proc.service === 'moto' ? motoProbe : promProbe;
     if (!alive) probe = { healthy: false, detail: 'process not running' };
-    return { service: proc.service, pid: proc.pid, alive, probe };
+    const paused = alive && isStopped(identityOf(proc));
+    if (paused) probe = { healthy: false, detail: `paused (SIGSTOP); ${probe.detail}` };
+    return { service: proc.service, pid: proc.pid, alive, paused, probe };
   });
 }
 
