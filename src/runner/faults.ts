@@ -1,9 +1,9 @@
 import { injectorFor } from '../drivers/fault/index.js';
-import type { FaultTargets, ProcessorFleet } from '../drivers/registry.js';
+import type { FaultTargets, ProcessorFleet, StackControl } from '../drivers/registry.js';
 import { faultPlanOf } from '../scenario/fault-checks.js';
 import type { PlannedFault } from '../scenario/fault-plan.js';
 import type { Scenario } from '../scenario/schema.js';
-import { stackControlFor } from '../stack/fault-control.js';
+import { stackControl } from '../stack/broker-control.js';
 import { totalDurationMs, type Schedule } from '../workload/schedule.js';
 import type { RunContext } from './context.js';
 import { startFaultSchedule, type FaultSchedule } from './fault-scheduler.js';
@@ -29,10 +29,16 @@ export function faultPlanForRun(scenario: Scenario, brokers: number): PlannedFau
   return plan.faults;
 }
 
-export function startRunFaults(ctx: RunContext, fleet: ProcessorFleet, load: LoadStep, lag: LagSampler): FaultSchedule | null {
+/** The stack's own control (src/stack/broker-control.ts: brokers by node id, the delivery endpoint, by recorded PID); null when not needed or not ours. */
+export async function faultStackControl(ctx: RunContext): Promise<StackControl | null> {
+  if (ctx.scenario.faults.length === 0 || ctx.endpoints.provider === 'external') return null;
+  return stackControl({ log: (line) => ctx.log(line) });
+}
+
+export function startRunFaults(ctx: RunContext, fleet: ProcessorFleet, load: LoadStep, lag: LagSampler, stack: StackControl | null): FaultSchedule | null {
   if (ctx.scenario.faults.length === 0) return null;
   const plan = faultPlanForRun(ctx.scenario, ctx.endpoints.kafka.brokers);
-  const targets: FaultTargets = { processors: fleet, stack: stackControlFor(ctx.endpoints) };
+  const targets: FaultTargets = { processors: fleet, stack };
   const schedule = startFaultSchedule({
     plan,
     loadStartEpochMs: load.startEpochMs,

@@ -14,7 +14,7 @@ import { startLoad, type LoadStep } from './load.js';
 import type { Observers } from './observers.js';
 import { startProgress } from './progress-view.js';
 import type { FaultSchedule } from './fault-scheduler.js';
-import { startRunFaults } from './faults.js';
+import { faultStackControl, startRunFaults } from './faults.js';
 import { startResourceSampler, type ResourceSampler } from './resources.js';
 import { assembleResult } from './result-assembly.js';
 import { openStack, provisionRunTopology, startRunnerMetrics } from './setup.js';
@@ -60,11 +60,12 @@ const LOAD_START_MARGIN_MS = 500;
 async function runLoadStep(ctx: RunContext, found: RunFindings): Promise<void> {
   const startEpochMs = ctx.clock.epochMs() + LOAD_START_MARGIN_MS + ctx.warmUpMs;
   found.observers = await startRunObservers(ctx, startEpochMs);
+  const faultStack = await faultStackControl(ctx);
   const load = startLoad(ctx, startEpochMs);
   found.load = load;
   const observed = found.observers.latencies;
   const lag = found.stages!.lag;
-  found.faults = startRunFaults(ctx, found.stages!.fleet, load, lag);
+  found.faults = startRunFaults(ctx, found.stages!.fleet, load, lag, faultStack);
   const progress = startProgress(ctx, load, observed, lag);
   const gates = watchAbortGates(ctx, () => {
     const live = load.live();
