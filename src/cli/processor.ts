@@ -26,6 +26,9 @@ async function readConfigFile(path: string): Promise<unknown> {
   }
 }
 
+/** How long a transaction held for a fault waits for its SIGKILL before it commits after all. */
+const FAULT_HOLD_MS = 30_000;
+
 function emit(line: ProcessorLine): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
@@ -47,11 +50,23 @@ async function runInstance({ values, positionals }: ParsedArgv): Promise<number 
       : async () => undefined;
 
   let held = false;
+  // Fault injection (processor-kill whileTransactionOpen): SIGUSR2 asks the instance to hold its
+  // next prepared transaction open and say so (a txn line with holdMs), so the supervisor's
+  // SIGKILL lands while it is open, not after a commit that was only milliseconds away.
+  let holdNextForFault = false;
+  process.on('SIGUSR2', () => {
+    holdNextForFault = true;
+  });
   const hooks: ProcessorHooks = {
     onTransaction: (event) => {
       if (config.traceTransactions) emit({ type: 'txn', instance, ...event });
     },
     beforeCommit: async (event) => {
+      if (holdNextForFault) {
+        holdNextForFault = false;
+        emit({ type: 'txn', instance, ...event, holdMs: FAULT_HOLD_MS });
+        await sleep(FAULT_HOLD_MS);
+      }
       const { holdTransactionMs, holdAtTransaction, holdInstance } = config.debug;
       if (held || holdTransactionMs === 0 || event.seq < holdAtTransaction || (holdInstance !== undefined && holdInstance !== instance)) return;
       held = true;

@@ -8,7 +8,8 @@
  * with the number of charts drawn so tests and screenshots know when the page is done.
  *
  * Phase and fault markers are drawn by a small plugin of our own (`streamproofMarkers`):
- * a vertical line per marker at its time, dashed grey for phases, solid red for faults.
+ * a vertical line per marker at its time, dashed grey for phases, solid red for faults, and a
+ * shaded red band over each fault's window (injected to healed).
  */
 export const REPORT_SCRIPT = String.raw`
 (function () {
@@ -23,8 +24,27 @@ export const REPORT_SCRIPT = String.raw`
     return { x: m.tEpochMs / 1000 - t0, kind: m.kind, label: m.label };
   });
 
+  // Fault windows (injected to healed) as shaded red bands behind the curves.
+  var bands = (result.faults || []).filter(function (f) { return f.injectedAtEpochMs !== null; }).map(function (f) {
+    var end = f.healedAtEpochMs !== null ? f.healedAtEpochMs : f.injectedAtEpochMs + f.durationMs;
+    return { from: f.injectedAtEpochMs / 1000 - t0, to: end / 1000 - t0 };
+  });
+
   var markerPlugin = {
     id: 'streamproofMarkers',
+    beforeDatasetsDraw: function (chart) {
+      var xScale = chart.scales.x;
+      var area = chart.chartArea;
+      var ctx = chart.ctx;
+      ctx.save();
+      ctx.fillStyle = 'rgba(214, 39, 40, 0.12)';
+      bands.forEach(function (b) {
+        var left = Math.max(area.left, xScale.getPixelForValue(b.from));
+        var right = Math.min(area.right, xScale.getPixelForValue(b.to));
+        if (right > left) ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+      });
+      ctx.restore();
+    },
     afterDatasetsDraw: function (chart) {
       var xScale = chart.scales.x;
       var area = chart.chartArea;

@@ -1,5 +1,6 @@
 import { escapeHtml as esc, flattenForDisplay, formatMs, formatNumber, formatWithUnit, environmentRows } from './format.js';
 import { grafanaLink } from './grafana-link.js';
+import { FAULT_TABLE_HEADER, FAULT_TABLE_NOTE, faultTableRows } from './fault-table.js';
 import { resourcesView } from './resources-view.js';
 import { stagePercentileMs } from './stage-percentiles.js';
 import { throughputMBps } from './throughput.js';
@@ -99,6 +100,13 @@ export function deliveryHtml(result: RunResult): string {
 }
 
 /** Spans of the run (setup, warm-up, load, drain, verify, teardown) as bars on one time axis. */
+/** The faults' windows and figures; empty without faults. */
+export function faultsHtml(result: RunResult): string {
+  if (result.faults.length === 0) return '';
+  const rows = faultTableRows(result).map((cells) => cells.map((c) => esc(c)));
+  return `<section><h2>Faults</h2>${table(FAULT_TABLE_HEADER, rows)}<p class="muted">${esc(FAULT_TABLE_NOTE)} The charts shade each fault window in red.</p></section>`;
+}
+
 export function timelineHtml(result: RunResult): string {
   const spans = result.timeline.filter((t) => TIMELINE_KINDS.includes(t.kind) && t.endEpochMs !== null);
   if (spans.length === 0) return '<p class="muted">No timeline recorded in this run.</p>';

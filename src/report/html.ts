@@ -1,6 +1,6 @@
 import { escapeHtml as esc } from './format.js';
 import { REPORT_SCRIPT } from './html-script.js';
-import { countersHtml, deliveryHtml, environmentHtml, errorsHtml, gatesHtml, grafanaHtml, invariantsHtml, latencyHtml, ratesHtml, resourcesHtml, timelineHtml } from './html-sections.js';
+import { countersHtml, deliveryHtml, environmentHtml, errorsHtml, faultsHtml, gatesHtml, grafanaHtml, invariantsHtml, latencyHtml, ratesHtml, resourcesHtml, timelineHtml } from './html-sections.js';
 import { overallOutcome } from './outcome.js';
 import { STAGE_NAMES, type RunResult } from './result-schema.js';
 import { percentileDistribution } from './stage-percentiles.js';
@@ -123,6 +123,7 @@ ${grafanaHtml(result, options.grafanaUrl)}
 <main>
 <section><h2>Rates</h2>${ratesHtml(result)}</section>
 <section><h2>Timeline</h2>${timelineHtml(result)}</section>
+${faultsHtml(result)}
 <section><h2>Over time</h2>${chartsHtml(result)}</section>
 <section><h2>Latency per stage</h2>${latencyHtml(result)}</section>
 <section><h2>Latency distribution</h2>${distributionHtml(result)}</section>

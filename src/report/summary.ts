@@ -1,5 +1,6 @@
 import { escapeMarkdownCell, flattenForDisplay, formatMs, formatNumber, formatWithUnit, markdownTable, environmentRows } from './format.js';
 import { warmUpNote } from './html-sections.js';
+import { FAULT_TABLE_HEADER, FAULT_TABLE_NOTE, faultTableRows } from './fault-table.js';
 import { overallOutcome } from './outcome.js';
 import { stagePercentileMs } from './stage-percentiles.js';
 import { throughputMBps } from './throughput.js';
@@ -91,6 +92,11 @@ function resourcesSection(result: RunResult): string[] {
   ];
 }
 
+function faultsSection(result: RunResult): string[] {
+  if (result.faults.length === 0) return [];
+  return ['## Faults', '', markdownTable(FAULT_TABLE_HEADER, faultTableRows(result)), '', FAULT_TABLE_NOTE];
+}
+
 function invariantsSection(result: RunResult): string[] {
   if (result.verdict === null) return ['## Invariants', '', '_No verdict: the verifier did not run to the end._'];
   const table = markdownTable(
@@ -174,6 +180,7 @@ export function renderSummaryMarkdown(result: RunResult): string {
     ],
     ratesSection(result),
     timelineSection(result),
+    faultsSection(result),
     latencySection(result),
     resourcesSection(result),
     invariantsSection(result),

@@ -147,9 +147,9 @@ describe('a bad scenario', () => {
 
 describe('a scenario with faults', () => {
   it('is refused before anything starts when no injector is registered for its kind (exit 2)', async () => {
-    const run = await runScenarioCli(['smoke', '--set', 'faults[]={"kind":"kill-processor","atMs":5000}'], { timeoutMs: 60_000 });
+    const run = await runScenarioCli(['smoke', '--set', 'faults[]={"kind":"network","atMs":5000,"durationMs":1000,"toxic":"reset"}'], { timeoutMs: 60_000 });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('faults.0.kind: the runner cannot inject kill-processor faults yet');
+    expect(run.stderr).toContain('faults.0.kind: the runner cannot inject network faults yet');
     expect(run.stderr).not.toContain('starting');
   });
 });
