@@ -10,6 +10,7 @@ import { parseScenarioArgs, type FlagSpec } from '../scenario/overrides.js';
 import { assertFaultsInjectable } from '../drivers/fault/index.js';
 import { runRepeated } from '../runner/repeat.js';
 import { runScenario } from '../runner/run-scenario.js';
+import { faultPlanForRun } from '../runner/faults.js';
 import { MAX_REPEAT } from '../report/run-set.js';
 
 const COMMAND_FLAGS: FlagSpec[] = [
@@ -64,6 +65,8 @@ runCli(async () => {
   for (const note of resolved.notes) log(note);
   log(resolved.summary);
   assertFaultsInjectable(resolved.scenario.faults);
+  // The plan is printed before anything starts (and with --dry-run): a chaos seed shows what it draws.
+  for (const fault of faultPlanForRun(resolved.scenario, resolved.scenario.stack.brokers)) log(`fault plan: ${fault.label}`);
   if (flags['dry-run']) {
     process.stdout.write(`${JSON.stringify(resolved.scenario, null, 2)}\n`);
     return EXIT.OK;

@@ -72,6 +72,23 @@ export interface ProcessorFleet {
   report(): StageReport;
   /** The instances' processes running now, PID with start time (resource sampling); [] when the kind runs none of ours. */
   processes(): ProcessIdentity[];
+  /**
+   * Fault support (kinds whose driver declares it in `faultSupport`): SIGKILL the instance the
+   * moment it reports a prepared, uncommitted transaction (or after `timeoutMs` without one);
+   * says whether the kill landed before that transaction's commit was reported.
+   */
+  killWhileTransactionOpen?(instance: number, timeoutMs: number): Promise<{ openAtKill: boolean; transaction: number | null }>;
+  /** Starts one more instance (the next index) and waits until it is ready; resolves to its index. */
+  addInstance?(): Promise<number>;
+  /** Stops one instance gracefully (it finishes its transaction and leaves the group); restart() brings it back. */
+  removeInstance?(instance: number): Promise<void>;
+}
+
+/** What a processor kind lets fault injection do (checked with the scenario, before anything starts). */
+export interface ProcessorFaultSupport {
+  kill?: boolean;
+  scale?: boolean;
+  transactionSignal?: boolean;
 }
 
 export interface ProcessorDriver<K extends string = string, S extends KindSchema<K> = KindSchema<K>> extends DriverBase<K, S> {
@@ -80,17 +97,36 @@ export interface ProcessorDriver<K extends string = string, S extends KindSchema
   /** Problems between this kind's own fields (paths relative to `processor.`), checked with the scenario before anything starts. */
   crossCheck?(config: z.output<S>): { path: string; message: string }[];
   start(ctx: DriverContext, config: z.output<S> & WindowSettings): Promise<ProcessorFleet>;
+  /** Which processor faults this kind's fleet supports; none when absent. */
+  faultSupport?: ProcessorFaultSupport;
 }
 
-/** An injected fault: heal() undoes it (restart, resume, remove the toxic). */
+/** An injected fault: heal() undoes it (restart, resume, re-add, remove the toxic). */
 export interface InjectedFault {
-  target: string;
+  /** What the injection found out (e.g. `openAtKill` for a kill while a transaction is open), kept in result.json. */
+  details?: Record<string, string | number | boolean | null>;
   heal(): Promise<void>;
 }
 
-/** What a fault injector may act on: the run's own processes and services, never others. */
+/**
+ * The stack's services a fault may act on, by the PIDs the stack recorded (never by name):
+ * what the stack provider offers (src/stack/). Each method throws a StreamproofError when it
+ * cannot do it (an index that does not exist, a stack the harness does not manage).
+ */
+export interface StackControl {
+  killBroker(index: number): Promise<void>;
+  restartBroker(index: number): Promise<void>;
+  pauseBroker(index: number): Promise<void>;
+  resumeBroker(index: number): Promise<void>;
+  pauseDelivery(): Promise<void>;
+  resumeDelivery(): Promise<void>;
+}
+
+/** What a fault injector may act on: the run's own processes and its stack's services, never others. */
 export interface FaultTargets {
   processors: ProcessorFleet;
+  /** Null when the stack is not one the harness manages (external). */
+  stack: StackControl | null;
 }
 
 export interface FaultInjector<K extends string = string, S extends KindSchema<K> = KindSchema<K>> extends DriverBase<K, S> {

@@ -60,8 +60,14 @@ export const COUNTER_DESCRIPTIONS = {
   s3Duplicates: 'window results written to S3 more than once (de-duplicated, reported)',
   httpErrors: 'HTTP requests that failed: 5xx, transport errors, or a 400 for valid events (the 400s for deliberately malformed requests are expected and not counted)',
   cutOffUnsent: 'events due but never sent: the Kafka sender, still behind 30 s after the schedule ended, stopped sending there instead of sending its backlog for minutes',
-  lagRecoveryS: 'seconds for consumer lag to return to its pre-fault level after the last fault',
+  lagRecoveryS: 'seconds for consumer lag to return to its level before the peak phase, after the peak ends',
+  recoveryS: 'fault runs: the slowest recovery, seconds from a fault\'s heal until the achieved rate is back within 5 % of target and consumer lag at its pre-fault level (absent when a fault never recovered: the gate fails)',
+  eventsAtRisk: 'fault runs: events in flight when the faults struck (sent, not yet acknowledged, plus consumer lag), summed over faults',
+  minAckedInFault: 'fault runs: the fewest events acknowledged inside one fault window (progress during the fault)',
+  minResultsInFault: 'fault runs: the fewest window results committed inside one fault window',
 } as const;
+/** Counters only a run with faults has: a gate on one in a scenario without faults is refused. */
+export const FAULT_COUNTERS = ['recoveryS', 'eventsAtRisk', 'minAckedInFault', 'minResultsInFault'] as const;
 export type CounterName = keyof typeof COUNTER_DESCRIPTIONS;
 export const COUNTER_NAMES = Object.keys(COUNTER_DESCRIPTIONS) as CounterName[];
 
@@ -120,6 +126,8 @@ export const timeSeriesRowSchema = z
     lateEventsPerS: nonNegative.optional(),
     /** p99 of what completed in this second, per stage; null when nothing completed. */
     p99Ms: z.partialRecord(z.enum(STAGE_NAMES), nonNegative.nullable()),
+    /** Window results that became visible (committed) in processed-events in this second; absent in files written before it existed. */
+    resultsPerS: nonNegative.optional(),
     /** Processor consumer-group lag on raw-events, events; null when not sampled. */
     consumerLagEvents: nonNegative.nullable(),
     /** Name of the load phase this second belongs to (ramp, steady, spike ...). */
@@ -215,6 +223,35 @@ export type Resources = z.infer<typeof resourcesSchema>;
 
 const opaqueObject = z.record(z.string(), z.unknown());
 
+/** One fault occurrence and what it did (src/report/fault-figures.ts; docs/faults.md). */
+export const faultOutcomeSchema = z
+  .object({
+    kind: z.string(),
+    target: z.string(),
+    label: z.string(),
+    /** Index of its entry in the scenario's `faults`, and which occurrence of it. */
+    source: z.int().nonnegative(),
+    occurrence: z.int().nonnegative(),
+    plannedStartEpochMs: z.int().nonnegative(),
+    durationMs: z.int().nonnegative(),
+    /** Null when it never struck (the run ended first, or injecting failed). */
+    injectedAtEpochMs: z.int().nonnegative().nullable(),
+    /** Null when it never struck or healing failed. */
+    healedAtEpochMs: z.int().nonnegative().nullable(),
+    eventsAtRisk: nonNegative.nullable(),
+    inFlightAtStrike: nonNegative.nullable(),
+    consumerLagAtStrike: nonNegative.nullable(),
+    ackedInWindow: nonNegative.nullable(),
+    resultsInWindow: nonNegative.nullable(),
+    preFaultLagEvents: nonNegative.nullable(),
+    /** Seconds from the heal until rate and lag were back; null when not within the schedule. */
+    recoveryS: nonNegative.nullable(),
+    details: z.record(z.string(), z.union([z.string(), finite, z.boolean(), z.null()])),
+    error: z.string().nullable(),
+  })
+  .strict();
+export type FaultOutcome = z.infer<typeof faultOutcomeSchema>;
+
 /** One dated event of the run's timeline (src/base/timeline.ts): a span, or an instant when endEpochMs is null. */
 export const timelineEventSchema = z
   .object({
@@ -250,6 +287,8 @@ const baseShape = {
   /** Setup, warm-up, phases, faults, drain, verification, teardown: when each began and ended. Absent in results written before it existed. */
   timeline: z.array(timelineEventSchema).default([]),
   errors: z.array(z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).strict()),
+  /** Every fault occurrence of the plan with its window and figures; absent in results written before it existed. */
+  faults: z.array(faultOutcomeSchema).default([]),
   /** Resource use and machine noise over the run. Absent in results written before it existed, or when sampling never started. */
   resources: resourcesSchema.optional(),
   /** Who the bottleneck was (src/report/bottleneck.ts): the harness's own lateness told apart from the pipeline's. Absent without send counters or in older files. */

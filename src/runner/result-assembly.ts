@@ -1,5 +1,6 @@
 import type { StackEndpoints } from '../base/endpoints.js';
 import { judgeBottleneck } from '../report/bottleneck.js';
+import { faultCounters, faultOutcome, type FaultRecordInput } from '../report/fault-figures.js';
 import { isStreamproofError } from '../base/errors.js';
 import type { TimelineEvent } from '../base/timeline.js';
 import type { StageReport } from '../drivers/stage-report.js';
@@ -53,6 +54,8 @@ export interface AssembleInput {
   errors: readonly RunError[];
   /** The resource sampler's figures (src/runner/resources.ts); null when it never started. */
   resources: Resources | null;
+  /** The fault scheduler's records ([] without faults). */
+  faults?: readonly FaultRecordInput[];
 }
 
 function stageStats(h: LatencyHistogram | undefined): StageStats | undefined {
@@ -102,6 +105,7 @@ function timeSeries(input: AssembleInput): TimeSeriesRow[] {
   const l3 = byS(observers?.l3);
   const fr = byS(observers?.freshness);
   const l4s = byS(l4);
+  const resultsByS = new Map((observers?.l3.points() ?? []).map((p) => [p.epochS, p.count]));
   const lagByS = new Map(lag.map((s) => [Math.floor(s.atEpochMs / 1000), s.lagEvents]));
   // The ingest stages' own per-second curves (L1 or HTTP, and schedule lag), by the second each completed.
   const ingestSeries = new Map<StageName, Map<number, number>>();
@@ -134,6 +138,7 @@ function timeSeries(input: AssembleInput): TimeSeriesRow[] {
       achievedEventsPerS: achieved.get(t) ?? 0,
       ...(hasSends ? { onTimeEventsPerS: sends.get(t)?.onTime ?? 0, lateEventsPerS: sends.get(t)?.late ?? 0 } : {}),
       p99Ms: { ...Object.fromEntries([...ingestSeries].map(([stage, byT]) => [stage, byT.get(t) ?? null])), l2_ingest: l2.get(t) ?? null, l3_window: l3.get(t) ?? null, l3_freshness: fr.get(t) ?? null, l4_delivery: l4s.get(t) ?? null },
+      ...(observers ? { resultsPerS: resultsByS.get(t) ?? 0 } : {}),
       consumerLagEvents: lagByS.get(t) ?? null,
       phase: phase?.label ?? (inSchedule ? null : 'drain'),
     });
@@ -182,6 +187,8 @@ export function assembleResult(input: AssembleInput): RunResult {
     achievedEventsPerS: durationS > 0 ? achievedEvents(counters) / durationS : 0,
   };
   const series = timeSeries(input);
+  const faults = (input.faults ?? []).map((record) => faultOutcome(record, series));
+  Object.assign(counters, faultCounters(faults));
   const bottleneck = judgeBottleneck(counters, series);
   const base = {
     schemaVersion: RESULT_SCHEMA_VERSION,
@@ -198,6 +205,7 @@ export function assembleResult(input: AssembleInput): RunResult {
     delivery: verification?.delivery ?? { observed: null, modelled: null },
     timeline: [...input.timeline],
     errors: [...input.errors],
+    faults,
     ...(input.resources ? { resources: input.resources } : {}),
     ...(bottleneck ? { bottleneck } : {}),
   };

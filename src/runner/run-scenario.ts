@@ -13,6 +13,8 @@ import { watchAbortGates } from './live-gates.js';
 import { startLoad, type LoadStep } from './load.js';
 import type { Observers } from './observers.js';
 import { startProgress } from './progress-view.js';
+import type { FaultSchedule } from './fault-scheduler.js';
+import { startRunFaults } from './faults.js';
 import { startResourceSampler, type ResourceSampler } from './resources.js';
 import { assembleResult } from './result-assembly.js';
 import { openStack, provisionRunTopology, startRunnerMetrics } from './setup.js';
@@ -49,6 +51,7 @@ interface RunFindings {
   drain: DrainOutcome | null;
   verification: PipelineVerification | null;
   resources: ResourceSampler | null;
+  faults: FaultSchedule | null;
 }
 
 /** Leaves margin for the first sends after processors, sink and observers are up. */
@@ -61,6 +64,7 @@ async function runLoadStep(ctx: RunContext, found: RunFindings): Promise<void> {
   found.load = load;
   const observed = found.observers.latencies;
   const lag = found.stages!.lag;
+  found.faults = startRunFaults(ctx, found.stages!.fleet, load, lag);
   const progress = startProgress(ctx, load, observed, lag);
   const gates = watchAbortGates(ctx, () => {
     const live = load.live();
@@ -77,6 +81,10 @@ async function runLoadStep(ctx: RunContext, found: RunFindings): Promise<void> {
     const { warmUp, main } = await load.done;
     found.warmUpReport = warmUp;
     if (main) found.reports.push(main);
+    // Every fault heals before its load ends (checked with the scenario); a slow heal is waited for before the drain.
+    await found.faults?.settled();
+    const faultFailure = found.faults?.failure();
+    if (faultFailure) throw faultFailure;
   } finally {
     gates.stop();
     progress.stop();
@@ -125,7 +133,7 @@ async function writeRunLedger(ctx: RunContext, found: RunFindings, dir: string):
 
 export async function runScenario(options: RunScenarioOptions): Promise<RunScenarioOutcome> {
   const ctx = new RunContext({ scenario: options.scenario, clock: systemClock(), signal: options.signal, log: options.log });
-  const found: RunFindings = { stages: null, observers: null, load: null, reports: [], warmUpReport: null, drain: null, verification: null, resources: null };
+  const found: RunFindings = { stages: null, observers: null, load: null, reports: [], warmUpReport: null, drain: null, verification: null, resources: null, faults: null };
   let failure: unknown = null;
   ctx.log(`run ${ctx.runId}`);
   try {
@@ -168,6 +176,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<RunScena
     errors: ctx.errors,
     // Stopped by its cleanup in ctx.close() above.
     resources: found.resources?.summary() ?? null,
+    faults: found.faults?.records ?? [],
   });
   const grafanaUrl = ctx.endpointsIfKnown?.grafana?.url ?? process.env.STREAMPROOF_GRAFANA_URL;
   const written = await writeResultFiles(result, { ...(options.resultsDir ? { resultsDir: options.resultsDir } : {}), ...(grafanaUrl ? { grafanaUrl } : {}) });

@@ -7,6 +7,7 @@ import { formatDurationMs } from '../base/duration.js';
 import { scheduleDurationMs } from './load-shape.js';
 import type { ScenarioProblem } from './problems.js';
 import type { ParsedScenario } from './schema.js';
+import { checkFaults, FAULT_FIGURE_COUNTERS } from './fault-checks.js';
 
 /**
  * Rules that relate fields of different sections. Each runs only when the sections it reads
@@ -104,30 +105,20 @@ export function crossFieldChecks(s: Sections): CrossCheckResult {
     }
   }
 
-  faults?.forEach((fault, i) => {
-    const at = `faults.${i}`;
-    if (loadMs !== undefined && fault.atMs >= loadMs) {
-      errors.push({ path: `${at}.atMs`, message: `${formatDurationMs(fault.atMs)} is at or after the end of the ${formatDurationMs(loadMs)} load: the fault would never fire` });
-    }
-    if (stack?.provider === 'external' && fault.kind !== 'kill-processor') {
-      errors.push({ path: `${at}.kind`, message: `${fault.kind} needs a stack the harness manages; the external provider's services cannot be stopped` });
-    }
-    if (fault.kind === 'stop-broker' && stack) {
-      if (fault.broker !== undefined && fault.broker >= stack.brokers) {
-        errors.push({ path: `${at}.broker`, message: `broker ${fault.broker} does not exist (the stack has ${stack.brokers}, numbered from 0)` });
-      }
-      if (stack.brokers === 1) warnings.push({ path: `${at}.kind`, message: 'with 1 broker, stopping it stops Kafka altogether (an outage, not a failover)' });
-    }
-    if (fault.kind === 'kill-processor' && processor && parallelism !== undefined && fault.instance !== undefined && fault.instance >= parallelism) {
-      errors.push({ path: `${at}.instance`, message: `instance ${fault.instance} does not exist (${parallelism} instances, numbered from 0)` });
-    }
-  });
+  if (faults && stack && processor && topology && loadMs !== undefined && parallelism !== undefined && processorDriver) {
+    const checked = checkFaults({ faults, stack, processorKind: processor.kind, support: processorDriver.faultSupport ?? {}, instances: (processor as { instances?: number }).instances ?? parallelism, partitions: topology.rawEventsPartitions, loadMs, load: s.load! });
+    errors.push(...checked.errors);
+    warnings.push(...checked.warnings);
+  }
 
   for (const { index, gate } of thresholds ? gatesOf(thresholds) : []) {
     const stage = stageOf(gate);
     const counter = counterOf(gate);
     if (delivery && !delivery.enabled && (stage === 'l4_delivery' || counter === 's3Missing' || counter === 's3Duplicates')) {
       errors.push({ path: `thresholds.${index}`, message: `"${gate.expression}" measures delivery, which delivery.enabled = false turns off` });
+    }
+    if (faults && faults.length === 0 && counter !== undefined && (FAULT_FIGURE_COUNTERS as readonly string[]).includes(counter)) {
+      errors.push({ path: `thresholds.${index}`, message: `"${gate.expression}" reads ${counter}, a figure of fault runs, but the scenario declares no faults` });
     }
     const ingestOnly = [stage, counter].find((m) => m !== undefined && INGEST_DRIVERS.some((d) => d.measures.includes(m)));
     if (ingest && ingestOnly && !driverFor(INGEST_DRIVERS, ingest.kind, 'ingest').measures.includes(ingestOnly)) {

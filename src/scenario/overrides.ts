@@ -145,7 +145,7 @@ function applyDuration(scenario: Record<string, unknown>, override: Extract<Over
     for (const fault of scenario.faults as unknown[]) {
       if (typeof fault !== 'object' || fault === null) continue;
       const record = fault as Record<string, unknown>;
-      for (const key of ['atMs', 'durationMs']) {
+      for (const key of ['atMs', 'durationMs', 'everyMs']) {
         const ms = toDurationMs(record[key]);
         if (ms !== undefined) record[key] = Math.round(ms * factor);
       }

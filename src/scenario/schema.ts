@@ -155,7 +155,7 @@ export const scenarioSchema = z
     processor: processorSchema,
     delivery: deliverySchema,
     run: runSchema,
-    faults: z.array(faultSchema).default([]).describe('faults to inject, by time (see docs/scenarios.md)'),
+    faults: z.array(faultSchema).default([]).describe('faults to inject: kind, when, how long, how often, on which target; healed at the end of each (docs/faults.md)'),
     thresholds: z
       .array(thresholdSchema)
       .default([])

@@ -38,6 +38,9 @@ export function builtinProcessConfig(ctx: DriverContext, windows: WindowSettings
       ? { prometheus: { targetsDir: endpoints.prometheus.targetsDir, targetHost: endpoints.prometheus.targetHost ?? '127.0.0.1' } }
       : {}),
     metrics: { runId: ctx.runId, scenario: ctx.scenarioName },
+    // A JSON line per transaction phase (a few per second per instance): how a processor-kill
+    // with whileTransactionOpen knows a transaction is open (docs/faults.md).
+    traceTransactions: true,
   };
 }
 
@@ -45,6 +48,7 @@ export const builtinProcessor: ProcessorDriver<'builtin', typeof schema> = {
   kind: 'builtin',
   schema,
   parallelism: (config) => config.instances,
+  faultSupport: { kill: true, scale: true, transactionSignal: true },
   describe: (config) => `${config.instances} processor${config.instances === 1 ? '' : 's'}${config.guarantee === 'at-least-once' ? ' (at-least-once: the negative control)' : ''}`,
   async start(ctx, config) {
     ctx.log(`starting ${config.instances} processor instance${config.instances > 1 ? 's' : ''} (${config.guarantee}, ${config.windowMs / 1000} s windows)`);
@@ -62,6 +66,9 @@ export const builtinProcessor: ProcessorDriver<'builtin', typeof schema> = {
         restarts += 1;
         await children.restart(instance);
       },
+      killWhileTransactionOpen: (instance, timeoutMs) => children.killDuringTransaction(instance, timeoutMs),
+      addInstance: () => children.addInstance(),
+      removeInstance: (instance) => children.stopInstance(instance),
       stop: () => children.stop(),
       processes: () => Array.from({ length: children.count }, (_, i) => children.identity(i)).filter((id) => id !== null),
       report: () => {

@@ -40,6 +40,7 @@ export const flinkProcessor: ProcessorDriver<'flink', typeof schema> = {
   kind: 'flink',
   schema,
   parallelism: (config) => config.instances,
+  faultSupport: { kill: true },
   crossCheck: (config) =>
     config.instances > config.taskManagers * config.slotsPerTaskManager
       ? [{ path: 'instances', message: `parallelism ${config.instances} exceeds the ${config.taskManagers * config.slotsPerTaskManager} task slots (taskManagers ${config.taskManagers} × slotsPerTaskManager ${config.slotsPerTaskManager})` }]

@@ -31,6 +31,7 @@ export const kafkaStreamsProcessor: ProcessorDriver<'kafka-streams', typeof sche
   kind: 'kafka-streams',
   schema,
   parallelism: (config) => config.instances * config.threads,
+  faultSupport: { kill: true },
   describe: (config) => `Kafka Streams: ${config.instances} instance${config.instances === 1 ? '' : 's'} × ${config.threads} thread${config.threads === 1 ? '' : 's'}, exactly_once_v2`,
   async start(ctx, config) {
     assertPlaintextKafka(ctx, 'kafka-streams');

@@ -37,6 +37,7 @@ export interface StartProcessorsOptions {
 export type { ChildExit };
 
 export interface ProcessorFleet {
+  /** Instance slots: those started at first plus any added since (addInstance). */
   readonly count: number;
   readonly groupId: string;
   readonly logDir: string;
@@ -56,6 +57,16 @@ export interface ProcessorFleet {
   restart(index: number, options?: { config?: ProcessorProcessConfigInput }): Promise<void>;
   /** Resolves with the first line from `index` that matches, rejects after timeoutMs. */
   waitForLine(index: number, match: (line: ProcessorLine) => boolean, timeoutMs: number): Promise<ProcessorLine>;
+  /**
+   * SIGKILLs the instance the moment it reports a prepared (outputs written, not yet committed)
+   * transaction — it must run with traceTransactions — or after timeoutMs without one. Says
+   * whether the kill landed before that transaction's end was reported.
+   */
+  killDuringTransaction(index: number, timeoutMs: number): Promise<{ openAtKill: boolean; transaction: number | null }>;
+  /** Starts one more instance (index = count) and waits for `ready`. */
+  addInstance(): Promise<number>;
+  /** SIGTERM to one instance (it finishes its transaction and leaves the group), SIGKILL after graceMs. */
+  stopInstance(index: number, graceMs?: number): Promise<void>;
   /** Throws if a child exited without being asked to (stop() or kill()). */
   assertHealthy(): void;
   /** One line per child that exited without being asked to (empty when all are healthy). */
@@ -163,8 +174,49 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
     signalProcess(child.handle.identity, signal); // exactly the PID we spawned, if it still is that process
   };
 
+  const killDuringTransaction = async (index: number, timeoutMs: number): Promise<{ openAtKill: boolean; transaction: number | null }> => {
+    const child = children[index];
+    if (!child || child.exited) throw new StreamproofError(ERROR_CODES.SERVICE_UNHEALTHY, `processor ${index} is not running`, { hint: 'a fault schedule bug: it was killed or removed already' });
+    let killedAt: number | null = null;
+    let ended = false;
+    const listener = (from: number, line: ProcessorLine) => {
+      if (from !== index || line.type !== 'txn') return;
+      if (killedAt === null && line.phase === 'prepared') {
+        killedAt = line.seq;
+        kill(index, 'SIGKILL'); // synchronously, in the same tick as the line: the commit is still in flight
+      } else if (killedAt !== null && line.seq === killedAt && (line.phase === 'committed' || line.phase === 'aborted')) {
+        ended = true;
+      }
+    };
+    listeners.add(listener);
+    const timer = setTimeout(() => kill(index, 'SIGKILL'), timeoutMs);
+    try {
+      // Exit comes after stdout is drained: every line the child printed before it died has been seen.
+      await child.handle.exit;
+    } finally {
+      clearTimeout(timer);
+      listeners.delete(listener);
+    }
+    return { openAtKill: killedAt !== null && !ended, transaction: killedAt };
+  };
+
+  const stopInstance = async (index: number, graceMs = 20_000): Promise<void> => {
+    const child = children[index];
+    if (!child || child.exited) return;
+    child.expectedExit = true;
+    signalProcess(child.handle.identity, 'SIGTERM');
+    const timer = setTimeout(() => signalProcess(child.handle.identity, 'SIGKILL'), graceMs);
+    try {
+      await child.handle.exit;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   const fleet: ProcessorFleet = {
-    count: options.count,
+    get count() {
+      return children.length;
+    },
     groupId: processorNames(config.processor).groupId,
     logDir,
     pid: (index) => (children[index] && !children[index]?.exited ? (children[index]?.handle.identity.pid ?? null) : null),
@@ -187,6 +239,15 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
       await startChild(index);
     },
     waitForLine,
+    killDuringTransaction,
+    stopInstance,
+    addInstance: async () => {
+      const index = children.length;
+      children.push(null);
+      configFiles.push(configFile);
+      await startChild(index);
+      return index;
+    },
     assertHealthy: () => {
       children.forEach((child, index) => {
         if (child?.exited && !child.expectedExit && !stopping) {

@@ -48,7 +48,7 @@ describe('describeScenario', () => {
       load: { phases: [{ kind: 'constant', rateEventsPerS: 1_500, durationMs: '2m' }] },
       processor: { instances: 1, windowMs: '10s' },
       delivery: { enabled: false },
-      faults: [{ kind: 'kill-processor', atMs: '1m' }],
+      faults: [{ kind: 'processor-kill', atMs: '1m', durationMs: '5s' }],
       thresholds: ['lost == 0'],
       workload: { seed: 'abc' },
     });

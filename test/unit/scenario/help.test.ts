@@ -32,7 +32,8 @@ describe('scenarioFields', () => {
     expect(byPath.get('load.phases[].kind')?.type).toBe('constant | ramp | step | spike');
     expect(byPath.get('load.phases[].durationMs')).toMatchObject({ kinds: undefined, required: true });
     expect(byPath.get('load.phases[].fromRateEventsPerS')?.kinds).toEqual(['ramp', 'step']);
-    expect(byPath.get('faults[].broker')?.kinds).toEqual(['stop-broker']);
+    expect(byPath.get('faults[].broker')?.kinds).toEqual(['broker-kill', 'broker-pause', 'network']);
+    expect(byPath.get('faults[].whileTransactionOpen')?.kinds).toEqual(['processor-kill']);
     expect(byPath.get('load.overlay[].phases')?.type).toBe('list (fields as load.phases[])');
     expect(fields.filter((f) => f.path.startsWith('load.overlay[].phases[]'))).toEqual([]);
   });

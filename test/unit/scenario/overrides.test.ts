@@ -13,7 +13,7 @@ const scenario = {
       { kind: 'constant', rateEventsPerS: 10_000, durationMs: '2m' },
     ],
   },
-  faults: [{ kind: 'kill-processor', atMs: '2m', durationMs: '20s' }],
+  faults: [{ kind: 'processor-kill', atMs: '2m', durationMs: '20s' }],
   run: { warmUpMs: '10s' },
 };
 
@@ -107,7 +107,7 @@ describe('applyOverrides', () => {
         { kind: 'constant', rateEventsPerS: 10_000, durationMs: 30_000 },
       ],
     });
-    expect(s.faults).toEqual([{ kind: 'kill-processor', atMs: 30_000, durationMs: 5_000 }]);
+    expect(s.faults).toEqual([{ kind: 'processor-kill', atMs: 30_000, durationMs: 5_000, instance: 0, whileTransactionOpen: false }]);
     expect(s.run.warmUpMs).toBe(10_000);
     expect(notes).toEqual(['--duration 1m: every load time ×0.25 (4m → 1m)']);
   });

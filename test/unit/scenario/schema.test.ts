@@ -40,10 +40,10 @@ describe('scenarioSchema', () => {
     const parsed = scenarioSchema.parse({
       ...minimal,
       load: { phases: [{ kind: 'spike', baseRateEventsPerS: 10, peakRateEventsPerS: 100, durationMs: '2m', spikeAtMs: '30s', spikeDurationMs: '10s' }] },
-      faults: [{ kind: 'kill-processor', atMs: '1m', durationMs: '5s' }],
+      faults: [{ kind: 'processor-kill', atMs: '1m', durationMs: '5s' }],
     });
     expect(parsed.load).toEqual({ phases: [{ kind: 'spike', baseRateEventsPerS: 10, peakRateEventsPerS: 100, durationMs: 120_000, spikeAtMs: 30_000, spikeDurationMs: 10_000 }] });
-    expect(parsed.faults).toEqual([{ kind: 'kill-processor', atMs: 60_000, durationMs: 5_000 }]);
+    expect(parsed.faults).toEqual([{ kind: 'processor-kill', atMs: 60_000, durationMs: 5_000, instance: 0, whileTransactionOpen: false }]);
   });
 
   it('produces a load the schedule module accepts unchanged', () => {

@@ -61,8 +61,8 @@ describe('setAtPath', () => {
 
   it('refuses to walk through values or index past the end', () => {
     expect(() => set({ stack: { brokers: 3 } }, 'stack.brokers.count', 1)).toThrowError(/stack\.brokers is 3, not a section or list/);
-    expect(() => set({ faults: [] }, 'faults.2.kind', 'stop-aws')).toThrowError(/index 2 is past the end of a list of 0/);
-    expect(() => set({ faults: [] }, 'faults.kind', 'stop-aws')).toThrowError(/faults is a list: use a numeric index/);
+    expect(() => set({ faults: [] }, 'faults.2.kind', 'delivery-outage')).toThrowError(/index 2 is past the end of a list of 0/);
+    expect(() => set({ faults: [] }, 'faults.kind', 'delivery-outage')).toThrowError(/faults is a list: use a numeric index/);
     expect(() => set({ stack: {} }, 'stack.0', 1)).toThrowError(/stack is not a list: use a field name/);
   });
 });

@@ -76,8 +76,8 @@ describe('checkScenario', () => {
       processor: { instances: 6 },
       run: { warmUpMs: '2m' },
       faults: [
-        { kind: 'stop-broker', atMs: '3m', broker: 1 },
-        { kind: 'kill-processor', atMs: '1m', instance: 6 },
+        { kind: 'broker-kill', atMs: '3m', durationMs: '10s', broker: 2 },
+        { kind: 'processor-kill', atMs: '1m', durationMs: '10s', instance: 6 },
       ],
       delivery: { enabled: false },
       thresholds: ['p99(l4) < 5s', 'httpErrors == 0', 'lost == 0'],
@@ -85,9 +85,9 @@ describe('checkScenario', () => {
     expect(problemsOf(input)).toEqual([
       'topology.replicationFactor: 3 exceeds the 1 broker(s) of the stack',
       'processor.instances: 6 instances exceed the 4 partitions of raw-events (the extra ones would sit idle)',
-      'faults.0.atMs: 3m is at or after the end of the 2m load: the fault would never fire',
-      'faults.0.broker: broker 1 does not exist (the stack has 1, numbered from 0)',
-      'faults.1.instance: instance 6 does not exist (6 instances, numbered from 0)',
+      'faults.0.atMs: strikes at 3m of the load, at or after its end (2m): the fault would never fire',
+      'faults.0.broker: broker 2 does not exist (the stack has 1, numbered 1..1)',
+      'faults.1.instance: instance 6 does not exist (processor.instances is 6, numbered from 0)',
       'thresholds.0: "p99(l4) < 5s" measures delivery, which delivery.enabled = false turns off',
       'thresholds.1: "httpErrors == 0" reads httpErrors, which ingest kind kafka does not measure (measured by: http)',
     ]);
@@ -102,9 +102,9 @@ describe('checkScenario', () => {
   });
 
   it('refuses faults the external provider cannot inject', () => {
-    const input = { ...base, stack: { provider: 'external' }, faults: [{ kind: 'stop-aws', atMs: '10s' }, { kind: 'kill-processor', atMs: '10s' }] };
+    const input = { ...base, stack: { provider: 'external' }, faults: [{ kind: 'delivery-outage', atMs: '10s', durationMs: '5s' }, { kind: 'processor-kill', atMs: '10s', durationMs: '5s' }] };
     expect(problemsOf(input)).toEqual([
-      "faults.0.kind: stop-aws needs a stack the harness manages; the external provider's services cannot be stopped",
+      "faults.0.kind: delivery-outage needs a stack the harness manages; the external provider's services cannot be stopped",
     ]);
   });
 
@@ -136,14 +136,14 @@ describe('checkScenario', () => {
       stack: { brokers: 1 },
       workload: { lateFraction: 0.01, lateDelayMs: '3s', outOfOrderFraction: 0.1, outOfOrderMaxMs: '9s' },
       processor: { windowMs: '2m', outOfOrdernessMs: '2s', allowedLatenessMs: '2s' },
-      faults: [{ kind: 'stop-broker', atMs: '30s', durationMs: '10s' }],
+      faults: [{ kind: 'broker-kill', atMs: '30s', durationMs: '10s' }],
     };
     expect(problemsOf(input)).toEqual([]);
     expect(warningsOf(input)).toEqual([
       'processor.windowMs: no window can close while the 2m load runs (window 2m + out-of-orderness 2s); results depend on the drain',
       'workload.lateDelayMs: 3s is not beyond out-of-orderness + allowed lateness (4s): "late" events will mostly land in open windows and count on time',
       'workload.outOfOrderMaxMs: shifts up to 9s exceed out-of-orderness + allowed lateness (4s): some out-of-order events will be routed to late-events',
-      'faults.0.kind: with 1 broker, stopping it stops Kafka altogether (an outage, not a failover)',
+      'faults.0.kind: with 1 broker, broker-kill stops Kafka altogether (an outage, not a failover)',
     ]);
   });
 });
