@@ -15,8 +15,31 @@ export interface StackSession {
   release(keepStack: boolean, log: (line: string) => void): Promise<void>;
 }
 
+/** True when a fault of the scenario may degrade the network (a `network` fault, or chaos that may draw one). */
+export function needsToxiproxy(scenario: Scenario): boolean {
+  return (scenario.faults ?? []).some((f) => f.kind === 'network' || (f.kind === 'chaos' && (f as { kinds?: readonly string[] }).kinds?.includes('network')));
+}
+
+/**
+ * A run with network faults talks to the brokers only through Toxiproxy: every client of the
+ * run (producer, processors, sink, observers, verifier) takes the proxied bootstrap, so the
+ * brokers' PROXIED listener is all they ever see and a toxic reaches each of them.
+ */
+function throughProxies(endpoints: StackEndpoints, scenario: Scenario): StackEndpoints {
+  if (!needsToxiproxy(scenario)) return endpoints;
+  if (!endpoints.toxiproxy) {
+    throw new StreamproofError(ERROR_CODES.INVALID_SCENARIO, 'the scenario has a network fault, and the running stack has no Toxiproxy in front of its brokers', {
+      hint: 'restart the stack with it: `npm run stack -- down && npm run stack -- up --toxiproxy` (or let the run start the stack)',
+    });
+  }
+  return { ...endpoints, kafka: endpoints.toxiproxy.kafka };
+}
+
 export async function openStackSession(scenario: Scenario, log: (line: string) => void, signal?: AbortSignal): Promise<StackSession> {
   const { provider, brokers } = scenario.stack;
+  if (needsToxiproxy(scenario) && provider !== 'native') {
+    throw new StreamproofError(ERROR_CODES.INVALID_SCENARIO, `network faults run through Toxiproxy on the native stack only, and stack.provider is ${provider}`, { hint: 'use --provider native, or remove the network fault' });
+  }
   if (provider === 'external') {
     const endpoints = externalEndpointsFromEnv(process.env);
     if (!endpoints) {
@@ -45,7 +68,7 @@ export async function openStackSession(scenario: Scenario, log: (line: string) =
       );
     }
     log(`using the running ${have.provider} stack (${have.kafka.brokers} broker${have.kafka.brokers > 1 ? 's' : ''})`);
-    return { endpoints: have, startedHere: false, release: async () => undefined };
+    return { endpoints: throughProxies(have, scenario), startedHere: false, release: async () => undefined };
   }
   if (brokers !== 1 && brokers !== 3 && provider === 'native') {
     throw new StreamproofError(ERROR_CODES.INVALID_SCENARIO, `the native stack runs 1 or 3 brokers, not ${brokers}`, { hint: 'use --brokers 1 or --brokers 3' });
@@ -55,12 +78,13 @@ export async function openStackSession(scenario: Scenario, log: (line: string) =
     provider: provider as 'native' | 'compose',
     brokers: brokers as 1 | 3,
     portOffset: Number(process.env.STREAMPROOF_PORT_OFFSET ?? 0),
+    ...(needsToxiproxy(scenario) ? { toxiproxy: true } : {}),
     log,
     ...(signal ? { signal } : {}),
   });
   log(`stack up in ${(elapsedMs / 1000).toFixed(1)} s`);
   return {
-    endpoints: state.endpoints,
+    endpoints: throughProxies(state.endpoints, scenario),
     startedHere: true,
     async release(keepStack, releaseLog) {
       if (keepStack) {

@@ -146,6 +146,14 @@ function timingProblems(spec: { atMs: number; durationMs: number; everyMs?: numb
   return problems;
 }
 
+/**
+ * What chaos draws from when it lists no kinds: every registered kind but `network`, which
+ * needs a stack started with Toxiproxy in front of its brokers; list it to draw it.
+ */
+export function chaosDefaultKinds(registered: readonly InjectableFaultKind[]): InjectableFaultKind[] {
+  return registered.filter((kind) => kind !== 'network');
+}
+
 /** Kinds a chaos draw can use on this run, with why a kind is left out. */
 function drawableKinds(kinds: readonly InjectableFaultKind[], input: FaultPlanInput): InjectableFaultKind[] {
   return kinds.filter((kind) => {
@@ -190,9 +198,9 @@ export function planFaults(input: FaultPlanInput): FaultPlan {
     if (timing.some((p) => p.path.endsWith('.atMs') || p.path.endsWith('.everyMs')) || targeting.length > 0) return;
     const starts = occurrenceStarts(firstMs, spec.durationMs, spec.everyMs, spec.times, Math.min(window.untilMs, input.loadMs));
     if (spec.kind === 'chaos') {
-      const kinds = drawableKinds(spec.kinds ?? input.injectableKinds, input);
+      const kinds = drawableKinds(spec.kinds ?? chaosDefaultKinds(input.injectableKinds), input);
       if (kinds.length === 0) {
-        problems.push({ path: `${at}.kinds`, message: `none of ${(spec.kinds ?? input.injectableKinds).join(', ') || 'the registered kinds'} can be drawn on this run (1 broker, 1 instance ...)` });
+        problems.push({ path: `${at}.kinds`, message: `none of ${(spec.kinds ?? chaosDefaultKinds(input.injectableKinds)).join(', ') || 'the registered kinds'} can be drawn on this run (1 broker, 1 instance ...)` });
         return;
       }
       const random = createRandom(`chaos:${String(spec.seed)}`);

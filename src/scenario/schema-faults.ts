@@ -92,7 +92,7 @@ export const chaosSchema = z
       .array(z.enum(['broker-kill', 'broker-pause', 'processor-kill', 'processor-scale', 'delivery-outage', 'network']))
       .min(1)
       .optional()
-      .describe('kinds to draw from; default every kind this version can inject'),
+      .describe('kinds to draw from; default every kind this version can inject except network (it needs a stack with Toxiproxy: list it to draw it)'),
   })
   .strict()
   .describe('Jepsen-style: a random fault (kind and target drawn from `seed`) every `everyMs`; the plan is printed and kept in result.json');

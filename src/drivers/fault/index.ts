@@ -3,6 +3,7 @@ import type { FaultInjector } from '../registry.js';
 import { brokerKill } from './broker-kill.js';
 import { brokerPause } from './broker-pause.js';
 import { deliveryOutage } from './delivery-outage.js';
+import { network } from './network.js';
 import { processorKill } from './processor-kill.js';
 import { processorScale } from './processor-scale.js';
 
@@ -10,10 +11,9 @@ import { processorScale } from './processor-scale.js';
  * Registered fault injectors: one line each (docs/faults.md). The scenario schema describes
  * every fault kind (src/scenario/schema-faults.ts) so scenarios can be written and checked; the
  * runner refuses a fault whose kind has no injector here, before anything starts: running
- * without it would silently measure a different experiment. `network` waits for its Toxiproxy
- * injector.
+ * without it would silently measure a different experiment.
  */
-export const FAULT_INJECTORS: readonly FaultInjector[] = [brokerKill, brokerPause, processorKill, processorScale, deliveryOutage] as unknown as FaultInjector[];
+export const FAULT_INJECTORS: readonly FaultInjector[] = [brokerKill, brokerPause, processorKill, processorScale, deliveryOutage, network] as unknown as FaultInjector[];
 
 /** Throws SP_INVALID_SCENARIO naming every fault this version cannot inject (chaos: every kind it may draw). */
 export function assertFaultsInjectable(faults: ReadonlyArray<{ kind: string; kinds?: readonly string[] | undefined }>): void {

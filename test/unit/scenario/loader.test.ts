@@ -9,7 +9,7 @@ import { scheduleDurationMs } from '../../../src/scenario/load-shape.js';
 import { checkScenario } from '../../../src/scenario/validate.js';
 import { formatProblem } from '../../../src/scenario/problems.js';
 
-const SHIPPED = ['broker-failure', 'broker-hang', 'chaos', 'delivery-outage', 'http-ingest', 'late-data', 'peak-load', 'processor-crash', 'rebalance', 'smoke', 'spike', 'steady-state'];
+const SHIPPED = ['broker-failure', 'broker-hang', 'chaos', 'delivery-outage', 'http-ingest', 'late-data', 'network-degradation', 'peak-load', 'processor-crash', 'rebalance', 'smoke', 'spike', 'steady-state'];
 
 const dir = mkdtempSync(join(tmpdir(), 'streamproof-scenarios-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
