@@ -60,6 +60,11 @@ describe('fault scenarios', () => {
   it('broker-failure: one of three brokers killed and restarted, exactly-once holds', async () => {
     const result = await runFaultScenario('broker-failure', ['--set', 'thresholds=[]']);
     expectExactlyOnceWithOneHealedFault(result, 'broker-kill', 'broker-2');
+    // Every stage of the harness went on while the broker was dead (before this, the sink gave up and the run FAILED).
+    const fault = result.faults[0]!;
+    expect(fault.ackedInWindow).toBeGreaterThan(0);
+    expect(fault.resultsInWindow).toBeGreaterThan(0);
+    expect(result.counters.s3Missing).toBe(0);
   }, 900_000);
 
   it('Ctrl-C during a broker-pause resumes the broker and leaves no process of the run', async () => {
