@@ -17,20 +17,35 @@ export const LAG_ALLOWANCE_EVENTS = 100;
 const BASELINE_SAMPLES = 5;
 
 /** A fault as the scheduler recorded it (src/runner/fault-scheduler.ts). */
-export interface FaultRecordInput {
+export interface FaultRecord {
   kind: string;
   target: string;
   label: string;
+  /** Index in the scenario's `faults` and occurrence of that entry. */
   source: number;
   occurrence: number;
   plannedStartEpochMs: number;
   durationMs: number;
+  /** Null when it never struck (the run ended first, or injecting it failed). */
   injectedAtEpochMs: number | null;
+  /** Null while active, when it never struck, or when healing failed. */
   healedAtEpochMs: number | null;
-  atRisk: { inFlightEvents: number; consumerLagEvents: number } | null;
+  /** What was in flight the moment it struck. */
+  atRisk: AtRisk | null;
   details: Record<string, string | number | boolean | null>;
+  /** Why injecting or healing failed; null when both went fine. */
   error: string | null;
 }
+
+export interface AtRisk {
+  /** Events sent and not yet acknowledged (or failed). */
+  inFlightEvents: number;
+  /** The processors' consumer lag (events not yet committed by a transaction), from the last sample. */
+  consumerLagEvents: number;
+}
+
+/** What the scheduler hands the report (the same record). */
+export type FaultRecordInput = FaultRecord;
 
 /** Rows of the seconds that overlap [fromMs, toMs). */
 function rowsOverlapping(rows: readonly TimeSeriesRow[], fromMs: number, toMs: number): TimeSeriesRow[] {

@@ -4,6 +4,7 @@ import type { Clock } from '../base/clock.js';
 import type { Timeline } from '../base/timeline.js';
 import type { InjectedFault } from '../drivers/registry.js';
 import type { PlannedFault } from '../scenario/fault-plan.js';
+import type { AtRisk, FaultRecord } from '../report/fault-figures.js';
 
 /**
  * Runs the fault plan on the run's clock: each occurrence is injected at its time (from the load
@@ -12,32 +13,8 @@ import type { PlannedFault } from '../scenario/fault-plan.js';
  * could not be injected or healed is recorded, logged and pushed to the run's errors, and fails
  * the run: it would otherwise have measured a different experiment, or left the stack broken.
  */
-export interface FaultRecord {
-  kind: string;
-  target: string;
-  label: string;
-  /** Index in the scenario's `faults` and occurrence of that entry. */
-  source: number;
-  occurrence: number;
-  plannedStartEpochMs: number;
-  durationMs: number;
-  /** Null when it never struck (the run ended first, or injecting it failed). */
-  injectedAtEpochMs: number | null;
-  /** Null while active, when it never struck, or when healing failed. */
-  healedAtEpochMs: number | null;
-  /** What was in flight the moment it struck. */
-  atRisk: AtRisk | null;
-  details: Record<string, string | number | boolean | null>;
-  /** Why injecting or healing failed; null when both went fine. */
-  error: string | null;
-}
-
-export interface AtRisk {
-  /** Events sent and not yet acknowledged (or failed). */
-  inFlightEvents: number;
-  /** The processors' consumer lag (events not yet committed by a transaction), from the last sample. */
-  consumerLagEvents: number;
-}
+/** A fault as the scheduler records it: the report computes its figures from this (src/report/fault-figures.ts). */
+export type { FaultRecord, AtRisk };
 
 export interface FaultSchedulerOptions {
   plan: readonly PlannedFault[];

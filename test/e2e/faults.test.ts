@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResult, type RunResult } from '../../src/report/result-schema.js';
 import { readStackState } from '../../src/stack/state.js';
-import { onlyResultDir, runScenarioCli } from './scenario-cli.js';
+import { onlyResultDir, processesOfRun, runScenarioCli } from './scenario-cli.js';
 
 /**
  * Fault scenarios end to end on the running 3-broker stack, shortened; correctness only (the
@@ -32,16 +32,6 @@ function expectExactlyOnceWithOneHealedFault(result: RunResult, kind: string, ta
   expect(span).toMatchObject({ label: `${kind} ${target}`, startEpochMs: fault.injectedAtEpochMs, endEpochMs: fault.healedAtEpochMs });
 }
 
-/** Live processes started for this run (the runner puts STREAMPROOF_RUN_ID in its children's environment). */
-async function processesOfRun(runId: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
-    if (environ.split('\0').includes(`STREAMPROOF_RUN_ID=${runId}`)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 /** Field 3 of /proc/<pid>/stat: T when stopped (SIGSTOP). */
 async function procState(pid: number): Promise<string | null> {

@@ -1,21 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResult } from '../../src/report/result-schema.js';
-import { onlyResultDir } from './scenario-cli.js';
+import { onlyResultDir, processesOfRun } from './scenario-cli.js';
 
-/** Live processes started for this run (the runner puts STREAMPROOF_RUN_ID in its children's environment). */
-async function processesOfRun(runId: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
-    if (environ.split('\0').includes(`STREAMPROOF_RUN_ID=${runId}`)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 describe('Ctrl-C during a run', () => {
   it('stops the load, writes a partial result marked incomplete, stops every child, exits 130', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Runs `npm run scenario -- ...` as a user would, capturing output and the exit code. */
@@ -35,4 +35,15 @@ export async function onlyResultDir(resultsDir: string, scenario: string): Promi
   const entries = (await readdir(join(resultsDir, scenario))).filter((e) => e !== 'latest');
   if (entries.length !== 1) throw new Error(`expected one result dir, found ${entries.join(', ')}`);
   return join(resultsDir, scenario, entries[0]!);
+}
+
+/** Live processes started for this run (the runner puts STREAMPROOF_RUN_ID in its children's environment). */
+export async function processesOfRun(runId: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
+    if (environ.split('\0').includes(`STREAMPROOF_RUN_ID=${runId}`)) pids.push(Number(entry));
+  }
+  return pids;
 }
