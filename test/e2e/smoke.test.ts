@@ -146,10 +146,14 @@ describe('a bad scenario', () => {
 });
 
 describe('a scenario with faults', () => {
-  it('is refused before anything starts when no injector is registered for its kind (exit 2)', async () => {
-    const run = await runScenarioCli(['smoke', '--set', 'faults[]={"kind":"network","atMs":5000,"durationMs":1000,"toxic":"reset"}'], { timeoutMs: 60_000 });
+  it('is refused before anything starts when two faults overlap on one broker, naming the field (exit 2)', async () => {
+    const faults = [
+      { kind: 'broker-pause', atMs: 5000, durationMs: 10000, broker: 2 },
+      { kind: 'broker-kill', atMs: 8000, durationMs: 5000, broker: 2 },
+    ];
+    const run = await runScenarioCli(['smoke', '--brokers', '3', '--set', `faults=${JSON.stringify(faults)}`], { timeoutMs: 60_000 });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('faults.0.kind: the runner cannot inject network faults yet');
+    expect(run.stderr).toContain('faults.1: overlaps faults.0 on broker-2');
     expect(run.stderr).not.toContain('starting');
   });
 });
