@@ -6,7 +6,7 @@ import { closeConsumer } from './close-consumer.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
 import { FailureClock, rideThroughDelayMs } from '../base/ride-through.js';
-import { isTransientKafkaError, KAFKA_RIDE_THROUGH, rideThroughExhausted } from './ride-through.js';
+import { isTransientKafkaError, KAFKA_RIDE_THROUGH, rideThroughExhausted, withKafkaRideThrough } from './ride-through.js';
 
 // This module reads transactional topics with read_committed: see read-committed-filter.ts.
 installReadCommittedFilter();
@@ -130,7 +130,13 @@ export async function tailTopic(
     }
   };
 
-  stream = await consumer.consume({ ...base, mode: options.fromBeginning === false ? 'latest' : 'earliest' });
+  // The first join rides through too: a group sync that races on a busy machine or a broker that
+  // just moved its coordinator is retried with fresh metadata for the budget, then named.
+  stream = await withKafkaRideThrough(`tail ${topic}`, () => consumer.consume({ ...base, mode: options.fromBeginning === false ? 'latest' : 'earliest' }), {
+    client: `observer ${clientId}`,
+    bootstrap: kafka.bootstrapServers,
+    clearMetadata: () => consumer.clearMetadata(),
+  });
   attach(stream);
   return {
     get received() {
