@@ -4,6 +4,7 @@ import { kafkaConnectionOptions } from './client-options.js';
 import { closeConsumer } from './close-consumer.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
+import { isCoordinatorLost } from './ride-through.js';
 import { createAckedProducer, createTransactionalProducer, type StringProducer } from './transactional-producer.js';
 
 // Correct read_committed filtering for every client of this process (see read-committed-filter.ts).
@@ -87,6 +88,24 @@ export function isFencedError(error: unknown): boolean {
 }
 
 /**
+ * The fetch stream failed (it fetched from a partition leader that died, and the client gave up
+ * after its retries) while the group member itself is fine. `reseek()` re-opens the stream from
+ * the committed offsets after fresh metadata, on the same member: no rebalance, so the other
+ * instances keep their partitions and state. A rebuilt member (restart in place) would leave
+ * and rejoin the group and make every instance restore again.
+ */
+export class InputStreamFailed extends Error {
+  constructor(cause: Error) {
+    super(`input fetch stream failed: ${cause.message}`, { cause });
+    this.name = 'InputStreamFailed';
+  }
+}
+
+export function isInputStreamFailure(error: unknown): error is InputStreamFailed {
+  return error instanceof InputStreamFailed;
+}
+
+/**
  * exactly-once: one Kafka transaction per batch. at-least-once (the negative control): the same
  * batches without transactions — the outputs are sent (acks=all) and, once every send is
  * acknowledged, the input offsets are committed with OffsetCommit under the same generation and
@@ -142,7 +161,10 @@ export class ProcessorIo {
   #buffer: InputRecord[] = [];
   #waiter: (() => void) | null = null;
   #paused = false;
+  /** The group member failed (background rejoin, dead coordinator): only a rebuild heals it. */
   #failure: Error | null = null;
+  /** The current fetch stream failed: a reseek() heals it (see InputStreamFailed). */
+  #streamFailure: InputStreamFailed | null = null;
   readonly #maxBuffered = 20_000;
 
   constructor(kafka: KafkaEndpoints, options: ProcessorIoOptions) {
@@ -252,7 +274,9 @@ export class ProcessorIo {
     });
     stream.on('error', (error: Error) => {
       if (epoch !== this.#streamEpoch) return;
-      this.#failure = error;
+      // A dead group coordinator is cached by the member for life (ride-through.ts): rebuild it.
+      if (isCoordinatorLost(error)) this.#failure ??= error;
+      else this.#streamFailure ??= new InputStreamFailed(error);
       this.#wake();
     });
   }
@@ -265,11 +289,14 @@ export class ProcessorIo {
   /**
    * Re-reads every assigned partition from the group's committed offsets: opens a new fetch
    * stream, then closes the old one (opening first keeps the topic subscribed, so this causes no
-   * rebalance). Buffered records are dropped; late ones of the old stream are ignored. Returns
-   * the new stream epoch.
+   * rebalance). Buffered records are dropped; late ones of the old stream are ignored. The
+   * metadata is dropped first, so a stream that failed on a dead leader finds the new one.
+   * Returns the new stream epoch.
    */
   async reseek(): Promise<number> {
     const old = this.#stream;
+    this.#streamFailure = null;
+    this.#consumer.clearMetadata();
     this.#streamEpoch += 1;
     const epoch = this.#streamEpoch;
     this.#buffer = [];
@@ -341,9 +368,14 @@ export class ProcessorIo {
     return this.#consumer.generationId;
   }
 
+  #throwFailure(): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#streamFailure) throw this.#streamFailure;
+  }
+
   /** Takes up to `maxRecords` buffered records, waiting up to `maxWaitMs` for the first one. */
   async nextBatch(maxRecords: number, maxWaitMs: number): Promise<InputRecord[]> {
-    if (this.#failure) throw this.#failure;
+    this.#throwFailure();
     if (this.#buffer.length === 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -356,7 +388,7 @@ export class ProcessorIo {
         };
       });
     }
-    if (this.#failure) throw this.#failure;
+    this.#throwFailure();
     const batch = this.#buffer.splice(0, maxRecords);
     if (this.#paused && this.#buffer.length < this.#maxBuffered / 2) {
       this.#paused = false;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ERROR_CODES, formatError, isStreamproofError, StreamproofError } from '../../base/errors.js';
 import { FailureClock, KAFKA_RIDE_THROUGH } from '../../base/ride-through.js';
-import { isFencedError, kafkaErrorIds, type Assignment } from '../../kafka/processor-io.js';
+import { isFencedError, isInputStreamFailure, kafkaErrorIds, type Assignment } from '../../kafka/processor-io.js';
 import type { Clock } from '../../base/clock.js';
 import { OffsetContinuity } from './continuity.js';
 import { ProcessorCore, type ProcessorOutputs } from './core.js';
@@ -28,7 +28,10 @@ import { emptyStatus, type ProcessorHooks, type ProcessorState, type ProcessorSt
  * Every group join rebuilds all state from the changelog (simple, and only costs a read of a
  * compacted topic). A failure that is not a transaction failure (input stream error, restore
  * timeout) or three failed transactions in a row rebuild the input client itself ("restart in
- * place": leave and rejoin the group). A fenced producer means another process took over our
+ * place": leave and rejoin the group) — except a failed fetch stream (a partition leader died):
+ * that is re-opened from the committed offsets on the same group member, since leaving the group
+ * would make every other instance restore too (seen: a broker kill turned into four rebalances
+ * and ~15 s without a committed window). A fenced producer means another process took over our
  * transactional id: this instance stops. Restarts in place ride through a broker failure for
  * KAFKA_RIDE_THROUGH.budgetMs (60 s) without a restore that completes or a batch that is
  * processed; then the instance fails with SP_SERVICE_UNREACHABLE (docs/kafka-client.md).
@@ -169,6 +172,7 @@ export class ProcessorRuntime {
           outcome = { state: 'failed', error: error2 };
           break;
         }
+        if (this.#active && isInputStreamFailure(error) && (await this.#reseekAfterStreamFailure(error))) continue;
         // Capped at 4 s: a broker back after 10–15 s is found within a few seconds, inside a 30 s recovery window.
         backoffMs = Math.min(4_000, Math.max(500, backoffMs * 2));
         this.#log(`restarting in place in ${backoffMs} ms after: ${describeKafkaError(error)}`);
@@ -182,6 +186,28 @@ export class ProcessorRuntime {
     await this.#options.ports.store.close();
     this.#setState(outcome.state);
     return outcome;
+  }
+
+  /**
+   * The fetch stream failed but the group member did not: re-read every assigned partition from
+   * the committed offsets on a new stream of the same member. The in-memory state is exactly the
+   * committed state here (a step ends committed, or with a restore pending), so it is kept. False
+   * if the reseek failed too: the caller restarts in place.
+   */
+  async #reseekAfterStreamFailure(error: unknown): Promise<boolean> {
+    const input = this.#input;
+    const active = this.#active;
+    if (!input || !active) return false;
+    this.#log(`re-reading from committed offsets on the same group member after: ${describeKafkaError(error)}`);
+    try {
+      const streamEpoch = await input.reseek();
+      this.#continuity.noteReseek(streamEpoch, active.assignment.partitions);
+      this.#status.reseeks += 1;
+      return true;
+    } catch (reseekError) {
+      this.#log(`re-reading failed: ${describeKafkaError(reseekError)}`);
+      return false;
+    }
   }
 
   async #closeInput(): Promise<void> {
