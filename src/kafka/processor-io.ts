@@ -154,7 +154,9 @@ export class ProcessorIo {
   readonly #kafka: KafkaEndpoints;
   readonly #options: ProcessorIoOptions;
   readonly #consumer: Consumer<string, string, string, string>;
-  readonly #producer: StringProducer;
+  #producer: StringProducer;
+  /** The transaction coordinator the producer cached is gone: replace it before the next transaction. */
+  #producerStale = false;
   #stream: InputStream | null = null;
   #streamEpoch = 0;
   #admin: Admin | null = null;
@@ -190,14 +192,36 @@ export class ProcessorIo {
       this.#failure ??= error;
       this.#wake();
     });
-    this.#producer =
-      options.guarantee === 'at-least-once'
-        ? createAckedProducer(kafka, { clientId: `${options.clientId}-acked` })
-        : createTransactionalProducer(kafka, {
-            clientId: `${options.clientId}-tx`,
-            transactionalId: options.transactionalId,
-            ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: options.transactionTimeoutMs }),
-          });
+    this.#producer = this.#newProducer();
+  }
+
+  #newProducer(): StringProducer {
+    const options = this.#options;
+    return options.guarantee === 'at-least-once'
+      ? createAckedProducer(this.#kafka, { clientId: `${options.clientId}-acked` })
+      : createTransactionalProducer(this.#kafka, {
+          clientId: `${options.clientId}-tx`,
+          transactionalId: options.transactionalId,
+          ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: options.transactionTimeoutMs }),
+        });
+  }
+
+  /**
+   * Workaround (1.35): the producer caches its transaction coordinator for life, like a consumer
+   * its group coordinator (ride-through.ts, isCoordinatorLost). Once that broker died, every
+   * transaction of the producer failed with NOT_COORDINATOR or 'No such broker' after the client's
+   * retries (seen: 45 s, then 12 s, in the broker-kill e2e) until the broker came back. A new
+   * producer looks the coordinator up again; its InitProducerId (#fenceZombies) bumps the epoch,
+   * which fences the old producer and aborts the transaction it left open, so nothing of the
+   * failed transaction can commit later. The old one is closed in the background: its requests
+   * may wait on the dead broker, and it is fenced whatever they do.
+   */
+  async #replaceProducer(): Promise<void> {
+    const old = this.#producer;
+    this.#producer = this.#newProducer();
+    void old.close().catch(() => undefined);
+    await this.#fenceZombies();
+    this.#producerStale = false;
   }
 
   get endpoints(): KafkaEndpoints {
@@ -325,6 +349,18 @@ export class ProcessorIo {
    * (the consumer's fallback).
    */
   async committedOffsets(partitions: number[], timeoutMs: number): Promise<Map<number, bigint>> {
+    try {
+      return await this.#committedOffsets(partitions, timeoutMs);
+    } catch (error) {
+      // The next attempt builds a new admin client: this one may hold metadata or a coordinator of a broker that died.
+      const admin = this.#admin;
+      this.#admin = null;
+      void admin?.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #committedOffsets(partitions: number[], timeoutMs: number): Promise<Map<number, bigint>> {
     const result = new Map<number, bigint>();
     if (partitions.length === 0) return result;
     const admin = this.#adminClient();
@@ -432,7 +468,14 @@ export class ProcessorIo {
    */
   async commitTransaction(outputs: OutputMessage[], fence: TransactionFence, hooks: TransactionHooks = {}): Promise<void> {
     if (this.#options.guarantee === 'at-least-once') return this.#sendThenCommitOffsets(outputs, fence, hooks);
-    const transaction = await this.#producer.beginTransaction();
+    if (this.#producerStale) await this.#replaceProducer();
+    let transaction: Awaited<ReturnType<StringProducer['beginTransaction']>>;
+    try {
+      transaction = await this.#producer.beginTransaction();
+    } catch (error) {
+      if (isCoordinatorLost(error)) this.#producerStale = true;
+      throw error;
+    }
     try {
       // The client puts all records of one partition in one record batch; brokers refuse batches
       // over message.max.bytes (1 MB by default). Bounding each send's bytes bounds every batch.
@@ -457,7 +500,13 @@ export class ProcessorIo {
       await hooks.beforeCommit?.();
       await transaction.commit();
     } catch (error) {
-      await transaction.abort().catch(() => transaction.cancel().catch(() => undefined));
+      if (isCoordinatorLost(error)) {
+        // An abort would wait on the same dead coordinator: the next producer's InitProducerId aborts it.
+        this.#producerStale = true;
+        await transaction.cancel().catch(() => undefined);
+      } else {
+        await transaction.abort().catch(() => transaction.cancel().catch(() => undefined));
+      }
       throw error;
     }
   }

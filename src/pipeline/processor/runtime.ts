@@ -59,6 +59,16 @@ interface Active {
 }
 
 const MAX_FAILED_TRANSACTIONS = 3;
+/** Restores retried on the same group member before it is rebuilt (a restart in place). */
+const MAX_FAILED_RESTORES = 2;
+
+/** A restore (committed offsets, changelog, re-seek) failed; the assignment it was for is pending again. */
+class RestoreFailed extends Error {
+  constructor(cause: unknown) {
+    super(`restore failed: ${describeKafkaError(cause)}`, { cause });
+    this.name = 'RestoreFailed';
+  }
+}
 
 function describeKafkaError(error: unknown): string {
   const ids = kafkaErrorIds(error);
@@ -76,6 +86,7 @@ export class ProcessorRuntime {
   #active: Active | null = null;
   #stopping = false;
   #failedTransactions = 0;
+  #failedRestores = 0;
   #txnSeq = 0;
   #lagTimer: NodeJS.Timeout | null = null;
   #done: Promise<ProcessorOutcome> | null = null;
@@ -173,6 +184,13 @@ export class ProcessorRuntime {
           break;
         }
         if (this.#active && isInputStreamFailure(error) && (await this.#reseekAfterStreamFailure(error))) continue;
+        // A failed restore is retried on the same member first: rebuilding it leaves the group,
+        // which makes every other instance restore too.
+        if (error instanceof RestoreFailed && this.#input && this.#pending && ++this.#failedRestores <= MAX_FAILED_RESTORES) {
+          this.#log(`${error.message}; retrying it on the same group member in 500 ms`);
+          await sleep(500);
+          continue;
+        }
         // Capped at 4 s: a broker back after 10–15 s is found within a few seconds, inside a 30 s recovery window.
         backoffMs = Math.min(4_000, Math.max(500, backoffMs * 2));
         this.#log(`restarting in place in ${backoffMs} ms after: ${describeKafkaError(error)}`);
@@ -216,6 +234,7 @@ export class ProcessorRuntime {
     this.#active = null;
     this.#pending = null;
     this.#failedTransactions = 0;
+    this.#failedRestores = 0;
     await input?.close().catch(() => undefined);
   }
 
@@ -234,17 +253,27 @@ export class ProcessorRuntime {
     const { config, clock } = this.#options;
     const startedMs = clock.monoMs();
     const partitions = assignment.partitions;
-    const committed = await input.committedOffsets(partitions, config.restoreTimeoutMs);
-    const records = await this.#options.ports.store.readChangelog(partitions, config.restoreTimeoutMs);
-    if (this.#pending) return; // superseded by a newer join: start over
+    let committed: Map<number, bigint>;
+    let records: Awaited<ReturnType<ProcessorPorts['store']['readChangelog']>>;
+    let streamEpoch: number;
+    try {
+      committed = await input.committedOffsets(partitions, config.restoreTimeoutMs);
+      records = await this.#options.ports.store.readChangelog(partitions, config.restoreTimeoutMs);
+      if (this.#pending) return; // superseded by a newer join: start over
+      streamEpoch = await input.reseek();
+    } catch (error) {
+      if (isFencedError(error) || (isStreamproofError(error) && error.code === ERROR_CODES.INVALID_CHANGELOG)) throw error;
+      this.#pending ??= assignment;
+      throw new RestoreFailed(error);
+    }
     const core = new ProcessorCore(config.core);
     const nowMs = clock.epochMs();
     core.assign(partitions, nowMs);
     core.restore(records, nowMs, partitions);
-    const streamEpoch = await input.reseek();
     this.#continuity.reset(committed, { generationId: assignment.generationId, streamEpoch });
     this.#active = { assignment, core, committed: new Map(committed) };
     this.#status.restores += 1;
+    this.#failedRestores = 0;
     this.#status.generationId = assignment.generationId;
     this.#status.partitions = [...partitions];
     this.#updateGauges(core, committed);

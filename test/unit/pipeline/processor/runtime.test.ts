@@ -34,6 +34,8 @@ class FakeKafka implements ProcessorInput, ProcessorStateStore {
   /** position → error thrown once by nextBatch there (a failed fetch stream, a dead member). */
   fetchFailures = new Map<number, Error>();
   starts = 0;
+  /** readChangelog calls (1-based) that fail, like a restore during a broker outage. */
+  failChangelogReads = new Set<number>();
 
   constructor(records: { key: string | null; value: string | null }[]) {
     this.log.push(...records);
@@ -93,6 +95,7 @@ class FakeKafka implements ProcessorInput, ProcessorStateStore {
   }
   async readChangelog(): Promise<ChangelogRecord[]> {
     this.restoresRead += 1;
+    if (this.failChangelogReads.has(this.restoresRead)) throw new Error(`injected failure of changelog read ${this.restoresRead}`);
     return [...this.changelog];
   }
   async inputEndOffsets(): Promise<bigint[]> {
@@ -190,6 +193,20 @@ describe('ProcessorRuntime against a fake cluster', () => {
     expect([...counts.results.values()].every((c) => c.length === 1)).toBe(true);
     expect(kafka.starts).toBe(2);
     expect(runtime.status).toMatchObject({ restartsInPlace: 1, restores: 2 });
+  });
+
+  it('retries a failed restore on the same group member, then rebuilds the member', async () => {
+    const kafka = new FakeKafka(stream());
+    kafka.failCommits = new Set([2, 4]);
+    kafka.failChangelogReads = new Set([2, 4, 5, 6]);
+    const runtime = await runToEnd(kafka);
+    const counts = committedCounts(kafka);
+    expect(counts.events).toBe(12);
+    expect([...counts.results.values()].every((c) => c.length === 1)).toBe(true);
+    // read 2 fails → retried on the member (read 3); the second abort's reads 4, 5 fail → retried twice,
+    // read 6 fails → the member is rebuilt (restart in place) and read 7 restores.
+    expect(kafka.starts).toBe(2);
+    expect(runtime.status).toMatchObject({ restartsInPlace: 1, transactionsAborted: 2 });
   });
 
   it('stops when fenced by a newer instance with its transactional id', async () => {
