@@ -15,6 +15,7 @@ interface ErrorNode {
   code?: unknown;
   canRetry?: unknown;
   apiCode?: unknown;
+  apiId?: unknown;
   errors?: unknown;
   cause?: unknown;
   message?: unknown;
@@ -28,6 +29,16 @@ function leaves(error: unknown, depth = 0, out: ErrorNode[] = []): ErrorNode[] {
   else out.push(node);
   if (node.cause !== undefined) leaves(node.cause, depth + 1, out);
   return out;
+}
+
+/**
+ * The protocol error's name: the client's ProtocolError carries it as `apiId` ('NOT_COORDINATOR'),
+ * its `apiCode` is the number (16). Matching names against `apiCode` alone never matched a real
+ * client error, so NOT_COORDINATOR was never seen as a lost coordinator (broker-kill e2e).
+ */
+function protocolName(e: ErrorNode): string | null {
+  if (typeof e.apiId === 'string') return e.apiId;
+  return typeof e.apiCode === 'string' ? e.apiCode : null;
 }
 
 const NETWORK_CODES = /^(PLT_KFK_NETWORK|PLT_KFK_TIMEOUT|ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT)$/;
@@ -57,11 +68,11 @@ const FATAL_PROTOCOL = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TR
 export function isTransientKafkaError(error: unknown): boolean {
   const all = leaves(error);
   if (all.length === 0) return false;
-  if (all.some((e) => typeof e.apiCode === 'string' && FATAL_PROTOCOL.has(e.apiCode))) return false;
+  if (all.some((e) => FATAL_PROTOCOL.has(protocolName(e) ?? ''))) return false;
   return all.some(
     (e) =>
       (typeof e.code === 'string' && NETWORK_CODES.test(e.code)) ||
-      (typeof e.apiCode === 'string' && TRANSIENT_PROTOCOL.has(e.apiCode)) ||
+      TRANSIENT_PROTOCOL.has(protocolName(e) ?? '') ||
       (typeof e.message === 'string' && /connection (closed|.* failed|.* timed out)|request timed out/i.test(e.message)),
   );
 }
@@ -74,7 +85,7 @@ export function isTransientKafkaError(error: unknown): boolean {
  */
 export function isCoordinatorLost(error: unknown): boolean {
   return leaves(error).some(
-    (e) => (typeof e.apiCode === 'string' && (e.apiCode === 'NOT_COORDINATOR' || e.apiCode === 'COORDINATOR_NOT_AVAILABLE')) || (typeof e.message === 'string' && e.message.includes(NO_SUCH_BROKER)),
+    (e) => protocolName(e) === 'NOT_COORDINATOR' || protocolName(e) === 'COORDINATOR_NOT_AVAILABLE' || (typeof e.message === 'string' && e.message.includes(NO_SUCH_BROKER)),
   );
 }
 

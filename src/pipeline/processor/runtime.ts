@@ -26,9 +26,9 @@ import { emptyStatus, type ProcessorHooks, type ProcessorState, type ProcessorSt
  *   3. Only the next offset of each partition is applied (continuity.ts): stale, repeated and
  *      out-of-sequence records are dropped, never silently skipped over.
  * Every group join rebuilds all state from the changelog (simple, and only costs a read of a
- * compacted topic). A failure that is not a transaction failure (input stream error, restore
- * timeout) or three failed transactions in a row rebuild the input client itself ("restart in
- * place": leave and rejoin the group) — except a failed fetch stream (a partition leader died):
+ * compacted topic). A failure that is not a transaction failure (a failed group member, a third
+ * failed restore in a row) or three failed transactions in a row rebuild the input client itself
+ * ("restart in place": leave and rejoin the group) — except a failed fetch stream (a partition leader died):
  * that is re-opened from the committed offsets on the same group member, since leaving the group
  * would make every other instance restore too (seen: a broker kill turned into four rebalances
  * and ~15 s without a committed window). A fenced producer means another process took over our

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isTransientKafkaError, rideThroughExhausted, unreachableBrokers } from '../../../src/kafka/ride-through.js';
+import { MultipleErrors, ProtocolError } from '@platformatic/kafka';
+import { isCoordinatorLost, isTransientKafkaError, rideThroughExhausted, unreachableBrokers } from '../../../src/kafka/ride-through.js';
 
 // Shapes of @platformatic/kafka 1.35 errors: MultipleErrors { errors: [...] }, NetworkError
 // { code: 'PLT_KFK_NETWORK', cause }, ProtocolError { apiCode }.
@@ -24,6 +25,16 @@ describe('isTransientKafkaError', () => {
     expect(isTransientKafkaError(new Error('Failed to deserialize a message.'))).toBe(false);
     expect(isTransientKafkaError(protocol('UNKNOWN_TOPIC_OR_PARTITION', true))).toBe(false);
     expect(isTransientKafkaError(undefined)).toBe(false);
+  });
+});
+
+describe("the client's own ProtocolError (name in apiId, number in apiCode)", () => {
+  it('is classified by its name: NOT_COORDINATOR is a lost coordinator and transient, PRODUCER_FENCED fatal', () => {
+    const notCoordinator = new MultipleErrors('addPartitionsToTransaction failed 11 times.', [new ProtocolError('NOT_COORDINATOR')]);
+    expect(isCoordinatorLost(notCoordinator)).toBe(true);
+    expect(isTransientKafkaError(notCoordinator)).toBe(true);
+    expect(isTransientKafkaError(new ProtocolError('PRODUCER_FENCED'))).toBe(false);
+    expect(isCoordinatorLost(new ProtocolError('ILLEGAL_GENERATION'))).toBe(false);
   });
 });
 
