@@ -4,6 +4,7 @@ import { kafkaConnectionOptions } from './client-options.js';
 import { closeConsumer } from './close-consumer.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
+import { isCoordinatorLost } from './ride-through.js';
 import { createAckedProducer, createTransactionalProducer, type StringProducer } from './transactional-producer.js';
 
 // Correct read_committed filtering for every client of this process (see read-committed-filter.ts).
@@ -87,6 +88,24 @@ export function isFencedError(error: unknown): boolean {
 }
 
 /**
+ * The fetch stream failed (it fetched from a partition leader that died, and the client gave up
+ * after its retries) while the group member itself is fine. `reseek()` re-opens the stream from
+ * the committed offsets after fresh metadata, on the same member: no rebalance, so the other
+ * instances keep their partitions and state. A rebuilt member (restart in place) would leave
+ * and rejoin the group and make every instance restore again.
+ */
+export class InputStreamFailed extends Error {
+  constructor(cause: Error) {
+    super(`input fetch stream failed: ${cause.message}`, { cause });
+    this.name = 'InputStreamFailed';
+  }
+}
+
+export function isInputStreamFailure(error: unknown): error is InputStreamFailed {
+  return error instanceof InputStreamFailed;
+}
+
+/**
  * exactly-once: one Kafka transaction per batch. at-least-once (the negative control): the same
  * batches without transactions — the outputs are sent (acks=all) and, once every send is
  * acknowledged, the input offsets are committed with OffsetCommit under the same generation and
@@ -135,14 +154,19 @@ export class ProcessorIo {
   readonly #kafka: KafkaEndpoints;
   readonly #options: ProcessorIoOptions;
   readonly #consumer: Consumer<string, string, string, string>;
-  readonly #producer: StringProducer;
+  #producer: StringProducer;
+  /** The transaction coordinator the producer cached is gone: replace it before the next transaction. */
+  #producerStale = false;
   #stream: InputStream | null = null;
   #streamEpoch = 0;
   #admin: Admin | null = null;
   #buffer: InputRecord[] = [];
   #waiter: (() => void) | null = null;
   #paused = false;
+  /** The group member failed (background rejoin, dead coordinator): only a rebuild heals it. */
   #failure: Error | null = null;
+  /** The current fetch stream failed: a reseek() heals it (see InputStreamFailed). */
+  #streamFailure: InputStreamFailed | null = null;
   readonly #maxBuffered = 20_000;
 
   constructor(kafka: KafkaEndpoints, options: ProcessorIoOptions) {
@@ -168,14 +192,36 @@ export class ProcessorIo {
       this.#failure ??= error;
       this.#wake();
     });
-    this.#producer =
-      options.guarantee === 'at-least-once'
-        ? createAckedProducer(kafka, { clientId: `${options.clientId}-acked` })
-        : createTransactionalProducer(kafka, {
-            clientId: `${options.clientId}-tx`,
-            transactionalId: options.transactionalId,
-            ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: options.transactionTimeoutMs }),
-          });
+    this.#producer = this.#newProducer();
+  }
+
+  #newProducer(): StringProducer {
+    const options = this.#options;
+    return options.guarantee === 'at-least-once'
+      ? createAckedProducer(this.#kafka, { clientId: `${options.clientId}-acked` })
+      : createTransactionalProducer(this.#kafka, {
+          clientId: `${options.clientId}-tx`,
+          transactionalId: options.transactionalId,
+          ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: options.transactionTimeoutMs }),
+        });
+  }
+
+  /**
+   * Workaround (1.35): the producer caches its transaction coordinator for life, like a consumer
+   * its group coordinator (ride-through.ts, isCoordinatorLost). Once that broker died, every
+   * transaction of the producer failed with NOT_COORDINATOR or 'No such broker' after the client's
+   * retries (seen: 45 s, then 12 s, in the broker-kill e2e) until the broker came back. A new
+   * producer looks the coordinator up again; its InitProducerId (#fenceZombies) bumps the epoch,
+   * which fences the old producer and aborts the transaction it left open, so nothing of the
+   * failed transaction can commit later. The old one is closed in the background: its requests
+   * may wait on the dead broker, and it is fenced whatever they do.
+   */
+  async #replaceProducer(): Promise<void> {
+    const old = this.#producer;
+    this.#producer = this.#newProducer();
+    void old.close().catch(() => undefined);
+    await this.#fenceZombies();
+    this.#producerStale = false;
   }
 
   get endpoints(): KafkaEndpoints {
@@ -252,7 +298,9 @@ export class ProcessorIo {
     });
     stream.on('error', (error: Error) => {
       if (epoch !== this.#streamEpoch) return;
-      this.#failure = error;
+      // A dead group coordinator is cached by the member for life (ride-through.ts): rebuild it.
+      if (isCoordinatorLost(error)) this.#failure ??= error;
+      else this.#streamFailure ??= new InputStreamFailed(error);
       this.#wake();
     });
   }
@@ -265,11 +313,14 @@ export class ProcessorIo {
   /**
    * Re-reads every assigned partition from the group's committed offsets: opens a new fetch
    * stream, then closes the old one (opening first keeps the topic subscribed, so this causes no
-   * rebalance). Buffered records are dropped; late ones of the old stream are ignored. Returns
-   * the new stream epoch.
+   * rebalance). Buffered records are dropped; late ones of the old stream are ignored. The
+   * metadata is dropped first, so a stream that failed on a dead leader finds the new one.
+   * Returns the new stream epoch.
    */
   async reseek(): Promise<number> {
     const old = this.#stream;
+    this.#streamFailure = null;
+    this.#consumer.clearMetadata();
     this.#streamEpoch += 1;
     const epoch = this.#streamEpoch;
     this.#buffer = [];
@@ -298,6 +349,18 @@ export class ProcessorIo {
    * (the consumer's fallback).
    */
   async committedOffsets(partitions: number[], timeoutMs: number): Promise<Map<number, bigint>> {
+    try {
+      return await this.#committedOffsets(partitions, timeoutMs);
+    } catch (error) {
+      // The next attempt builds a new admin client: this one may hold metadata or a coordinator of a broker that died.
+      const admin = this.#admin;
+      this.#admin = null;
+      void admin?.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #committedOffsets(partitions: number[], timeoutMs: number): Promise<Map<number, bigint>> {
     const result = new Map<number, bigint>();
     if (partitions.length === 0) return result;
     const admin = this.#adminClient();
@@ -341,9 +404,14 @@ export class ProcessorIo {
     return this.#consumer.generationId;
   }
 
+  #throwFailure(): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#streamFailure) throw this.#streamFailure;
+  }
+
   /** Takes up to `maxRecords` buffered records, waiting up to `maxWaitMs` for the first one. */
   async nextBatch(maxRecords: number, maxWaitMs: number): Promise<InputRecord[]> {
-    if (this.#failure) throw this.#failure;
+    this.#throwFailure();
     if (this.#buffer.length === 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -356,7 +424,7 @@ export class ProcessorIo {
         };
       });
     }
-    if (this.#failure) throw this.#failure;
+    this.#throwFailure();
     const batch = this.#buffer.splice(0, maxRecords);
     if (this.#paused && this.#buffer.length < this.#maxBuffered / 2) {
       this.#paused = false;
@@ -400,7 +468,14 @@ export class ProcessorIo {
    */
   async commitTransaction(outputs: OutputMessage[], fence: TransactionFence, hooks: TransactionHooks = {}): Promise<void> {
     if (this.#options.guarantee === 'at-least-once') return this.#sendThenCommitOffsets(outputs, fence, hooks);
-    const transaction = await this.#producer.beginTransaction();
+    if (this.#producerStale) await this.#replaceProducer();
+    let transaction: Awaited<ReturnType<StringProducer['beginTransaction']>>;
+    try {
+      transaction = await this.#producer.beginTransaction();
+    } catch (error) {
+      if (isCoordinatorLost(error)) this.#producerStale = true;
+      throw error;
+    }
     try {
       // The client puts all records of one partition in one record batch; brokers refuse batches
       // over message.max.bytes (1 MB by default). Bounding each send's bytes bounds every batch.
@@ -425,7 +500,13 @@ export class ProcessorIo {
       await hooks.beforeCommit?.();
       await transaction.commit();
     } catch (error) {
-      await transaction.abort().catch(() => transaction.cancel().catch(() => undefined));
+      if (isCoordinatorLost(error)) {
+        // An abort would wait on the same dead coordinator: the next producer's InitProducerId aborts it.
+        this.#producerStale = true;
+        await transaction.cancel().catch(() => undefined);
+      } else {
+        await transaction.abort().catch(() => transaction.cancel().catch(() => undefined));
+      }
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ERROR_CODES, formatError, isStreamproofError, StreamproofError } from '../../base/errors.js';
 import { FailureClock, KAFKA_RIDE_THROUGH } from '../../base/ride-through.js';
-import { isFencedError, kafkaErrorIds, type Assignment } from '../../kafka/processor-io.js';
+import { isFencedError, isInputStreamFailure, kafkaErrorIds, type Assignment } from '../../kafka/processor-io.js';
 import type { Clock } from '../../base/clock.js';
 import { OffsetContinuity } from './continuity.js';
 import { ProcessorCore, type ProcessorOutputs } from './core.js';
@@ -26,9 +26,12 @@ import { emptyStatus, type ProcessorHooks, type ProcessorState, type ProcessorSt
  *   3. Only the next offset of each partition is applied (continuity.ts): stale, repeated and
  *      out-of-sequence records are dropped, never silently skipped over.
  * Every group join rebuilds all state from the changelog (simple, and only costs a read of a
- * compacted topic). A failure that is not a transaction failure (input stream error, restore
- * timeout) or three failed transactions in a row rebuild the input client itself ("restart in
- * place": leave and rejoin the group). A fenced producer means another process took over our
+ * compacted topic). A failure that is not a transaction failure (a failed group member, a third
+ * failed restore in a row) or three failed transactions in a row rebuild the input client itself
+ * ("restart in place": leave and rejoin the group) — except a failed fetch stream (a partition leader died):
+ * that is re-opened from the committed offsets on the same group member, since leaving the group
+ * would make every other instance restore too (seen: a broker kill turned into four rebalances
+ * and ~15 s without a committed window). A fenced producer means another process took over our
  * transactional id: this instance stops. Restarts in place ride through a broker failure for
  * KAFKA_RIDE_THROUGH.budgetMs (60 s) without a restore that completes or a batch that is
  * processed; then the instance fails with SP_SERVICE_UNREACHABLE (docs/kafka-client.md).
@@ -56,6 +59,16 @@ interface Active {
 }
 
 const MAX_FAILED_TRANSACTIONS = 3;
+/** Restores retried on the same group member before it is rebuilt (a restart in place). */
+const MAX_FAILED_RESTORES = 2;
+
+/** A restore (committed offsets, changelog, re-seek) failed; the assignment it was for is pending again. */
+class RestoreFailed extends Error {
+  constructor(cause: unknown) {
+    super(`restore failed: ${describeKafkaError(cause)}`, { cause });
+    this.name = 'RestoreFailed';
+  }
+}
 
 function describeKafkaError(error: unknown): string {
   const ids = kafkaErrorIds(error);
@@ -73,6 +86,7 @@ export class ProcessorRuntime {
   #active: Active | null = null;
   #stopping = false;
   #failedTransactions = 0;
+  #failedRestores = 0;
   #txnSeq = 0;
   #lagTimer: NodeJS.Timeout | null = null;
   #done: Promise<ProcessorOutcome> | null = null;
@@ -169,6 +183,14 @@ export class ProcessorRuntime {
           outcome = { state: 'failed', error: error2 };
           break;
         }
+        if (this.#active && isInputStreamFailure(error) && (await this.#reseekAfterStreamFailure(error))) continue;
+        // A failed restore is retried on the same member first: rebuilding it leaves the group,
+        // which makes every other instance restore too.
+        if (error instanceof RestoreFailed && this.#input && this.#pending && ++this.#failedRestores <= MAX_FAILED_RESTORES) {
+          this.#log(`${error.message}; retrying it on the same group member in 500 ms`);
+          await sleep(500);
+          continue;
+        }
         // Capped at 4 s: a broker back after 10–15 s is found within a few seconds, inside a 30 s recovery window.
         backoffMs = Math.min(4_000, Math.max(500, backoffMs * 2));
         this.#log(`restarting in place in ${backoffMs} ms after: ${describeKafkaError(error)}`);
@@ -184,12 +206,35 @@ export class ProcessorRuntime {
     return outcome;
   }
 
+  /**
+   * The fetch stream failed but the group member did not: re-read every assigned partition from
+   * the committed offsets on a new stream of the same member. The in-memory state is exactly the
+   * committed state here (a step ends committed, or with a restore pending), so it is kept. False
+   * if the reseek failed too: the caller restarts in place.
+   */
+  async #reseekAfterStreamFailure(error: unknown): Promise<boolean> {
+    const input = this.#input;
+    const active = this.#active;
+    if (!input || !active) return false;
+    this.#log(`re-reading from committed offsets on the same group member after: ${describeKafkaError(error)}`);
+    try {
+      const streamEpoch = await input.reseek();
+      this.#continuity.noteReseek(streamEpoch, active.assignment.partitions);
+      this.#status.reseeks += 1;
+      return true;
+    } catch (reseekError) {
+      this.#log(`re-reading failed: ${describeKafkaError(reseekError)}`);
+      return false;
+    }
+  }
+
   async #closeInput(): Promise<void> {
     const input = this.#input;
     this.#input = null;
     this.#active = null;
     this.#pending = null;
     this.#failedTransactions = 0;
+    this.#failedRestores = 0;
     await input?.close().catch(() => undefined);
   }
 
@@ -208,17 +253,27 @@ export class ProcessorRuntime {
     const { config, clock } = this.#options;
     const startedMs = clock.monoMs();
     const partitions = assignment.partitions;
-    const committed = await input.committedOffsets(partitions, config.restoreTimeoutMs);
-    const records = await this.#options.ports.store.readChangelog(partitions, config.restoreTimeoutMs);
-    if (this.#pending) return; // superseded by a newer join: start over
+    let committed: Map<number, bigint>;
+    let records: Awaited<ReturnType<ProcessorPorts['store']['readChangelog']>>;
+    let streamEpoch: number;
+    try {
+      committed = await input.committedOffsets(partitions, config.restoreTimeoutMs);
+      records = await this.#options.ports.store.readChangelog(partitions, config.restoreTimeoutMs);
+      if (this.#pending) return; // superseded by a newer join: start over
+      streamEpoch = await input.reseek();
+    } catch (error) {
+      if (isFencedError(error) || (isStreamproofError(error) && error.code === ERROR_CODES.INVALID_CHANGELOG)) throw error;
+      this.#pending ??= assignment;
+      throw new RestoreFailed(error);
+    }
     const core = new ProcessorCore(config.core);
     const nowMs = clock.epochMs();
     core.assign(partitions, nowMs);
     core.restore(records, nowMs, partitions);
-    const streamEpoch = await input.reseek();
     this.#continuity.reset(committed, { generationId: assignment.generationId, streamEpoch });
     this.#active = { assignment, core, committed: new Map(committed) };
     this.#status.restores += 1;
+    this.#failedRestores = 0;
     this.#status.generationId = assignment.generationId;
     this.#status.partitions = [...partitions];
     this.#updateGauges(core, committed);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { Assignment, InputRecord, OutputMessage, TransactionFence } from '../../../../src/kafka/processor-io.js';
+import { InputStreamFailed, type Assignment, type InputRecord, type OutputMessage, type TransactionFence } from '../../../../src/kafka/processor-io.js';
 import { FakeClock } from '../../../../src/base/clock.js';
 import type { ChangelogRecord } from '../../../../src/pipeline/processor/changelog.js';
 import { CONTROL_KEY, formatEndOfInput } from '../../../../src/contract/control.js';
@@ -31,17 +31,29 @@ class FakeKafka implements ProcessorInput, ProcessorStateStore {
   /** position → position: a stale fetch moves the client past records once. */
   jumps = new Map<number, number>();
   fenceAtCommit: number | null = null;
+  /** position → error thrown once by nextBatch there (a failed fetch stream, a dead member). */
+  fetchFailures = new Map<number, Error>();
+  starts = 0;
+  /** readChangelog calls (1-based) that fail, like a restore during a broker outage. */
+  failChangelogReads = new Set<number>();
 
   constructor(records: { key: string | null; value: string | null }[]) {
     this.log.push(...records);
   }
 
   async start(onAssignment: (assignment: Assignment) => void): Promise<void> {
+    this.starts += 1;
+    this.position = this.committed;
     onAssignment({ generationId: 1, partitions: [0], memberId: 'member-1' });
   }
 
   async nextBatch(maxRecords: number): Promise<InputRecord[]> {
     await sleep(1);
+    const failure = this.fetchFailures.get(this.position);
+    if (failure) {
+      this.fetchFailures.delete(this.position);
+      throw failure;
+    }
     const jump = this.jumps.get(this.position);
     if (jump !== undefined) {
       this.jumps.delete(this.position);
@@ -83,6 +95,7 @@ class FakeKafka implements ProcessorInput, ProcessorStateStore {
   }
   async readChangelog(): Promise<ChangelogRecord[]> {
     this.restoresRead += 1;
+    if (this.failChangelogReads.has(this.restoresRead)) throw new Error(`injected failure of changelog read ${this.restoresRead}`);
     return [...this.changelog];
   }
   async inputEndOffsets(): Promise<bigint[]> {
@@ -158,6 +171,42 @@ describe('ProcessorRuntime against a fake cluster', () => {
     expect(counts.events).toBe(12);
     expect([...counts.results.values()].every((c) => c.length === 1)).toBe(true);
     expect(runtime.status.reseeks).toBe(1);
+  });
+
+  it('re-reads a failed fetch stream on the same group member: no rejoin, no restore', async () => {
+    const kafka = new FakeKafka(stream());
+    kafka.fetchFailures.set(6, new InputStreamFailed(new Error('fetch failed 4 times.')));
+    const runtime = await runToEnd(kafka);
+    const counts = committedCounts(kafka);
+    expect(counts.events).toBe(12);
+    expect([...counts.results.values()].every((c) => c.length === 1)).toBe(true);
+    expect(kafka.starts).toBe(1);
+    expect(runtime.status).toMatchObject({ restartsInPlace: 0, restores: 1, reseeks: 1 });
+  });
+
+  it('restarts in place (a new group member, state restored) after any other input failure', async () => {
+    const kafka = new FakeKafka(stream());
+    kafka.fetchFailures.set(6, new Error('the group member failed to rejoin'));
+    const runtime = await runToEnd(kafka);
+    const counts = committedCounts(kafka);
+    expect(counts.events).toBe(12);
+    expect([...counts.results.values()].every((c) => c.length === 1)).toBe(true);
+    expect(kafka.starts).toBe(2);
+    expect(runtime.status).toMatchObject({ restartsInPlace: 1, restores: 2 });
+  });
+
+  it('retries a failed restore on the same group member, then rebuilds the member', async () => {
+    const kafka = new FakeKafka(stream());
+    kafka.failCommits = new Set([2, 4]);
+    kafka.failChangelogReads = new Set([2, 4, 5, 6]);
+    const runtime = await runToEnd(kafka);
+    const counts = committedCounts(kafka);
+    expect(counts.events).toBe(12);
+    expect([...counts.results.values()].every((c) => c.length === 1)).toBe(true);
+    // read 2 fails → retried on the member (read 3); the second abort's reads 4, 5 fail → retried twice,
+    // read 6 fails → the member is rebuilt (restart in place) and read 7 restores.
+    expect(kafka.starts).toBe(2);
+    expect(runtime.status).toMatchObject({ restartsInPlace: 1, transactionsAborted: 2 });
   });
 
   it('stops when fenced by a newer instance with its transactional id', async () => {
