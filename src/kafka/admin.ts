@@ -125,6 +125,15 @@ export class KafkaAdmin {
     return offsets;
   }
 
+  /**
+   * The broker id coordinating each key: a consumer group (`group`) or a transactional id
+   * (`transaction`). Asking creates nothing; fault tests use it to kill the worst broker.
+   */
+  async coordinators(kind: 'group' | 'transaction', keys: string[]): Promise<Map<string, number>> {
+    const found = await this.#admin.findCoordinator({ keyType: kind === 'group' ? 0 : 1, keys } as Parameters<Admin['findCoordinator']>[0]);
+    return new Map(found.map((c) => [c.key, c.nodeId]));
+  }
+
   async close(): Promise<void> {
     await this.#admin.close();
   }

@@ -126,6 +126,25 @@ export interface ProcessorIoOptions {
   sessionTimeoutMs?: number;
 }
 
+/**
+ * How long one step of a transaction (begin, a send, an offset commit, EndTxn) may take before
+ * the producer is given up as stuck on a dead coordinator (#bounded). Steps take milliseconds;
+ * 10 s leaves a busy machine a wide margin and still moves on well within the ride-through budget.
+ */
+export const TRANSACTION_STEP_DEADLINE_MS = 10_000;
+
+/** A transaction step that did not complete in time; the producer is replaced (transient). */
+export class TransactionStepStalled extends Error {
+  constructor(step: string, deadlineMs: number) {
+    super(`${step} did not complete within ${deadlineMs / 1000} s (its transaction coordinator may be dead); replacing the producer`);
+    this.name = 'TransactionStepStalled';
+  }
+}
+
+function needsNewProducer(error: unknown): boolean {
+  return error instanceof TransactionStepStalled || isCoordinatorLost(error);
+}
+
 /** Bytes of keys and values per produce call inside a transaction (see commitTransaction). */
 const MAX_SEND_BYTES = 512 * 1024;
 
@@ -192,7 +211,33 @@ export class ProcessorIo {
       this.#failure ??= error;
       this.#wake();
     });
+    this.#watchHeartbeats(options.sessionTimeoutMs ?? 10_000);
     this.#producer = this.#newProducer();
+  }
+
+  /**
+   * Workaround (1.35): a heartbeat that fails with a network error (its coordinator died) is
+   * retried every interval, forever, against the coordinator the consumer cached; the consumer
+   * never learns that the group moved on without it. Seen in
+   * test/integration/processor/coordinator-loss.test.ts: an instance out of the group for 55 s,
+   * unaware, committing nothing while another took its partitions. Once heartbeats have failed
+   * for a session timeout the coordinator has dropped the member anyway (sooner when the
+   * coordinator is known gone): fail the member, so the runtime rebuilds it and the new consumer
+   * looks the coordinator up again.
+   */
+  #watchHeartbeats(sessionTimeoutMs: number): void {
+    let failingSinceMs: number | null = null;
+    this.#consumer.on('consumer:heartbeat:error', (payload: { error?: unknown } | undefined) => {
+      const now = Date.now();
+      failingSinceMs ??= now;
+      const cause = payload?.error;
+      if (!isCoordinatorLost(cause) && now - failingSinceMs < sessionTimeoutMs) return;
+      this.#failure ??= new Error(`heartbeats to the group coordinator failed for ${now - failingSinceMs} ms: the member is rebuilt to find the coordinator that took over`, { cause });
+      this.#wake();
+    });
+    this.#consumer.on('consumer:heartbeat:end', () => {
+      failingSinceMs = null;
+    });
   }
 
   #newProducer(): StringProducer {
@@ -220,8 +265,30 @@ export class ProcessorIo {
     const old = this.#producer;
     this.#producer = this.#newProducer();
     void old.close().catch(() => undefined);
-    await this.#fenceZombies();
+    await this.#bounded('InitProducerId of the replacement producer', this.#fenceZombies());
     this.#producerStale = false;
+  }
+
+  /**
+   * Workaround (1.35): a transaction step sent to a dead coordinator retries inside retries — each
+   * of the 11 attempts of e.g. AddPartitionsToTxn runs 11 attempts to connect to the coordinator
+   * (~5 s of back-off) — so one step took ~50 s, until the broker came back (seen in
+   * test/integration/processor/coordinator-loss.test.ts). A step that has not completed within
+   * TRANSACTION_STEP_DEADLINE_MS is given up: the producer is replaced, which fences it.
+   */
+  async #bounded<T>(step: string, operation: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TransactionStepStalled(step, TRANSACTION_STEP_DEADLINE_MS)), TRANSACTION_STEP_DEADLINE_MS);
+    });
+    // Promise.resolve: a client call that has nothing to do may return undefined, not a promise.
+    operation = Promise.resolve(operation);
+    operation.catch(() => undefined); // given up on: its late failure is nobody's
+    try {
+      return await Promise.race([operation, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   get endpoints(): KafkaEndpoints {
@@ -471,41 +538,49 @@ export class ProcessorIo {
     if (this.#producerStale) await this.#replaceProducer();
     let transaction: Awaited<ReturnType<StringProducer['beginTransaction']>>;
     try {
-      transaction = await this.#producer.beginTransaction();
+      transaction = await this.#bounded('beginTransaction', this.#producer.beginTransaction());
     } catch (error) {
-      if (isCoordinatorLost(error)) this.#producerStale = true;
+      if (needsNewProducer(error)) this.#producerStale = true;
       throw error;
     }
     try {
       // The client puts all records of one partition in one record batch; brokers refuse batches
       // over message.max.bytes (1 MB by default). Bounding each send's bytes bounds every batch.
       for (const chunk of chunkByBytes(outputs, MAX_SEND_BYTES)) {
-        await transaction.send({
-          messages: chunk.map((o) =>
-            o.partition === undefined
-              ? { topic: o.topic, key: o.key, value: o.value as string }
-              : { topic: o.topic, key: o.key, value: o.value as string, partition: o.partition },
-          ),
-        });
+        await this.#bounded(
+          'a transactional send',
+          transaction.send({
+            messages: chunk.map((o) =>
+              o.partition === undefined
+                ? { topic: o.topic, key: o.key, value: o.value as string }
+                : { topic: o.topic, key: o.key, value: o.value as string, partition: o.partition },
+            ),
+          }),
+        );
       }
       if (fence.offsets.size > 0) {
-        await transaction.addConsumer(this.#consumer);
+        await this.#bounded('AddOffsetsToTxn', transaction.addConsumer(this.#consumer));
         const consumer = { groupId: this.#options.groupId, memberId: fence.memberId, generationId: fence.generationId, coordinatorId: this.#consumer.coordinatorId };
         // addOffset commits `offset + 1` of the message it is given, under the message's group metadata.
         for (const [partition, nextOffset] of fence.offsets) {
           const position = { topic: this.#options.inputTopic, partition, offset: nextOffset - 1n, metadata: { consumer } };
-          await transaction.addOffset(position as unknown as Message<string, string, string, string>);
+          await this.#bounded('TxnOffsetCommit', transaction.addOffset(position as unknown as Message<string, string, string, string>));
         }
       }
+      // Not bounded: the crash tests hold a transaction open here on purpose.
       await hooks.beforeCommit?.();
-      await transaction.commit();
+      await this.#bounded('EndTxn (commit)', transaction.commit());
     } catch (error) {
-      if (isCoordinatorLost(error)) {
-        // An abort would wait on the same dead coordinator: the next producer's InitProducerId aborts it.
+      // An abort sent to a dead coordinator stalls like any step, so it is bounded too. When it
+      // cannot be sent or did not complete, a new producer's InitProducerId fences this one and
+      // aborts what it left open; done now, so the restore that follows does not wait for the
+      // transaction timeout on offsets this transaction still holds.
+      const aborted = !needsNewProducer(error) && (await this.#bounded('EndTxn (abort)', transaction.abort()).then(() => true, () => false));
+      // A fenced producer is the zombie: a new InitProducerId would fence the live instance.
+      if (!aborted && !isFencedError(error)) {
         this.#producerStale = true;
         await transaction.cancel().catch(() => undefined);
-      } else {
-        await transaction.abort().catch(() => transaction.cancel().catch(() => undefined));
+        await this.#replaceProducer().catch(() => undefined); // still stale: the next transaction tries again
       }
       throw error;
     }

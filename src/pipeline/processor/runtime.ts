@@ -59,6 +59,9 @@ interface Active {
 }
 
 const MAX_FAILED_TRANSACTIONS = 3;
+/** A loop step that has waited this long is logged (and again every as long). */
+const STALL_REPORT_MS = 15_000;
+
 /** Restores retried on the same group member before it is rebuilt (a restart in place). */
 const MAX_FAILED_RESTORES = 2;
 
@@ -89,6 +92,9 @@ export class ProcessorRuntime {
   #failedRestores = 0;
   #txnSeq = 0;
   #lagTimer: NodeJS.Timeout | null = null;
+  /** What the loop is waiting on, and since when: a step stuck past STALL_REPORT_MS is logged. */
+  #doing = { what: 'starting', sinceMs: 0, reportedAtMs: 0 };
+  #stallTimer: NodeJS.Timeout | null = null;
   #done: Promise<ProcessorOutcome> | null = null;
   /** Since when nothing has worked (no restore completed, no batch processed). */
   readonly #failures = new FailureClock(KAFKA_RIDE_THROUGH.budgetMs);
@@ -121,6 +127,8 @@ export class ProcessorRuntime {
     }
     await this.#sampleLag();
     this.#lagTimer = setInterval(() => void this.#sampleLag(), this.#options.config.lagIntervalMs);
+    this.#stallTimer = setInterval(() => this.#reportStall(), STALL_REPORT_MS / 3);
+    this.#stallTimer.unref();
     this.#done = this.#run();
   }
 
@@ -153,9 +161,14 @@ export class ProcessorRuntime {
     let backoffMs = 0;
     while (!this.#stopping) {
       try {
-        if (!this.#input) await this.#connect();
-        if (this.#pending) await this.#restore();
-        else if (this.#active) await this.#step(this.#active);
+        if (!this.#input) {
+          this.#markDoing('joining the group');
+          await this.#connect();
+        }
+        if (this.#pending) {
+          this.#markDoing('restoring');
+          await this.#restore();
+        } else if (this.#active) await this.#step(this.#active);
         else await sleep(50); // joined, no assignment yet
         backoffMs = 0;
         if (this.#active) this.#failures.ok();
@@ -200,6 +213,7 @@ export class ProcessorRuntime {
       }
     }
     if (this.#lagTimer) clearInterval(this.#lagTimer);
+    if (this.#stallTimer) clearInterval(this.#stallTimer);
     await this.#closeInput();
     await this.#options.ports.store.close();
     this.#setState(outcome.state);
@@ -236,6 +250,19 @@ export class ProcessorRuntime {
     this.#failedTransactions = 0;
     this.#failedRestores = 0;
     await input?.close().catch(() => undefined);
+  }
+
+  #markDoing(what: string): void {
+    this.#doing = { what, sinceMs: this.#options.clock.monoMs(), reportedAtMs: 0 };
+  }
+
+  /** A step that waits for long says so in the log (a stuck client call is otherwise silent). */
+  #reportStall(): void {
+    const nowMs = this.#options.clock.monoMs();
+    const { what, sinceMs, reportedAtMs } = this.#doing;
+    if (nowMs - sinceMs < STALL_REPORT_MS || nowMs - reportedAtMs < STALL_REPORT_MS) return;
+    this.#doing.reportedAtMs = nowMs;
+    this.#log(`still ${what} after ${((nowMs - sinceMs) / 1000).toFixed(0)} s`);
   }
 
   #setState(state: ProcessorState): void {
@@ -287,6 +314,7 @@ export class ProcessorRuntime {
   async #step(active: Active): Promise<void> {
     const input = this.#input as ProcessorInput;
     const { config, clock } = this.#options;
+    this.#markDoing('reading the next batch');
     const batch = await input.nextBatch(config.maxBatchRecords, config.maxBatchWaitMs);
     if (this.#pending || this.#stopping) return; // the records are re-read after the restore
     const nowMs = clock.epochMs();
@@ -302,11 +330,13 @@ export class ProcessorRuntime {
     const advanced = new Map<number, bigint>();
     for (const [partition, next] of this.#continuity.expected) if (active.committed.get(partition) !== next) advanced.set(partition, next);
     if (hasOutputs(outputs) || advanced.size > 0) {
+      this.#markDoing(`committing transaction ${this.#txnSeq + 1}`);
       const committed = await this.#commit(active, outputs, advanced, verdict.accepted.length);
       if (!committed) return;
     }
     this.#updateGauges(active.core, active.committed);
     if (verdict.gaps.length > 0) {
+      this.#markDoing('re-reading from committed offsets after a gap');
       const streamEpoch = await input.reseek();
       this.#continuity.noteReseek(streamEpoch, verdict.gaps.map((g) => g.partition));
       this.#status.reseeks += 1;

@@ -271,8 +271,10 @@ export async function startProcessors(options: StartProcessorsOptions): Promise<
       await started.stopAll({ graceMs: timeoutMs });
       await Promise.all(children.map((c) => c?.handle.exit));
       for (const child of children) child?.log.end();
-      if (!options.logDir) await rm(workDir, { recursive: true, force: true });
-      else await Promise.all([...new Set(configFiles)].map((file) => rm(file, { force: true })));
+      // STREAMPROOF_KEEP_PROCESSOR_LOGS keeps the temp dir (logs and config) to read after the
+      // run, as the JVM fleets do (docs/processor.md).
+      if (!options.logDir && !process.env.STREAMPROOF_KEEP_PROCESSOR_LOGS) await rm(workDir, { recursive: true, force: true });
+      else if (options.logDir) await Promise.all([...new Set(configFiles)].map((file) => rm(file, { force: true })));
     },
   };
 
