@@ -52,6 +52,8 @@ export interface IngestDriver<K extends string = string, S extends KindSchema<K>
    * starts ahead of the load so the workers' start-up is not the load's first lateness.
    */
   usesLoadSource?: boolean;
+  /** How many load workers build its records (kinds with usesLoadSource); 1 when absent. */
+  loadWorkers?(config: z.output<S>): number;
   start(ctx: DriverContext, config: z.output<S>, load: IngestLoad): IngestRun;
 }
 

@@ -129,9 +129,10 @@ export interface ProcessorIoOptions {
 /**
  * How long one step of a transaction (begin, a send, an offset commit, EndTxn) may take before
  * the producer is given up as stuck on a dead coordinator (#bounded). Steps take milliseconds;
- * 10 s leaves a busy machine a wide margin and still moves on well within the ride-through budget.
+ * 5 s leaves a busy machine a wide margin (a step given up on wrongly costs one aborted
+ * transaction and a new producer, never correctness) and bounds what a dead coordinator costs.
  */
-export const TRANSACTION_STEP_DEADLINE_MS = 10_000;
+export const TRANSACTION_STEP_DEADLINE_MS = 5_000;
 
 /** A transaction step that did not complete in time; the producer is replaced (transient). */
 export class TransactionStepStalled extends Error {

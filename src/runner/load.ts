@@ -76,7 +76,8 @@ export function startLoad(ctx: RunContext, startEpochMs: number): LoadStep {
   let mainRun: IngestRun | null = null;
   // The main load's workers start now, during the warm-up, so their start-up is not its first lateness.
   const mainGeneratorId = `${ctx.shortId}-main`;
-  const mainSource = driver.usesLoadSource ? startLoadSource({ schedule, generatorConfig: { ...scenario.workload, generatorId: mainGeneratorId }, loadWorkers: 1 }) : undefined;
+  const loadWorkers = driver.loadWorkers?.(scenario.ingest as never) ?? 1;
+  const mainSource = driver.usesLoadSource ? startLoadSource({ schedule, generatorConfig: { ...scenario.workload, generatorId: mainGeneratorId }, loadWorkers }) : undefined;
 
   const done = (async () => {
     try {

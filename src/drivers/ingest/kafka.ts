@@ -5,6 +5,7 @@ import { IngestLedger } from '../../pipeline/ingest/ingest-ledger.js';
 import { emptySendTiming } from '../../pipeline/ingest/ingest-recorder.js';
 import type { IngestRunSummary } from '../../pipeline/ingest/ingest-run.js';
 import { runKafkaIngest } from '../../pipeline/ingest/kafka-ingest.js';
+import { MAX_LOAD_WORKERS } from '../../pipeline/ingest/load-source.js';
 import type { IngestDriver } from '../registry.js';
 import type { StageReport } from '../stage-report.js';
 import { commonIngestOptions } from './common.js';
@@ -15,7 +16,18 @@ import { commonIngestOptions } from './common.js';
  * is on time or late by its own schedule lag against run.onTimeMs.
  */
 const schema = z
-  .object({ kind: z.literal('kafka').default('kafka') })
+  .object({
+    kind: z.literal('kafka').default('kafka'),
+    loadWorkers: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_LOAD_WORKERS)
+      .default(1)
+      .describe(
+        `threads that build the events (generator, JSON, encoding) off the producer's thread, each its own generator id and part of the schedule; 0 builds them on the producer's thread when due. More than 1 helps only with a free core per worker (max ${MAX_LOAD_WORKERS})`,
+      ),
+  })
   .strict()
   .describe('the load generator produces straight to raw-events');
 
@@ -55,10 +67,11 @@ export function ingestRunReport(summary: IngestRunSummary & { ackedBytes?: numbe
 export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
   kind: 'kafka',
   schema,
-  describe: () => 'kafka ingest',
+  describe: (config) => (config.loadWorkers === 1 ? 'kafka ingest' : `kafka ingest (${config.loadWorkers === 0 ? 'events built on the producer thread' : `${config.loadWorkers} load workers`})`),
   measures: ['l1_produce', 'l1_from_send', 'schedule_lag'],
   usesLoadSource: true,
-  start(ctx, _config, load) {
+  loadWorkers: (config) => config.loadWorkers,
+  start(ctx, config, load) {
     const recording = {
       ledger: new IngestLedger(),
       ackLatency: new LatencyHistogram(),
@@ -75,6 +88,7 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
     const done = runKafkaIngest({
       ...commonIngestOptions(ctx, load),
       ...(load.source ? { source: load.source } : {}),
+      loadWorkers: config.loadWorkers,
       clientId: `${ctx.shortId}.ingest`,
       recording,
       onLagWarning: (w) => ctx.log(`warning: the load generator is ${Math.round(w.lagMs)} ms behind its schedule (warns above ${w.thresholdMs} ms; event ${w.generatorId}:${w.seq}): figures show it as schedule lag`),

@@ -286,12 +286,21 @@ export class ProcessorRuntime {
     try {
       committed = await input.committedOffsets(partitions, config.restoreTimeoutMs);
       records = await this.#options.ports.store.readChangelog(partitions, config.restoreTimeoutMs);
-      if (this.#pending) return; // superseded by a newer join: start over
-      streamEpoch = await input.reseek();
     } catch (error) {
       if (isFencedError(error) || (isStreamproofError(error) && error.code === ERROR_CODES.INVALID_CHANGELOG)) throw error;
       this.#pending ??= assignment;
       throw new RestoreFailed(error);
+    }
+    if (this.#pending) return; // superseded by a newer join: start over
+    try {
+      streamEpoch = await input.reseek();
+    } catch (error) {
+      // Opening the stream is the group member's own work (its join, its committed offsets from
+      // the coordinator it cached): when that fails the member is the problem — after a broker
+      // kill, its coordinator is dead — so it is rebuilt at once (the caller restarts in place),
+      // not retried as it was, which cost ~6 s per try in the broker-failure scenario.
+      this.#pending ??= assignment;
+      throw error;
     }
     const core = new ProcessorCore(config.core);
     const nowMs = clock.epochMs();

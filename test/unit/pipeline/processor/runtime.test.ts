@@ -36,6 +36,8 @@ class FakeKafka implements ProcessorInput, ProcessorStateStore {
   starts = 0;
   /** readChangelog calls (1-based) that fail, like a restore during a broker outage. */
   failChangelogReads = new Set<number>();
+  /** reseek calls (1-based) that fail, like a member whose cached coordinator died. */
+  failReseeks = new Set<number>();
 
   constructor(records: { key: string | null; value: string | null }[]) {
     this.log.push(...records);
@@ -70,6 +72,7 @@ class FakeKafka implements ProcessorInput, ProcessorStateStore {
 
   async reseek(): Promise<number> {
     this.reseeks += 1;
+    if (this.failReseeks.has(this.reseeks)) throw new Error('joinGroup failed 4 times.');
     this.streamEpoch += 1;
     this.position = this.committed;
     return this.streamEpoch;
@@ -207,6 +210,20 @@ describe('ProcessorRuntime against a fake cluster', () => {
     // read 6 fails → the member is rebuilt (restart in place) and read 7 restores.
     expect(kafka.starts).toBe(2);
     expect(runtime.status).toMatchObject({ restartsInPlace: 1, transactionsAborted: 2 });
+  });
+
+  it('rebuilds the member at once when the restore cannot open its stream (no retry on the member)', async () => {
+    const kafka = new FakeKafka(stream());
+    kafka.failCommits = new Set([2]);
+    kafka.failReseeks = new Set([2]); // reseek 1: the first restore; 2: the restore after the abort
+    const runtime = await runToEnd(kafka);
+    const counts = committedCounts(kafka);
+    expect(counts.events).toBe(12);
+    expect([...counts.results.values()].every((c) => c.length === 1)).toBe(true);
+    expect(kafka.starts).toBe(2);
+    // One changelog read per restore: the failed reseek was not retried on the same member.
+    expect(kafka.restoresRead).toBe(3);
+    expect(runtime.status).toMatchObject({ restartsInPlace: 1, transactionsAborted: 1 });
   });
 
   it('stops when fenced by a newer instance with its transactional id', async () => {
