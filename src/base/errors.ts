@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   CLEANUP_FAILED: 'SP_CLEANUP_FAILED',
   UNEXPECTED: 'SP_UNEXPECTED',
   RUN_DATA_GONE: 'SP_RUN_DATA_GONE',
+  OBSERVER_FAILED: 'SP_OBSERVER_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -4,7 +4,7 @@ import { kafkaConnectionOptions } from './client-options.js';
 import { closeConsumer } from './close-consumer.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
-import { isCoordinatorLost } from './ride-through.js';
+import { isCoordinatorLost, needsNewClient } from './ride-through.js';
 import { createAckedProducer, createTransactionalProducer, type StringProducer } from './transactional-producer.js';
 
 // Correct read_committed filtering for every client of this process (see read-committed-filter.ts).
@@ -366,8 +366,9 @@ export class ProcessorIo {
     });
     stream.on('error', (error: Error) => {
       if (epoch !== this.#streamEpoch) return;
-      // A dead group coordinator is cached by the member for life (ride-through.ts): rebuild it.
-      if (isCoordinatorLost(error)) this.#failure ??= error;
+      // A dead group coordinator is cached by the member for life, a garbled connection stays
+      // garbled (ride-through.ts, needsNewClient): only a rebuilt member heals either.
+      if (needsNewClient(error)) this.#failure ??= error;
       else this.#streamFailure ??= new InputStreamFailed(error);
       this.#wake();
     });

@@ -7,7 +7,7 @@ import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
 import { closeConsumer } from './close-consumer.js';
 import { FailureClock, rideThroughDelayMs } from '../base/ride-through.js';
-import { isCoordinatorLost, isTransientKafkaError, KAFKA_RIDE_THROUGH, rideThroughExhausted, withKafkaRideThrough } from './ride-through.js';
+import { isTransientKafkaError, needsNewClient, KAFKA_RIDE_THROUGH, rideThroughExhausted, withKafkaRideThrough } from './ride-through.js';
 
 // This module reads transactional topics with read_committed: see read-committed-filter.ts.
 installReadCommittedFilter();
@@ -229,7 +229,7 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
       if (this.#closing) return;
       this.#consumer.clearMetadata();
       try {
-        if (isCoordinatorLost(lastError)) await this.#rebuildConsumer();
+        if (needsNewClient(lastError)) await this.#rebuildConsumer();
         else await this.#openStream();
         this.reopens += 1;
         return;
@@ -401,7 +401,7 @@ export class KafkaResultSource implements ResultSource<KafkaSourceRecord> {
       bootstrap: this.#kafka.bootstrapServers,
       clearMetadata: () => this.#consumer.clearMetadata(),
       recover: async (error) => {
-        if (isCoordinatorLost(error) && !this.#closing) await this.#rebuildConsumer();
+        if (needsNewClient(error) && !this.#closing) await this.#rebuildConsumer();
       },
     });
   }

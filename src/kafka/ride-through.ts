@@ -72,6 +72,7 @@ export function isTransientKafkaError(error: unknown): boolean {
   const all = leaves(error);
   if (all.length === 0) return false;
   if (all.some((e) => FATAL_PROTOCOL.has(protocolName(e) ?? ''))) return false;
+  if (isGarbledResponse(error)) return true;
   return all.some(
     (e) =>
       (typeof e.code === 'string' && NETWORK_CODES.test(e.code)) ||
@@ -90,6 +91,30 @@ export function isCoordinatorLost(error: unknown): boolean {
   return leaves(error).some(
     (e) => protocolName(e) === 'NOT_COORDINATOR' || protocolName(e) === 'COORDINATOR_NOT_AVAILABLE' || (typeof e.message === 'string' && e.message.includes(NO_SUCH_BROKER)),
   );
+}
+
+/**
+ * True when the client could not parse a response: "Out of bounds." from its buffer reader, or a
+ * TypeError/RangeError among the attempts it gave up after (seen: "Cannot destructure property
+ * 'id' of protocolErrors[…]", an error code read from the wrong bytes). Workaround (1.35): after
+ * a broker hung (SIGSTOP) and resumed, a consumer's connection to it answered later fetches with
+ * responses the client misparsed — every retry the same — so the stream died although the broker
+ * was fine (test/integration/stack/observer-pause.test.ts; the broker-hang and chaos scenarios).
+ * It is transient, but only a new client (new connections) heals it: see needsNewClient.
+ */
+export function isGarbledResponse(error: unknown): boolean {
+  const attempts = typeof error === 'object' && error !== null && Array.isArray((error as ErrorNode).errors);
+  return leaves(error).some(
+    (e) =>
+      e.code === 'OUT_OF_BOUNDS' ||
+      (typeof e.message === 'string' && e.message === 'Out of bounds.') ||
+      (attempts && (e instanceof TypeError || e instanceof RangeError)),
+  );
+}
+
+/** The failure is healed only by a new client: its cached coordinator died, or its connection is garbled. */
+export function needsNewClient(error: unknown): boolean {
+  return isCoordinatorLost(error) || isGarbledResponse(error);
 }
 
 /** The start of the message the dead-coordinator guard fails a request with (dead-coordinator-guard.ts). */

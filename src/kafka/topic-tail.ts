@@ -6,7 +6,7 @@ import { closeConsumer } from './close-consumer.js';
 import { installReadCommittedFilter } from './read-committed-filter.js';
 import { installDeadCoordinatorGuard } from './dead-coordinator-guard.js';
 import { FailureClock, rideThroughDelayMs } from '../base/ride-through.js';
-import { isTransientKafkaError, KAFKA_RIDE_THROUGH, rideThroughExhausted, withKafkaRideThrough } from './ride-through.js';
+import { isTransientKafkaError, KAFKA_RIDE_THROUGH, needsNewClient, rideThroughExhausted, withKafkaRideThrough } from './ride-through.js';
 
 // This module reads transactional topics with read_committed: see read-committed-filter.ts.
 installReadCommittedFilter();
@@ -27,14 +27,17 @@ export interface TailRecord {
 }
 
 export interface TopicTail {
-  /** Records received so far. */
+  /** Records received so far; throws the failure once the tail has given up. */
   readonly received: number;
+  /** Why the tail gave up (its ride-through budget spent, a non-transient error), else null. */
+  readonly failure: Error | null;
   /** Fetch position per partition (next offset to read). */
   positions(): Map<number, bigint>;
   stop(): Promise<void>;
 }
 
 type TailStream = Awaited<ReturnType<Consumer<string, string, string, string>['consume']>>;
+type TailConsumer = Consumer<string, string, string, string>;
 
 export async function tailTopic(
   kafka: KafkaEndpoints,
@@ -43,20 +46,27 @@ export async function tailTopic(
   options: { clientId?: string; fromBeginning?: boolean } = {},
 ): Promise<TopicTail> {
   const clientId = options.clientId ?? 'streamproof-observer';
-  const consumer = new Consumer<string, string, string, string>({
-    ...(kafkaConnectionOptions(kafka, clientId) as object),
-    clientId,
-    bootstrapBrokers: kafka.bootstrapServers,
-    groupId: `streamproof-observer-${randomUUID()}`,
-    deserializers: stringDeserializers,
-    autocommit: false,
-  } as ConstructorParameters<typeof Consumer<string, string, string, string>>[0]);
-  // A failed background rejoin is emitted on the consumer itself: handled like a failed stream
-  // (with no listener it would kill the process).
-  consumer.on('error', (error: Error) => {
-    if (stopped || !stream) return;
-    stream.emit('error', error);
-  });
+  const groupId = `streamproof-observer-${randomUUID()}`;
+  const newConsumer = (): TailConsumer => {
+    const created = new Consumer<string, string, string, string>({
+      ...(kafkaConnectionOptions(kafka, clientId) as object),
+      clientId,
+      bootstrapBrokers: kafka.bootstrapServers,
+      groupId,
+      deserializers: stringDeserializers,
+      autocommit: false,
+    } as ConstructorParameters<typeof Consumer<string, string, string, string>>[0]);
+    // A failed background rejoin is emitted on the consumer itself: handled like a failed stream
+    // (with no listener it would kill the process).
+    created.on('error', (error: Error) => {
+      if (stopped || !stream || created !== consumer) return;
+      stream.emit('error', error);
+    });
+    return created;
+  };
+  let stopped = false;
+  let stream: TailStream;
+  let consumer = newConsumer();
   const base = {
     topics: [topic],
     autocommit: false,
@@ -67,11 +77,9 @@ export async function tailTopic(
   };
   let received = 0;
   let failure: Error | null = null;
-  let stopped = false;
   /** Per partition: one past the last record handed to onRecord (where a re-opened stream resumes). */
   const next = new Map<number, bigint>();
   const outage = new FailureClock(KAFKA_RIDE_THROUGH.budgetMs);
-  let stream: TailStream;
 
   const attach = (s: TailStream): void => {
     s.on('data', (message) => {
@@ -115,6 +123,12 @@ export async function tailTopic(
       }
       for (const [partition, offset] of next) offsets.set(partition, offset);
       consumer.clearMetadata();
+      if (needsNewClient(lastError)) {
+        // Its cached coordinator died or its connection is garbled: only new connections heal it.
+        const old = consumer;
+        consumer = newConsumer();
+        void closeConsumer(old).catch(() => undefined);
+      }
       try {
         const s = await consumer.consume({ ...base, mode: 'manual', offsets: [...offsets].map(([partition, offset]) => ({ topic, partition, offset })) });
         stream = s;
@@ -142,6 +156,9 @@ export async function tailTopic(
     get received() {
       if (failure) throw failure;
       return received;
+    },
+    get failure() {
+      return failure;
     },
     positions() {
       const out = new Map<number, bigint>();

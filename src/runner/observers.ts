@@ -24,6 +24,8 @@ export interface ObservedLatencies {
 export interface Observers {
   readonly latencies: ObservedLatencies;
   rawPositions(): Map<number, bigint>;
+  /** One line per observer that gave up: its latency figures end where it stopped. */
+  failures(): string[];
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,13 @@ export async function startObservers(input: {
   return {
     latencies,
     rawPositions: () => raw.positions(),
+    failures: () =>
+      (
+        [
+          [raw, 'L2 (raw-events)'],
+          [processed, 'L3 (processed-events)'],
+        ] as const
+      ).flatMap(([tail, what]) => (tail.failure ? [`the live observer of ${what} stopped: ${tail.failure.message}`] : [])),
     async stop() {
       await Promise.all([raw.stop(), processed.stop()]);
     },

@@ -1,5 +1,5 @@
 import { systemClock } from '../base/clock.js';
-import { formatError, isStreamproofError } from '../base/errors.js';
+import { ERROR_CODES, formatError, isStreamproofError } from '../base/errors.js';
 import type { StageReport } from '../drivers/stage-report.js';
 import type { RunResult } from '../report/result-schema.js';
 import { writeFileAtomic, writeResultFiles, type WrittenResult } from '../report/write.js';
@@ -103,6 +103,11 @@ async function finishPipeline(ctx: RunContext, found: RunFindings): Promise<void
   const deliveryStats = sink ? await sink.stop() : null;
   await lag.stop();
   await found.observers!.stop();
+  // A stopped observer is not a correctness problem, but its latency figures are partial: say so.
+  for (const line of found.observers!.failures()) {
+    ctx.log(`warning: ${line}`);
+    ctx.errors.push({ code: ERROR_CODES.OBSERVER_FAILED, message: line, hint: 'its latency figures (and gates on them) cover only the time before it stopped' });
+  }
   drainSpan.end();
 
   ctx.log('verifying');

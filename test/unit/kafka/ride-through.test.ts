@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MultipleErrors, ProtocolError } from '@platformatic/kafka';
-import { isCoordinatorLost, isTransientKafkaError, rideThroughExhausted, unreachableBrokers } from '../../../src/kafka/ride-through.js';
+import { isCoordinatorLost, isGarbledResponse, isTransientKafkaError, needsNewClient, rideThroughExhausted, unreachableBrokers } from '../../../src/kafka/ride-through.js';
 
 // Shapes of @platformatic/kafka 1.35 errors: MultipleErrors { errors: [...] }, NetworkError
 // { code: 'PLT_KFK_NETWORK', cause }, ProtocolError { apiCode }.
@@ -25,6 +25,27 @@ describe('isTransientKafkaError', () => {
     expect(isTransientKafkaError(new Error('Failed to deserialize a message.'))).toBe(false);
     expect(isTransientKafkaError(protocol('UNKNOWN_TOPIC_OR_PARTITION', true))).toBe(false);
     expect(isTransientKafkaError(undefined)).toBe(false);
+  });
+});
+
+describe('a garbled connection (responses the client misparses after a broker hung)', () => {
+  const outOfBounds = () => Object.assign(new Error('Out of bounds.'), { code: 'OUT_OF_BOUNDS' });
+  const misread = () => new TypeError("Cannot destructure property 'id' of 'protocolErrors[…]' as it is undefined.");
+
+  it('is transient and needs a new client: the same connection misparses every retry', () => {
+    for (const error of [multiple(outOfBounds(), outOfBounds()), multiple(misread(), misread(), misread(), misread()), outOfBounds()]) {
+      expect(isGarbledResponse(error)).toBe(true);
+      expect(isTransientKafkaError(error)).toBe(true);
+      expect(needsNewClient(error)).toBe(true);
+    }
+  });
+
+  it('is not a TypeError of our own (outside the attempts the client gave up after), nor a dead broker', () => {
+    expect(isGarbledResponse(misread())).toBe(false);
+    expect(isTransientKafkaError(misread())).toBe(false);
+    expect(isGarbledResponse(multiple(network(20092)))).toBe(false);
+    expect(needsNewClient(multiple(network(20092)))).toBe(false);
+    expect(needsNewClient(multiple(protocol('NOT_COORDINATOR', true)))).toBe(true);
   });
 });
 
