@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ERROR_CODES, StreamproofError } from '../src/base/errors.js';
 import { KafkaAdmin, withKafkaAdmin } from '../src/kafka/admin.js';
 import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../src/kafka/producer.js';
@@ -150,7 +151,9 @@ export async function measureJava(
 
 export interface AccuracyResult {
   rateEventsPerS: number;
-  loadWorkers: number;
+  path: string;
+  /** Share of all cores' time that was busy (any process) during the run: near 1, every thread waited for a core. */
+  machineBusy: number;
   worstErrorRatio: number;
   worstSecond: number;
   meanErrorRatio: number;
@@ -172,6 +175,25 @@ export interface AccuracyResult {
   cpuCores: number;
 }
 
+/** Where an open-loop run builds its events (0: on the sending thread, when due; ≥ 1: load worker threads) and runs its producers. */
+export interface OpenLoopPath {
+  name: string;
+  loadWorkers: number;
+  producerThread: boolean;
+}
+
+/** Busy and total jiffies of all cores (/proc/stat): their difference over a run is how busy the machine was. */
+function machineJiffies(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
+}
+
 /** Open-loop run through runKafkaIngest (live generator, default tuning) at a fixed rate. */
 export async function measureAccuracy(
   stack: StackEndpoints,
@@ -180,12 +202,12 @@ export async function measureAccuracy(
   rateEventsPerS: number,
   durationMs: number,
   producers = 1,
-  /** 0: records built on the sending thread when due (the path before load workers); ≥ 1: load worker threads. */
-  loadWorkers = 1,
+  path: OpenLoopPath = { name: 'after', loadWorkers: 1, producerThread: true },
 ): Promise<AccuracyResult> {
   const topic = await topics.create(`open-${rateEventsPerS}`);
   try {
     const cpuBefore = process.cpuUsage();
+    const jiffiesBefore = machineJiffies();
     const startedMs = performance.now();
     const summary = await runKafkaIngest({
       endpoints: stack,
@@ -195,8 +217,10 @@ export async function measureAccuracy(
       clock: systemClock(),
       clientId: 'bench-open-loop',
       producers,
-      loadWorkers,
+      loadWorkers: path.loadWorkers,
+      producerThread: path.producerThread,
     });
+    const jiffiesAfter = machineJiffies();
     const cpu = process.cpuUsage(cpuBefore);
     const cpuCores = (cpu.user + cpu.system) / 1000 / (performance.now() - startedMs);
     const lag = summary.histograms.scheduleLag.summary();
@@ -204,7 +228,8 @@ export async function measureAccuracy(
     const fromSend = summary.histograms.ackFromSend.summary();
     return {
       rateEventsPerS,
-      loadWorkers,
+      path: path.name,
+      machineBusy: (jiffiesAfter.busy - jiffiesBefore.busy) / (jiffiesAfter.total - jiffiesBefore.total),
       ...summary.rateAccuracy,
       lagP50Ms: lag.p50Ms,
       lagP99Ms: lag.p99Ms,

@@ -6,19 +6,23 @@
  *   npm run bench:producer [-- --sizes 256,1024 --seconds 10 --rounds 1 --producers 1
  *                              --accuracy-size 1024 --accuracy-seconds 10 --skip-java
  *                              --sweep --sweep-seconds 4 --sweep-size 1024 --sections 1,2,3
- *                              --load-workers 0,1]
+ *                              --paths before,after]
  *
  * 1. Maximum sustained events/s per record size: our BatchingProducer closed loop (kept
  *    saturated for --seconds) and org.apache.kafka.tools.ProducerPerformance (same size, same
  *    topic config, acks=all, idempotence), each on a fresh topic; the ratio ours / Java. With
  *    --rounds N the pair runs N times, alternating, and medians are compared (the machine is shared).
  * 2. Open-loop rate accuracy at 50 % and 80 % of our measured maximum (at --accuracy-size):
- *    worst 1 s bucket |achieved − target| / target, and schedule lag; once per --load-workers
- *    value (0: events built on the producer's thread, the path before load workers; 1: one load
- *    worker thread), --rounds times each, so before and after come from one invocation.
+ *    worst 1 s bucket |achieved − target| / target, schedule lag, and how busy the machine's cores
+ *    were; once per --paths entry (before: events built and produced on the sending thread, the
+ *    path before issue 17; worker: a load worker builds them, the producers still on the sending
+ *    thread; after: a load worker and the producers on a thread of their own), --rounds times
+ *    each, the paths alternating, so before and after come from one invocation.
  * 4. L1 at a light fixed rate (--l1-rate, default 800 events/s, --accuracy-size bytes, --l1-seconds):
- *    our open loop and ProducerPerformance paced to the same rate (--throughput), run side by
- *    side at the same time on separate topics, so both see the same machine; p50/p99 compared.
+ *    our open loop and ProducerPerformance paced to the same rate (--throughput), one after the
+ *    other on separate topics, alternating which goes first; p50/p99 compared per round and as
+ *    medians. Not at the same time: on 2 cores each one's start-up (the JVM's JIT, our threads'
+ *    module loading) then lands in the other's measurement, which measured the interference.
  * 3. --sweep (or --sections 3): batchMaxRecords, lingerMs and maxInFlightBatches variants, each with a full
  *    read-back checking duplicates and per-partition order.
  */
@@ -27,7 +31,7 @@ import { parseArgs } from 'node:util';
 import { formatError } from '../src/base/errors.js';
 import { loadStackEndpoints } from '../src/stack/state.js';
 import { ensureKafkaJars, KAFKA_VERSION } from '../src/stack/native/install.js';
-import { BenchTopics, bounded, measureAccuracy, measureJava, measureOurs, measureTuning, type BenchConfig } from './producer-runs.js';
+import { BenchTopics, bounded, measureAccuracy, measureJava, measureOurs, measureTuning, type BenchConfig, type OpenLoopPath } from './producer-runs.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,7 +48,7 @@ const { values: args } = parseArgs({
     'l1-rate': { type: 'string', default: '800' },
     'l1-seconds': { type: 'string', default: '20' },
     producers: { type: 'string', default: '1' },
-    'load-workers': { type: 'string', default: '0,1' },
+    paths: { type: 'string', default: 'before,after' },
   },
 });
 
@@ -54,9 +58,20 @@ const accuracySize = Number(args['accuracy-size']);
 const accuracyMs = Number(args['accuracy-seconds']) * 1000;
 const rounds = Math.max(1, Number(args.rounds));
 const producers = Number(args.producers);
-// Open-loop sections run once per value: 0 = records built on the producer's thread (before load workers), 1+ = load worker threads.
-const loadWorkerCounts = args['load-workers'].split(',').map(Number);
-const pathName = (workers: number) => (workers === 0 ? 'in-thread' : `${workers} worker${workers > 1 ? 's' : ''}`);
+// Open-loop sections run once per path (see the header): where the events are built and where the producers run.
+const PATHS: Record<string, OpenLoopPath> = {
+  before: { name: 'before', loadWorkers: 0, producerThread: false },
+  worker: { name: 'worker', loadWorkers: 1, producerThread: false },
+  after: { name: 'after', loadWorkers: 1, producerThread: true },
+};
+const paths = args.paths.split(',').map((name) => {
+  const path = PATHS[name.trim()];
+  if (!path) {
+    console.error(`error: --paths: no path named "${name}" (known: ${Object.keys(PATHS).join(', ')})`);
+    process.exit(2);
+  }
+  return path;
+});
 const sections = new Set(args.sections.split(',').map(Number));
 if (args.sweep) sections.add(3);
 
@@ -140,13 +155,13 @@ async function main(): Promise<void> {
     }
     if (!sections.has(2)) max = undefined;
     if (max !== undefined) console.log(`\n## 2. open-loop rate accuracy, ${accuracySize} B events (live generator), ${accuracyMs / 1000} s each; our max ${fmt(max)} events/s`);
-    for (const share of max === undefined ? [] : [0.5, 0.8]) for (const workers of loadWorkerCounts) for (let round = 1; round <= rounds; round += 1) {
+    for (const share of max === undefined ? [] : [0.5, 0.8]) for (let round = 1; round <= rounds; round += 1) for (const path of paths) {
       const rate = Math.round((max as number) * share);
-      const a = await bounded(`open loop ${rate} events/s, ${pathName(workers)}`, limitMs(accuracyMs), () => measureAccuracy(stack, topics, accuracySize, rate, accuracyMs, producers, workers));
+      const a = await bounded(`open loop ${rate} events/s, ${path.name}`, limitMs(accuracyMs), () => measureAccuracy(stack, topics, accuracySize, rate, accuracyMs, producers, path));
       console.log(
-        `${share * 100} % = ${fmt(rate)} events/s, ${pathName(workers)} #${round}: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
+        `${share * 100} % = ${fmt(rate)} events/s, ${path.name} #${round}: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
           `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms (from send ${fmt(a.fromSendP50Ms, 1)} / ${fmt(a.fromSendP99Ms, 1)} ms); ` +
-          `sent ${a.sent} acked ${a.acked} failed ${a.failed} unresolved ${a.unresolved}; CPU ${a.cpuCores.toFixed(2)} cores; load ${load()}\n` +
+          `sent ${a.sent} acked ${a.acked} failed ${a.failed} unresolved ${a.unresolved}; CPU ${a.cpuCores.toFixed(2)} cores; machine busy ${pct(a.machineBusy)}; load ${load()}\n` +
           `    sent per second: ${a.sentPerSecond.join(' ')}`,
       );
     }
@@ -154,18 +169,29 @@ async function main(): Promise<void> {
     if (sections.has(4) && classpath) {
       const rate = Number(args['l1-rate']);
       const l1Ms = Number(args['l1-seconds']) * 1000;
-      console.log(`\n## 4. L1 at ${fmt(rate)} events/s, ${accuracySize} B, ${l1Ms / 1000} s, ours and ProducerPerformance side by side (same time, separate topics)`);
-      for (let round = 1; round <= rounds; round += 1) for (const workers of loadWorkerCounts) {
-        const [a, java] = await bounded(`L1 side by side ${rate}/s round ${round}, ${pathName(workers)}`, limitMs(l1Ms * 2), () =>
-          Promise.all([
-            measureAccuracy(stack, topics, accuracySize, rate, l1Ms, producers, workers),
-            measureJava(stack, topics, { classpath, sizeBytes: accuracySize, records: Math.round((rate * l1Ms) / 1000), timeLimitMs: l1Ms * 2 + 20_000, throughput: rate }),
-          ]),
+      console.log(`\n## 4. L1 at ${fmt(rate)} events/s, ${accuracySize} B, ${l1Ms / 1000} s, ours and ProducerPerformance one after the other (separate topics, order alternating)`);
+      const javaP50: number[] = [];
+      const oursP50 = new Map<string, number[]>(paths.map((p) => [p.name, []]));
+      const runJava = async (round: number) => {
+        const java = await bounded(`java L1 ${rate}/s round ${round}`, limitMs(l1Ms * 2), () =>
+          measureJava(stack, topics, { classpath, sizeBytes: accuracySize, records: Math.round((rate * l1Ms) / 1000), timeLimitMs: l1Ms * 2 + 20_000, throughput: rate }),
         );
-        console.log(
-          `#${round} ${pathName(workers)}: ours L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms, from send p50 ${fmt(a.fromSendP50Ms, 1)} ms p99 ${fmt(a.fromSendP99Ms, 1)} ms (schedule lag p50 ${fmt(a.lagP50Ms, 2)} p99 ${fmt(a.lagP99Ms, 2)} ms, acked ${a.acked}/${a.sent}); ` +
-            `java p50 ${java.p50Ms} ms p99 ${java.p99Ms} ms avg ${fmt(java.avgLatencyMs, 1)} ms (${java.records} records); ratio p50 ours / java = ${(a.ackP50Ms / java.p50Ms).toFixed(2)}; load ${load()}`,
-        );
+        javaP50.push(java.p50Ms);
+        console.log(`#${round} java: p50 ${java.p50Ms} ms p99 ${java.p99Ms} ms avg ${fmt(java.avgLatencyMs, 1)} ms (${java.records} records); load ${load()}`);
+      };
+      for (let round = 1; round <= rounds; round += 1) {
+        if (round % 2 === 0) await runJava(round);
+        for (const path of paths) {
+          const a = await bounded(`L1 ${rate}/s round ${round}, ${path.name}`, limitMs(l1Ms), () => measureAccuracy(stack, topics, accuracySize, rate, l1Ms, producers, path));
+          oursP50.get(path.name)!.push(a.ackP50Ms);
+          console.log(
+            `#${round} ours ${path.name}: L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms, from send p50 ${fmt(a.fromSendP50Ms, 1)} ms p99 ${fmt(a.fromSendP99Ms, 1)} ms (schedule lag p50 ${fmt(a.lagP50Ms, 2)} p99 ${fmt(a.lagP99Ms, 2)} ms, acked ${a.acked}/${a.sent}); load ${load()}`,
+          );
+        }
+        if (round % 2 === 1) await runJava(round);
+      }
+      for (const [name, values] of oursP50) {
+        console.log(`=> L1 p50 medians: ours ${name} ${fmt(median(values), 1)} ms, java ${fmt(median(javaP50), 1)} ms; ratio ours / java = ${(median(values) / median(javaP50)).toFixed(2)}`);
       }
     }
 

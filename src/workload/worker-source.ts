@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../base/module-worker.js';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import type { GeneratorConfig, GeneratorConfigInput } from './generator-config.js';
 import type { PoolData } from './generator-pools.js';
@@ -41,17 +42,8 @@ const WORKER_START_LEAD_MS = 25;
 
 const workerUrl = new URL('./load-worker.ts', import.meta.url);
 
-/**
- * The worker runs a TypeScript module. Node 20 does not carry the tsx loader hooks of the main
- * thread into a worker thread, so the thread starts with a tiny bootstrap that registers tsx's
- * ESM loader in itself and then imports the module (plain JavaScript would need none of this).
- */
 function spawnLoadWorker(data: LoadWorkerData, generatorId: string): Worker {
-  const name = `load-worker ${generatorId}`;
-  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, { workerData: data, name });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: data, name });
+  return startModuleWorker(workerUrl, { workerData: data, name: `load-worker ${generatorId}` });
 }
 
 export interface WorkerSource extends RecordSource {

@@ -25,7 +25,13 @@ const schema = z
       .max(MAX_LOAD_WORKERS)
       .default(1)
       .describe(
-        `threads that build the events (generator, JSON, encoding) off the producer's thread, each its own generator id and part of the schedule; 0 builds them on the producer's thread when due. More than 1 helps only with a free core per worker (max ${MAX_LOAD_WORKERS})`,
+        `threads that build the events (generator, JSON, encoding) off the sending thread, each its own generator id and part of the schedule; 0 builds them on the sending thread when due. More than 1 helps only with a free core per worker (max ${MAX_LOAD_WORKERS})`,
+      ),
+    producerThread: z
+      .boolean()
+      .default(false)
+      .describe(
+        'run the Kafka producers on a thread of their own, so their encoding and socket writes never delay the sender\'s timing (docs/workload.md, the producer thread); costs about 0.3 cores more at 24 k events/s of 1 KiB, so it pays only with a free core',
       ),
   })
   .strict()
@@ -67,7 +73,13 @@ export function ingestRunReport(summary: IngestRunSummary & { ackedBytes?: numbe
 export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
   kind: 'kafka',
   schema,
-  describe: (config) => (config.loadWorkers === 1 ? 'kafka ingest' : `kafka ingest (${config.loadWorkers === 0 ? 'events built on the producer thread' : `${config.loadWorkers} load workers`})`),
+  describe: (config) => {
+    const notes = [
+      ...(config.loadWorkers === 1 ? [] : [config.loadWorkers === 0 ? 'events built on the sending thread' : `${config.loadWorkers} load workers`]),
+      ...(config.producerThread ? ['producers on their own thread'] : []),
+    ];
+    return notes.length === 0 ? 'kafka ingest' : `kafka ingest (${notes.join(', ')})`;
+  },
   measures: ['l1_produce', 'l1_from_send', 'schedule_lag'],
   usesLoadSource: true,
   loadWorkers: (config) => config.loadWorkers,
@@ -89,6 +101,7 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
       ...commonIngestOptions(ctx, load),
       ...(load.source ? { source: load.source } : {}),
       loadWorkers: config.loadWorkers,
+      producerThread: config.producerThread,
       clientId: `${ctx.shortId}.ingest`,
       recording,
       onLagWarning: (w) => ctx.log(`warning: the load generator is ${Math.round(w.lagMs)} ms behind its schedule (warns above ${w.thresholdMs} ms; event ${w.generatorId}:${w.seq}): figures show it as schedule lag`),

@@ -5,6 +5,7 @@ import { runIngest, type IngestRunOptions, type IngestRunSummary } from './inges
 import type { EventPort } from '../../workload/sender.js';
 import { startLoadSource } from './load-source.js';
 import { createProducerPool } from './producer-pool.js';
+import { createThreadedProducerPool } from './threaded-producer-pool.js';
 import { producerEventPort } from './producer-ports.js';
 
 /**
@@ -24,6 +25,11 @@ export interface KafkaIngestOptions extends Omit<IngestRunOptions, 'port' | 'max
   /** Default: events the producers can hold in batches plus one batch being filled each, at least 10,000. */
   maxInFlightEvents?: number;
   clientId?: string;
+  /**
+   * Run the producers on a thread of their own (threaded-producer-pool.ts); default false: on the
+   * sending thread. Scenario setting ingest.producerThread; docs/workload.md says what it costs.
+   */
+  producerThread?: boolean;
 }
 
 export interface KafkaIngestSummary extends IngestRunSummary {
@@ -42,10 +48,11 @@ export function defaultMaxInFlightEvents(tuning: ProducerTuning, producers = 1):
 }
 
 export async function runKafkaIngest(options: KafkaIngestOptions): Promise<KafkaIngestSummary> {
-  const { endpoints, topic, producerTuning, clientId, producers = 1, maxInFlightEvents: requestedWindow, ...run } = options;
+  const { endpoints, topic, producerTuning, clientId, producers = 1, maxInFlightEvents: requestedWindow, producerThread = false, ...run } = options;
   const tuning: ProducerTuning = { ...DEFAULT_PRODUCER_TUNING, ...producerTuning };
   const maxInFlightEvents = requestedWindow ?? defaultMaxInFlightEvents(tuning, producers);
-  const pool = createProducerPool(endpoints.kafka, { producers, clientId: clientId ?? 'streamproof-ingest', tuning });
+  const poolOptions = { producers, clientId: clientId ?? 'streamproof-ingest', tuning };
+  const pool = producerThread ? createThreadedProducerPool(endpoints.kafka, poolOptions) : createProducerPool(endpoints.kafka, poolOptions);
   const source = run.source ?? startLoadSource({ schedule: run.schedule, generatorConfig: run.generatorConfig, loadWorkers: run.loadWorkers ?? 1 });
   try {
     await pool.connect().catch((error: unknown) => {

@@ -22,7 +22,7 @@ describe('driver registries', () => {
     const check = checkScenario(minimal);
     expect(check.ok).toBe(true);
     if (!check.ok) return;
-    expect(check.scenario.ingest).toEqual({ kind: 'kafka', loadWorkers: 1 });
+    expect(check.scenario.ingest).toEqual({ kind: 'kafka', loadWorkers: 1, producerThread: false });
     expect(check.scenario.processor.kind).toBe('builtin');
   });
 

@@ -16,7 +16,7 @@ describe('scenarioSchema', () => {
     expect(parsed.topology).toEqual({ rawEventsPartitions: 12, processedEventsPartitions: 12, retentionMs: 604_800_000 });
     expect(parsed.processor).toEqual({ kind: 'builtin', instances: 2, guarantee: 'exactly-once', windowMs: 60_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
     expect(parsed.producer).toEqual({ acks: 'all', idempotent: true, retries: 3, lingerMs: 5, batchMaxRecords: 2_000, compression: 'none', maxInFlight: 3 });
-    expect(parsed.ingest).toEqual({ kind: 'kafka', loadWorkers: 1 });
+    expect(parsed.ingest).toEqual({ kind: 'kafka', loadWorkers: 1, producerThread: false });
     expect(parsed.delivery).toEqual({ enabled: true, bucket: 'streamproof-analytics', streamName: 'streamproof-delivery' });
     expect(parsed.run).toEqual({ warmUpMs: 10_000, drainTimeoutMs: 60_000, onTimeMs: 100 });
     expect(parsed.workload.seed).toBe(1);
