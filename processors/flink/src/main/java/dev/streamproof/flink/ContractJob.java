@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -31,7 +32,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * → KafkaSink(processed-events), exactly once, with the contract's side outputs
  * (docs/contract.md):
  *   - watermarks per source partition: bounded out-of-orderness + idleness; the end-of-input
- *     control record is a timestamp only (it raises its partition, then is dropped);
+ *     control record is a timestamp only (it raises its partition, then is dropped); the
+ *     watermark survives a restore (WatermarkFloor: Flink itself checkpoints none);
  *   - allowed lateness: a late element within it re-fires the window (the next revision);
  *     beyond it, the window operator's late-data side output → late-events;
  *   - records that are not valid events → the DLQ, classified in the source's deserializer;
@@ -65,7 +67,8 @@ public final class ContractJob {
         .withTimestampAssigner((c, ts) -> c.timestampMs)
         .withIdleness(Duration.ofMillis(job.windowing().idleTimeoutMs()));
 
-    SingleOutputStreamOperator<Classified> events = env.fromSource(source, watermarks, "raw-events").uid("raw-events").process(new Route()).uid("route").name("classify");
+    SingleOutputStreamOperator<Classified> events = env.fromSource(source, watermarks, "raw-events").uid("raw-events")
+        .transform("classify", TypeInformation.of(Classified.class), new WatermarkFloor<>(new Route())).uid("route");
     SingleOutputStreamOperator<OutRecord> results = events
         .keyBy(c -> c.userId)
         .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMs)))
