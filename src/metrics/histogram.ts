@@ -52,10 +52,12 @@ const usToMs = (us: number): number => us / 1000;
 
 export class LatencyHistogram {
   private readonly hist: hdr.Histogram;
+  private readonly compact: boolean;
   private clamped = 0;
 
   constructor(options: LatencyHistogramOptions = {}) {
-    this.hist = newHdr(options.compact ?? false);
+    this.compact = options.compact ?? false;
+    this.hist = newHdr(this.compact);
   }
 
   /**
@@ -96,6 +98,9 @@ export class LatencyHistogram {
   }
 
   summary(): LatencySummary {
+    // Seven walks over packed counts cost ~43 ms per per-second histogram; one copy into flat
+    // counts and the walks there cost ~14 ms (the end of a 150 s run summarises ~900 of them).
+    if (this.compact && this.hist.totalCount > 0) return new LatencyHistogram().merge(this).summary();
     const empty = this.hist.totalCount === 0;
     return {
       count: this.hist.totalCount,
