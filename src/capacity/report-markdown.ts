@@ -76,6 +76,20 @@ export function renderCapacityMarkdown(report: CapacityReport): string {
   }
   if (report.fewestInstances) lines.push(`Fewest instances that sustain ${formatRate(report.fewestInstances.load)}: ${report.fewestInstances.instances ?? 'none of the counts searched'}.`, '');
   if (report.require) lines.push(`--require ${formatRate(report.require.rate)}: ${report.require.met ? 'met' : '**NOT met**'}.`, '');
+  if (report.replay) {
+    const r = report.replay;
+    lines.push(
+      '## Replay of the found rate',
+      '',
+      `The scenario as a plain ${formatDuration(r.durationMs)} run with its own gates, ${r.instances} instance(s): **${r.summary}**.`,
+      '',
+      markdownTable(
+        ['run', 'rate', 'outcome', 'on-time', 'failed gates', 'run directory'],
+        r.runs.map((x) => [x.label === 'found' ? 'found rate' : '1.3 × found', formatRate(x.rate), x.pass ? 'pass' : x.state === 'completed' ? 'FAIL' : x.state, formatPct(x.onTimeShare, 2), x.failedGates.join('; ') || '—', `\`${x.resultDir}\``]),
+      ),
+      '',
+    );
+  }
   lines.push('## Sizing projection', '');
   if (report.sizing) {
     const z = report.sizing;

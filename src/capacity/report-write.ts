@@ -9,6 +9,8 @@ import type { CapacityReport } from './run-capacity.js';
 export interface CapacityFiles {
   dir: string;
   probesDir: string;
+  /** --replay's plain runs. */
+  replayDir: string;
   json: string;
   md: string;
   html: string;
@@ -20,7 +22,7 @@ export async function makeCapacityDir(resultsDir: string, startedAt: Date): Prom
   await pointLatest(parent, dir.slice(parent.length + 1));
   const probesDir = join(dir, 'probes');
   await mkdir(probesDir, { recursive: true });
-  return { dir, probesDir, json: join(dir, 'capacity.json'), md: join(dir, 'capacity.md'), html: join(dir, 'capacity.html') };
+  return { dir, probesDir, replayDir: join(dir, 'replay'), json: join(dir, 'capacity.json'), md: join(dir, 'capacity.md'), html: join(dir, 'capacity.html') };
 }
 
 export async function writeCapacityFiles(files: CapacityFiles, report: CapacityReport, chartJsSource?: string): Promise<void> {

@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { decideProbe, defaultMaxLagSlope, DEFAULT_ON_TIME_SHARE, DEFAULT_SETTLE_S, type ProbeDecision } from './decision.js';
 import { formatDuration, formatPct, formatRate } from './format.js';
 import type { NoiseMeasurement } from './noise.js';
+import type { ReplayCheck } from './replay.js';
 import { HOLD_PHASE, earlyAbortGates, isOnTimeShareGate, onTimeShareGate, type ProbeShape } from './probe.js';
 import { findBottleneck, probeStages, type BottleneckFinding, type ProbeStages } from './stages.js';
 import { fewestInstancesFor, scalingRows, type ScalingRow } from './scaling.js';
@@ -81,6 +82,8 @@ export interface CapacityReport {
   sizing: SizingProjection | null;
   sizingSkipped: string | null;
   require: { rate: number; met: boolean } | null;
+  /** `--replay`: the found rate and 1.3 × it as plain runs with the scenario's gates; null when not asked or nothing was found. */
+  replay: ReplayCheck | null;
   exitCode: number;
 }
 
@@ -247,6 +250,7 @@ function assemble(run: CapacityRun, s: AssembleState): CapacityReport {
     sizing,
     sizingSkipped,
     require,
+    replay: null,
     exitCode,
   };
 }

@@ -8,6 +8,8 @@ import { makeCapacityDir, writeCapacityFiles } from '../capacity/report-write.js
 import { headline } from '../capacity/report-markdown.js';
 import { runCapacity, type CapacitySettings } from '../capacity/run-capacity.js';
 import { validateSettings } from '../capacity/search.js';
+import { judgeReplay, replayRates, replayRun, REPLAY_DURATION_MS, type ReplayRun } from '../capacity/replay.js';
+import { formatDuration } from '../capacity/format.js';
 import { assertFaultsInjectable } from '../drivers/fault/index.js';
 import { loadChartJsSource } from '../report/write.js';
 import { runScenario } from '../runner/run-scenario.js';
@@ -42,6 +44,7 @@ const SPEC: CommandSpec = {
     { name: 'lag-slope', value: 'N', description: 'consumer-lag growth allowed, events/s per second (default max(50, 1% of the rate))' },
     { name: 'noise-floor', value: 'P%', description: 'skip the noise measurement and take P as the machine\'s noise (stated in the report); for machines whose noise is known' },
     { name: 'results-dir', value: 'DIR', description: 'where capacity/<timestamp>/ goes (default ./results)' },
+    { name: 'replay', value: undefined, description: 'after the search, run the found rate and 1.3x it as plain 60 s runs of the scenario with its own gates: confirmed when the first passes and the second fails' },
     { name: 'keep-stack', value: undefined, description: 'leave a stack this search started running afterwards' },
     ...PASSED_OVERRIDES,
   ],
@@ -153,6 +156,22 @@ runCommand(SPEC, async ({ positionals, values, occurrences }) => {
         nowMs: () => Date.now(),
       },
     );
+    const best = report.searches.filter((x) => x.finding.foundRate !== null).sort((a, b) => b.finding.foundRate! - a.finding.foundRate!)[0];
+    if (values.replay && report.state === 'completed' && best) {
+      const runs: ReplayRun[] = [];
+      for (const { label, rate } of replayRates(best.finding.foundRate!)) {
+        if (controller.signal.aborted) break;
+        log(`capacity: replay — ${label === 'found' ? 'the found rate' : '1.3 × the found rate'}, ${rate} events/s as a plain ${formatDuration(REPLAY_DURATION_MS)} run of ${base.name} (${best.instances} instance(s)), its own gates`);
+        const replayOverrides = [...overrides, overrideFor('rate', String(rate)), overrideFor('duration', `${REPLAY_DURATION_MS / 1000}s`), overrideFor('processors', String(best.instances))];
+        const { scenario } = await resolveScenario(name, replayOverrides);
+        const outcome = await runScenario({ scenario, keepStack: true, keepData: false, resultsDir: files.replayDir, signal: controller.signal, log });
+        const run = replayRun(label, rate, outcome.written.dir, outcome.result);
+        runs.push(run);
+        log(`capacity: replay at ${rate} events/s: ${run.pass ? 'PASS' : `FAIL (${run.failedGates.join('; ') || run.state})`}`);
+      }
+      report.replay = judgeReplay(best.instances, best.finding.foundRate!, runs);
+      log(`capacity: replay ${report.replay.summary}`);
+    }
   } finally {
     if (!stackWasUp && !values['keep-stack'] && (await readStackState()) !== null) {
       log('capacity: stopping the stack this search started');
