@@ -1,14 +1,10 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLINK_JVM_ARGS } from '../../../src/drivers/processor/flink.js';
-import type { JvmJobConfig } from '../../../src/drivers/processor/jvm-config.js';
-import { startJvmFleet, type JvmFleet } from '../../../src/drivers/processor/jvm-fleet.js';
-import { ensureJvmProcessors, type JvmProcessorBuild } from '../../../src/stack/native/jvm-processors.js';
-import { deleteTopics, endpoints } from '../support.js';
-import { checkRun, crashWorkload, describeCheck, expectExactlyOnce, freshProcessorTopology, runRealtimeLoad, sendEndOfInput, waitUntilCommitted } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { endpoints } from '../support.js';
+import { checkRun, crashWorkload, describeCheck, expectExactlyOnce, freshProcessorTopology, startFlinkFleet, runRealtimeLoad, sendEndOfInput, waitUntilCommitted, jvmProcessorTestLifecycle } from './support.js';
 
 /**
  * The Flink processor (processors/flink, a MiniCluster JVM) under a crash, on the real stack:
@@ -19,20 +15,7 @@ import { checkRun, crashWorkload, describeCheck, expectExactlyOnce, freshProcess
  * aborted, never visible.
  */
 const stack = await endpoints();
-const created: string[] = [];
-let fleet: JvmFleet | null = null;
-let stateDir = '';
-let build: JvmProcessorBuild;
-
-beforeAll(async () => {
-  build = await ensureJvmProcessors((line) => console.log(line));
-}, 600_000);
-
-afterAll(async () => {
-  await fleet?.stop();
-  if (stateDir) await rm(stateDir, { recursive: true, force: true });
-  await deleteTopics(stack, created);
-});
+const ctx = jvmProcessorTestLifecycle(stack);
 
 const WINDOW_MS = 2_000;
 const WINDOWING = { windowMs: WINDOW_MS, outOfOrdernessMs: 500, allowedLatenessMs: 0, idleTimeoutMs: 10_000, maxEventTimeAheadMs: null };
@@ -51,40 +34,19 @@ async function untilCheckpointed(dir: string, timeoutMs: number, besides?: strin
 describe('flink processor crash (SIGKILL of the MiniCluster JVM under load, restart from its checkpoint)', () => {
   it('results still equal the recomputation, every event in exactly one place, no key emitted twice', { timeout: 180_000 }, async () => {
     const topology = await freshProcessorTopology(stack, 'flink-crash');
-    created.push(...topology.topics.map((t) => t.name));
+    ctx.created.push(...topology.topics.map((t) => t.name));
     const applicationId = `${topology.names.raw.slice(0, -'raw-events'.length)}flink`;
-    stateDir = join(tmpdir(), `it-flink-crash-${applicationId}`);
+    ctx.stateDir = join(tmpdir(), `it-flink-crash-${applicationId}`);
     const { names } = topology;
-    fleet = await startJvmFleet({
-      name: 'flink',
-      count: 1,
-      classpath: build.classpath('flink'),
-      mainClass: 'dev.streamproof.flink.Main',
-      heapMb: 768,
-      jvmArgs: FLINK_JVM_ARGS,
-      readyTimeoutMs: 120_000,
-      stopGraceMs: 60_000,
-      config: (instance): JvmJobConfig => ({
-        bootstrapServers: stack.kafka.bootstrapServers.join(','),
-        topics: { raw: names.raw, processed: names.processed, late: names.late, dlq: names.dlq },
-        applicationId,
-        windowing: WINDOWING,
-        instance,
-        parallelism: 2,
-        slots: 2,
-        taskManagers: 1,
-        checkpointIntervalMs: 1_000,
-        stateDir,
-      }),
-    });
-    const f = fleet;
+    ctx.fleet = await startFlinkFleet({ stack, build: ctx.build, names, applicationId, stateDir: ctx.stateDir, windowing: WINDOWING, heapMb: 768 });
+    const f = ctx.fleet;
     const load = runRealtimeLoad(
       stack,
       names.raw,
       crashWorkload('it-flink-crash', 11),
       { ratePerS: 600, durationMs: 15_000 },
     );
-    await untilCheckpointed(stateDir, 60_000);
+    await untilCheckpointed(ctx.stateDir, 60_000);
     await sleep(1_000);
     const before = f.status(0);
     f.kill(0);
@@ -92,7 +54,7 @@ describe('flink processor crash (SIGKILL of the MiniCluster JVM under load, rest
     await f.restart(0);
     const firstRestore = f.lastLine(0, 'submitted');
     // Let the restarted job complete a checkpoint of its own, then kill it at an arbitrary moment after.
-    await untilCheckpointed(stateDir, 60_000, String(firstRestore?.restoredFrom));
+    await untilCheckpointed(ctx.stateDir, 60_000, String(firstRestore?.restoredFrom));
     await sleep(Math.floor(Math.random() * 2_000));
     f.kill(0); // anywhere: mid-checkpoint or between them
     await f.restart(0);
@@ -102,7 +64,7 @@ describe('flink processor crash (SIGKILL of the MiniCluster JVM under load, rest
     await sendEndOfInput(stack, names.raw, 12, loaded.maxEventTimeMs + WINDOW_MS + WINDOWING.outOfOrdernessMs + 1_000);
     await waitUntilCommitted(stack, applicationId, names.raw, 12, { timeoutMs: 120_000, onPoll: () => f.assertHealthy() });
     await f.stop();
-    fleet = null;
+    ctx.fleet = null;
 
     const check = await checkRun(stack, topology, WINDOW_MS);
     console.log(`flink crash: ${describeCheck(check)}; restored from ${String(firstRestore?.restoredFrom)}, then ${String(secondRestore?.restoredFrom)}`);

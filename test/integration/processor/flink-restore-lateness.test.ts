@@ -1,18 +1,13 @@
-import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLINK_JVM_ARGS } from '../../../src/drivers/processor/flink.js';
-import type { JvmJobConfig } from '../../../src/drivers/processor/jvm-config.js';
-import { startJvmFleet, type JvmFleet } from '../../../src/drivers/processor/jvm-fleet.js';
+import { describe, expect, it } from 'vitest';
 import { BatchingProducer } from '../../../src/kafka/producer.js';
 import { readTopicToEnd } from '../../../src/kafka/topic-reader.js';
 import { parseWindowResult } from '../../../src/verify/records.js';
-import { ensureJvmProcessors, type JvmProcessorBuild } from '../../../src/stack/native/jvm-processors.js';
 import type { StackEndpoints } from '../../../src/base/endpoints.js';
-import { deleteTopics, endpoints } from '../support.js';
-import { checkRun, describeCheck, freshProcessorTopology, sendEndOfInput, waitUntilCommitted } from './support.js';
+import { endpoints } from '../support.js';
+import { checkRun, describeCheck, freshProcessorTopology, startFlinkFleet, sendEndOfInput, waitUntilCommitted, jvmProcessorTestLifecycle } from './support.js';
 
 /**
  * Flink does not checkpoint watermarks: after a restore its window operator starts at
@@ -24,20 +19,7 @@ import { checkRun, describeCheck, freshProcessorTopology, sendEndOfInput, waitUn
  * that proves it late, and the window must have exactly one result.
  */
 const stack = await endpoints();
-const created: string[] = [];
-let fleet: JvmFleet | null = null;
-let stateDir = '';
-let build: JvmProcessorBuild;
-
-beforeAll(async () => {
-  build = await ensureJvmProcessors((line) => console.log(line));
-}, 600_000);
-
-afterAll(async () => {
-  await fleet?.stop();
-  if (stateDir) await rm(stateDir, { recursive: true, force: true });
-  await deleteTopics(stack, created);
-});
+const ctx = jvmProcessorTestLifecycle(stack);
 
 const WINDOW_MS = 2_000;
 const WINDOWING = { windowMs: WINDOW_MS, outOfOrdernessMs: 500, allowedLatenessMs: 0, idleTimeoutMs: 10_000, maxEventTimeAheadMs: null };
@@ -88,33 +70,12 @@ async function untilResultsCommitted(s: StackEndpoints, topic: string, keys: str
 describe('flink processor restore (watermark not checkpointed by Flink)', () => {
   it('an event of a window purged before the checkpoint is late after the restore, not a second revision 0', { timeout: 300_000 }, async () => {
     const topology = await freshProcessorTopology(stack, 'flink-restore', 2);
-    created.push(...topology.topics.map((t) => t.name));
+    ctx.created.push(...topology.topics.map((t) => t.name));
     const { names } = topology;
     const applicationId = `${names.raw.slice(0, -'raw-events'.length)}flink`;
-    stateDir = join(tmpdir(), `it-flink-restore-${applicationId}`);
-    fleet = await startJvmFleet({
-      name: 'flink',
-      count: 1,
-      classpath: build.classpath('flink'),
-      mainClass: 'dev.streamproof.flink.Main',
-      heapMb: 512,
-      jvmArgs: FLINK_JVM_ARGS,
-      readyTimeoutMs: 120_000,
-      stopGraceMs: 60_000,
-      config: (instance): JvmJobConfig => ({
-        bootstrapServers: stack.kafka.bootstrapServers.join(','),
-        topics: { raw: names.raw, processed: names.processed, late: names.late, dlq: names.dlq },
-        applicationId,
-        windowing: WINDOWING,
-        instance,
-        parallelism: 2,
-        slots: 2,
-        taskManagers: 1,
-        checkpointIntervalMs: 1_000,
-        stateDir,
-      }),
-    });
-    const f = fleet;
+    ctx.stateDir = join(tmpdir(), `it-flink-restore-${applicationId}`);
+    ctx.fleet = await startFlinkFleet({ stack, build: ctx.build, names, applicationId, stateDir: ctx.stateDir, windowing: WINDOWING, heapMb: 512 });
+    const f = ctx.fleet;
     const s = Math.floor((Date.now() - 60_000) / WINDOW_MS) * WINDOW_MS;
     // Window [s, s+2000) on both partitions, then events 5 s on: every partition's watermark
     // (max − 500 − 1) passes the window's end, so it fires and is purged (allowed lateness 0).
@@ -141,7 +102,7 @@ describe('flink processor restore (watermark not checkpointed by Flink)', () => 
     await sendEndOfInput(stack, names.raw, 2, s + 20_000);
     await waitUntilCommitted(stack, applicationId, names.raw, 2, { timeoutMs: 120_000, onPoll: () => f.assertHealthy() });
     await f.stop();
-    fleet = null;
+    ctx.fleet = null;
 
     const check = await checkRun(stack, topology, WINDOW_MS);
     console.log(`flink restore: ${describeCheck(check)}; restored from ${String(restored?.restoredFrom)}`);

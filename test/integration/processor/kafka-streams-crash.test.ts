@@ -1,12 +1,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JvmJobConfig } from '../../../src/drivers/processor/jvm-config.js';
-import { startJvmFleet, type JvmFleet } from '../../../src/drivers/processor/jvm-fleet.js';
-import { ensureJvmProcessors, type JvmProcessorBuild } from '../../../src/stack/native/jvm-processors.js';
-import { deleteTopics, endpoints } from '../support.js';
-import { checkRun, crashWorkload, describeCheck, expectExactlyOnce, freshProcessorTopology, runRealtimeLoad, sendEndOfInput, waitUntilCommitted } from './support.js';
+import { startJvmFleet } from '../../../src/drivers/processor/jvm-fleet.js';
+import { endpoints } from '../support.js';
+import { checkRun, crashWorkload, describeCheck, expectExactlyOnce, freshProcessorTopology, runRealtimeLoad, sendEndOfInput, waitUntilCommitted, jvmProcessorTestLifecycle } from './support.js';
 
 /**
  * The Kafka Streams processor (processors/kafka-streams) under a crash, on the real stack: two
@@ -16,18 +15,7 @@ import { checkRun, crashWorkload, describeCheck, expectExactlyOnce, freshProcess
  * result, late-events or the DLQ, and no result key emitted twice.
  */
 const stack = await endpoints();
-const created: string[] = [];
-let fleet: JvmFleet | null = null;
-let build: JvmProcessorBuild;
-
-beforeAll(async () => {
-  build = await ensureJvmProcessors((line) => console.log(line));
-}, 600_000);
-
-afterAll(async () => {
-  await fleet?.stop();
-  await deleteTopics(stack, created);
-});
+const ctx = jvmProcessorTestLifecycle(stack);
 
 const WINDOW_MS = 2_000;
 const WINDOWING = { windowMs: WINDOW_MS, outOfOrdernessMs: 500, allowedLatenessMs: 0, idleTimeoutMs: 10_000, maxEventTimeAheadMs: null };
@@ -35,13 +23,13 @@ const WINDOWING = { windowMs: WINDOW_MS, outOfOrdernessMs: 500, allowedLatenessM
 describe('kafka-streams processor crash (SIGKILL of a JVM under load, restart)', () => {
   it('results still equal the recomputation, every event in exactly one place, no key emitted twice', { timeout: 180_000 }, async () => {
     const topology = await freshProcessorTopology(stack, 'ks-crash');
-    created.push(...topology.topics.map((t) => t.name));
+    ctx.created.push(...topology.topics.map((t) => t.name));
     const applicationId = `${topology.names.raw.slice(0, -'raw-events'.length)}kstreams`;
     const { names } = topology;
-    fleet = await startJvmFleet({
+    ctx.fleet = await startJvmFleet({
       name: 'kafka-streams',
       count: 2,
-      classpath: build.classpath('kafka-streams'),
+      classpath: ctx.build.classpath('kafka-streams'),
       mainClass: 'dev.streamproof.kstreams.Main',
       heapMb: 256,
       readyTimeoutMs: 120_000,
@@ -59,7 +47,7 @@ describe('kafka-streams processor crash (SIGKILL of a JVM under load, restart)',
         stateDir: join(tmpdir(), `it-ks-crash-${applicationId}-${instance}`),
       }),
     });
-    const f = fleet;
+    const f = ctx.fleet;
     const load = runRealtimeLoad(
       stack,
       names.raw,
@@ -79,7 +67,7 @@ describe('kafka-streams processor crash (SIGKILL of a JVM under load, restart)',
     await sendEndOfInput(stack, names.raw, 12, loaded.maxEventTimeMs + WINDOW_MS + WINDOWING.outOfOrdernessMs + 1_000);
     await waitUntilCommitted(stack, applicationId, names.raw, 12, { timeoutMs: 120_000, onPoll: () => f.assertHealthy() });
     await f.stop();
-    fleet = null;
+    ctx.fleet = null;
 
     const check = await checkRun(stack, topology, WINDOW_MS);
     console.log(`kafka-streams crash: ${describeCheck(check)}; instance 0 had read ${String(before?.eventsIn)} records when killed`);

@@ -1,4 +1,5 @@
-import { expect } from 'vitest';
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaAdmin } from '../../../src/kafka/admin.js';
 // Installs the correct read_committed filter (processor-io.ts) in this process: without it the
@@ -15,7 +16,11 @@ import type { Topology } from '../../../src/contract/topology.js';
 import { classifyEvents, type EventClassification } from '../../../src/verify/classify.js';
 import { compareWindowResults, recomputeExpected, type RawRecordInput, type SinkRecordInput, type WindowComparison } from '../../../src/verify/recompute.js';
 import { createGenerator, type EventGenerator, type GeneratorConfigInput } from '../../../src/workload/generator.js';
-import { freshTopology } from '../support.js';
+import { deleteTopics, freshTopology } from '../support.js';
+import { FLINK_JVM_ARGS } from '../../../src/drivers/processor/flink.js';
+import type { JvmJobConfig } from '../../../src/drivers/processor/jvm-config.js';
+import { startJvmFleet, type JvmFleet } from '../../../src/drivers/processor/jvm-fleet.js';
+import { ensureJvmProcessors, type JvmProcessorBuild } from '../../../src/stack/native/jvm-processors.js';
 
 /**
  * Shared by the processor integration tests: a fresh topology (Kafka topics only), loading a
@@ -240,4 +245,61 @@ export function expectExactlyOnce(check: RunCheck, loaded: LoadedStream): void {
   expect(check.classification.problems).toEqual([]);
   expect(check.classification.counts.result + check.classification.counts.late + check.classification.counts.dlq).toBe(loaded.records);
   expect(check.keysEmittedMoreThanOnce).toEqual([]);
+}
+
+/** One Flink MiniCluster JVM (processors/flink) on a topology's topics, checkpointing every second into `stateDir`. */
+export function startFlinkFleet(input: {
+  stack: StackEndpoints;
+  build: JvmProcessorBuild;
+  names: Topology['names'];
+  applicationId: string;
+  stateDir: string;
+  windowing: JvmJobConfig['windowing'];
+  heapMb: number;
+}): Promise<JvmFleet> {
+  const { names } = input;
+  return startJvmFleet({
+    name: 'flink',
+    count: 1,
+    classpath: input.build.classpath('flink'),
+    mainClass: 'dev.streamproof.flink.Main',
+    heapMb: input.heapMb,
+    jvmArgs: FLINK_JVM_ARGS,
+    readyTimeoutMs: 120_000,
+    stopGraceMs: 60_000,
+    config: (instance): JvmJobConfig => ({
+      bootstrapServers: input.stack.kafka.bootstrapServers.join(','),
+      topics: { raw: names.raw, processed: names.processed, late: names.late, dlq: names.dlq },
+      applicationId: input.applicationId,
+      windowing: input.windowing,
+      instance,
+      parallelism: 2,
+      slots: 2,
+      taskManagers: 1,
+      checkpointIntervalMs: 1_000,
+      stateDir: input.stateDir,
+    }),
+  });
+}
+
+/** What a JVM-processor test holds: the build, its fleet, its state directory and the topics it created. */
+export interface JvmTestContext {
+  build: JvmProcessorBuild;
+  fleet: JvmFleet | null;
+  stateDir: string;
+  created: string[];
+}
+
+/** Registers the lifecycle every JVM-processor test shares: the Maven build first; at the end the fleet stopped, its state directory and topics removed. */
+export function jvmProcessorTestLifecycle(stack: StackEndpoints): JvmTestContext {
+  const ctx: JvmTestContext = { build: undefined as unknown as JvmProcessorBuild, fleet: null, stateDir: '', created: [] };
+  beforeAll(async () => {
+    ctx.build = await ensureJvmProcessors((line) => console.log(line));
+  }, 600_000);
+  afterAll(async () => {
+    await ctx.fleet?.stop();
+    if (ctx.stateDir) await rm(ctx.stateDir, { recursive: true, force: true });
+    await deleteTopics(stack, ctx.created);
+  });
+  return ctx;
 }
