@@ -35,6 +35,8 @@ export interface IngestLoad {
   onTimeMs: number;
   /** The load's records, already being built by load workers the runner started ahead (kinds with usesLoadSource); the run closes it. */
   source?: LoadSource;
+  /** Stops this load alone (the run's signal stops every load); kinds started ahead get it. */
+  signal?: AbortSignal;
 }
 
 export interface IngestRun {
@@ -52,6 +54,12 @@ export interface IngestDriver<K extends string = string, S extends KindSchema<K>
    * starts ahead of the load so the workers' start-up is not the load's first lateness.
    */
   usesLoadSource?: boolean;
+  /**
+   * The kind may be started before its startEpochMs: it connects (producers, metadata, producer
+   * ids) and then waits for the schedule. The runner starts the main load during the warm-up, so
+   * that connecting is not the main load's first lateness.
+   */
+  startsAhead?: boolean;
   /** How many load workers build its records (kinds with usesLoadSource); 1 when absent. */
   loadWorkers?(config: z.output<S>): number;
   start(ctx: DriverContext, config: z.output<S>, load: IngestLoad): IngestRun;

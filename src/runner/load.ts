@@ -71,8 +71,8 @@ export function startLoad(ctx: RunContext, startEpochMs: number): LoadStep {
     maxInFlightBatches: scenario.producer.maxInFlight,
     retries: scenario.producer.retries,
   };
-  const ingest = (generatorId: string, s: Schedule, atEpochMs: number, source?: LoadSource): IngestRun =>
-    driver.start(ctx, scenario.ingest as never, { generatorId, schedule: s, startEpochMs: atEpochMs, workload: scenario.workload, producerTuning, onTimeMs: scenario.run.onTimeMs, ...(source ? { source } : {}) });
+  const ingest = (generatorId: string, s: Schedule, atEpochMs: number, source?: LoadSource, signal?: AbortSignal): IngestRun =>
+    driver.start(ctx, scenario.ingest as never, { generatorId, schedule: s, startEpochMs: atEpochMs, workload: scenario.workload, producerTuning, onTimeMs: scenario.run.onTimeMs, ...(source ? { source } : {}), ...(signal ? { signal } : {}) });
   let mainRun: IngestRun | null = null;
   // The main load's workers start now, during the warm-up, so their start-up is not its first lateness.
   const mainGeneratorId = `${ctx.shortId}-main`;
@@ -90,21 +90,39 @@ export function startLoad(ctx: RunContext, startEpochMs: number): LoadStep {
 
   async function runPhases(): Promise<{ warmUp: StageReport | null; main: StageReport | null }> {
     let warmUp: StageReport | null = null;
+    let ahead: IngestRun | null = null;
     if (warmUpMs > 0) {
       const span = ctx.timeline.begin('warm-up', 'warm-up', startEpochMs - warmUpMs);
+      // Started now, the main load connects during the warm-up and waits for startEpochMs. Started
+      // after the warm-up's last ack, its connecting (and the warm-up's drain) used to be the first
+      // second of the load: up to 0.7 s of schedule lag at every run's start (capacity probes
+      // judged it as the rate's).
+      const stopAhead = new AbortController();
+      if (driver.startsAhead) {
+        ahead = ingest(mainGeneratorId, schedule, startEpochMs, mainSource, AbortSignal.any([ctx.signal, stopAhead.signal]));
+        // Its failure is handled where it is awaited (below, or after the warm-up); until then it is not unhandled.
+        ahead.done.catch(() => undefined);
+      }
       try {
         warmUp = await ingest(`${ctx.shortId}-warmup`, constantSchedule(openingRate(schedule), warmUpMs, 'warm-up'), startEpochMs - warmUpMs).done;
+      } catch (error) {
+        stopAhead.abort();
+        await ahead?.done.catch(() => undefined);
+        throw error;
       } finally {
         // The warm-up's schedule ends where the load's begins; its last acks may come later, but
         // the span shows the schedule, so the timeline has no overlap (its sends are never in the load's figures).
         span.end(Math.min(ctx.clock.epochMs(), startEpochMs));
       }
-      if (ctx.signal.aborted) return { warmUp, main: null };
+      if (ctx.signal.aborted) {
+        await ahead?.done.catch(() => undefined);
+        return { warmUp, main: null };
+      }
     }
     const loadSpan = ctx.timeline.begin('load', 'load', startEpochMs);
     const stopFollowing = followPhases(ctx, schedule, startEpochMs);
     try {
-      mainRun = ingest(mainGeneratorId, schedule, startEpochMs, mainSource);
+      mainRun = ahead ?? ingest(mainGeneratorId, schedule, startEpochMs, mainSource);
       return { warmUp, main: await mainRun.done };
     } finally {
       stopFollowing();

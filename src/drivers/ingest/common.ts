@@ -9,7 +9,7 @@ export function commonIngestOptions(ctx: DriverContext, load: IngestLoad) {
     schedule: load.schedule,
     generatorConfig: { ...load.workload, generatorId: load.generatorId },
     clock: ctx.clock,
-    signal: ctx.signal,
+    signal: load.signal ?? ctx.signal,
     startEpochMs: load.startEpochMs,
     metrics: ctx.registry.metrics,
     producerTuning: load.producerTuning,

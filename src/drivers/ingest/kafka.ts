@@ -82,6 +82,7 @@ export const kafkaIngest: IngestDriver<'kafka', typeof schema> = {
   },
   measures: ['l1_produce', 'l1_from_send', 'schedule_lag'],
   usesLoadSource: true,
+  startsAhead: true,
   loadWorkers: (config) => config.loadWorkers,
   start(ctx, config, load) {
     const recording = {
