@@ -29,6 +29,22 @@ describe('LatencySeries', () => {
     expect(total.percentileMs(100)).toBe(1);
   });
 
+  it('total() equals the merge of its seconds after records, merges and decoding, and is a copy', () => {
+    const a = new LatencySeries();
+    const b = new LatencySeries();
+    for (let i = 0; i < 50; i++) a.record(T0 + i * 200, 1 + i);
+    for (let i = 0; i < 30; i++) b.record(T0 + 5_000 + i * 300, 100 + i * 7);
+    const merged = LatencySeries.decode(a.encode()).merge(b);
+    const perSecond = merged.points().reduce((n, p) => n + p.count, 0);
+    const total = merged.total();
+    expect(total.count).toBe(80);
+    expect(perSecond).toBe(80);
+    expect(total.summary()).toEqual(LatencySeries.decode(merged.encode()).total().summary());
+    expect(total.percentileMs(100)).toBeCloseTo(303, 0);
+    total.recordMs(5_000);
+    expect(merged.total().count).toBe(80);
+  });
+
   it('round-trips through its encoding and merges with another series', () => {
     const a = new LatencySeries();
     const b = new LatencySeries();
