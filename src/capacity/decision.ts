@@ -18,7 +18,11 @@ import { linearFit } from './regression.js';
  *  - every invariant holds (exactly-once at the probed rate, not only speed).
  */
 export const DEFAULT_ON_TIME_SHARE = 0.99;
-/** Hold seconds skipped before the lag regression: the backlog of the warm-up's last second drains first. */
+/**
+ * Seconds at the probe's rate before its judged hold (the probe's settle phase, probe.ts): the
+ * backlog of the warm-up's last second drains and the main load's start-up passes. Decisions on
+ * other results may skip them inside the hold instead (settleS).
+ */
 export const DEFAULT_SETTLE_S = 5;
 /** Fewest lag samples a slope is fitted to. */
 export const MIN_LAG_POINTS = 5;
@@ -101,7 +105,7 @@ export function decideProbe(result: RunResult, settings: DecisionSettings): Prob
     detail:
       share === null
         ? 'on-time share not recorded'
-        : `on-time share ${(share * 100).toFixed(2)} % after the first ${settings.settleS} s of the hold (≥ ${(settings.onTimeShareMin * 100).toFixed(2)} %)${whole !== null ? `; ${(whole * 100).toFixed(2)} % over the whole hold` : ''}`,
+        : `on-time share ${(share * 100).toFixed(2)} % ${settings.settleS > 0 ? `after the first ${settings.settleS} s of the hold` : 'over the hold'} (≥ ${(settings.onTimeShareMin * 100).toFixed(2)} %)${whole !== null ? `; ${(whole * 100).toFixed(2)} % over the whole run` : ''}`,
   });
   const lag = lagSlope(result, settings);
   criteria.push({

@@ -18,13 +18,20 @@ export function estimatedProbeMs(scenario: Scenario, holdMs: number, warmUpMs: n
   return SETUP_ESTIMATE_MS + warmUpMs + holdMs + Math.min(drainTimeoutMs, windowClose) + VERIFY_ESTIMATE_MS;
 }
 
-export function assertBudget(budgetMs: number, probeMs: number, instanceCounts: number): void {
-  const needed = probeMs * instanceCounts;
+/**
+ * The budget must hold the stack warm-up (stackWarmUpMs: its whole run, 0 when none) and one
+ * probe per instance count; the hint also names what a useful search (5 probes per count) needs.
+ */
+export function assertBudget(budgetMs: number, probeMs: number, instanceCounts: number, stackWarmUpMs = 0): void {
+  const needed = stackWarmUpMs + probeMs * instanceCounts;
   if (budgetMs < needed) {
+    const warm = stackWarmUpMs > 0 ? ` after the stack warm-up (about ${formatDuration(stackWarmUpMs)})` : '';
     throw new StreamproofError(
       ERROR_CODES.INVALID_ARGUMENT,
-      `--budget ${formatDuration(budgetMs)} is too small for one probe${instanceCounts > 1 ? ` per instance count (${instanceCounts} counts)` : ''}: a probe of this scenario takes about ${formatDuration(probeMs)} (setup, warm-up, hold, drain, verify)`,
-      { hint: `give at least --budget ${formatDuration(Math.ceil(needed / 60_000) * 60_000)} (a useful search needs 5 or more probes: --budget ${formatDuration(Math.ceil((needed * 5) / 60_000) * 60_000)}), or shorten the probe with --hold` },
+      `--budget ${formatDuration(budgetMs)} is too small for one probe${instanceCounts > 1 ? ` per instance count (${instanceCounts} counts)` : ''}${warm}: a probe of this scenario takes about ${formatDuration(probeMs)} (setup, warm-up, hold, drain, verify)`,
+      {
+        hint: `give at least --budget ${formatDuration(Math.ceil(needed / 60_000) * 60_000)} (a useful search needs 5 or more probes: --budget ${formatDuration(Math.ceil((stackWarmUpMs + probeMs * instanceCounts * 5) / 60_000) * 60_000)}), or shorten the probe with --hold${stackWarmUpMs > 0 ? ' or the warm-up with --stack-warm-up (0s on a stack that has just carried load)' : ''}`,
+      },
     );
   }
 }

@@ -52,6 +52,15 @@ function searchSection(s: CountSearch, report: CapacityReport): string[] {
   return lines;
 }
 
+function stackWarmUpLines(report: CapacityReport): string[] {
+  const w = report.stackWarmUp;
+  if (!w) return ['Stack warm-up: none (`--stack-warm-up 0s`): the first probes ran on the stack as it was.', ''];
+  return [
+    `Stack warm-up: ${formatDuration(w.holdMs)} at ${formatRate(w.rate)} (${w.instances} instance(s)) before the first probe, not judged, inside the budget (${formatDuration(w.durationMs)}; achieved ${formatRate(w.achievedEventsPerS)}, on-time ${formatPct(w.onTimeShare, 2)}): ${w.summary}. Run: \`${w.resultDir}\`.`,
+    '',
+  ];
+}
+
 export function renderCapacityMarkdown(report: CapacityReport): string {
   const st = report.settings;
   const env = report.environment;
@@ -64,10 +73,11 @@ export function renderCapacityMarkdown(report: CapacityReport): string {
     '',
     '## How a probe is judged',
     '',
-    `A probe is a real run at one constant rate: warm-up ${formatDuration(st.warmUpMs)}, hold ${formatDuration(st.holdMs)}, then drain (≤ ${formatDuration(st.drainTimeoutMs)}) and verification. Sustainable when: it completed; on-time share ≥ ${formatPct(st.onTimeShareMin, 1)}; the consumer-lag slope (least squares over the hold after ${st.settleS} s) ≤ ${st.maxLagSlope ?? 'max(50, 1 % of the rate)'} events/s²; every gate passes (the scenario's and ${st.slos.length > 0 ? st.slos.map((x) => `\`${x}\``).join(', ') : 'no --slo'}); every invariant holds. Early abort: ${st.earlyAbortGates.map((g) => `\`${g}\``).join(', ')}.`,
+    `A probe is a real run at one constant rate: warm-up ${formatDuration(st.warmUpMs)}, ${formatDuration(st.holdMs)} at the rate — a settle phase of ${st.settleS} s, measured but not judged, then the hold — then drain (≤ ${formatDuration(st.drainTimeoutMs)}) and verification. Sustainable when, over the hold: it completed; on-time share ≥ ${formatPct(st.onTimeShareMin, 1)}; the consumer-lag slope (least squares) ≤ ${st.maxLagSlope ?? 'max(50, 1 % of the rate)'} events/s²; every gate passes (the scenario's and ${st.slos.length > 0 ? st.slos.map((x) => `\`${x}\``).join(', ') : 'no --slo'}; latency gates scoped to the hold, \`{phase: hold}\`); every invariant holds. Early abort: ${st.earlyAbortGates.map((g) => `\`${g}\``).join(', ')}.`,
     '',
     `Search: from ${formatRate(st.search.startRate)} ×${st.search.growth} until a probe fails, then bisection to ${formatPct(st.search.precision)}; a rate that fails below a passing one is re-probed (≤ ${st.search.maxProbesPerRate} probes per rate, majority decides). Noise: ${formatPct(report.noise.noise)} (floor ${formatPct(report.noise.floor)}; ${report.noise.method}; work per slice ${report.noise.workPerSlice.join(', ')}).`,
     '',
+    ...stackWarmUpLines(report),
     ...(env ? [`Machine: ${env.cpus} × ${env.cpuModel}, ${env.provider} stack, ${env.brokers} broker(s), Kafka ${env.kafkaVersion ?? '?'}, commit ${env.gitCommit ?? '?'}${env.gitDirty ? ' (dirty)' : ''}. Every service and the load generator share this machine.`, ''] : []),
     ...report.searches.flatMap((s) => searchSection(s, report)),
   ];

@@ -5,12 +5,14 @@ import { renderCapacityHtml } from './report-html.js';
 import { renderCapacityMarkdown } from './report-markdown.js';
 import type { CapacityReport } from './run-capacity.js';
 
-/** results/capacity/<timestamp>/: capacity.json (first, so it survives a renderer's failure), capacity.md, capacity.html; probes/ holds each probe's run. */
+/** results/capacity/<timestamp>/: capacity.json (first, so it survives a renderer's failure), capacity.md, capacity.html; probes/ holds each probe's run, stack-warm-up/ the run before them, replay/ --replay's runs. */
 export interface CapacityFiles {
   dir: string;
   probesDir: string;
   /** --replay's plain runs. */
   replayDir: string;
+  /** The stack warm-up's run. */
+  stackWarmUpDir: string;
   json: string;
   md: string;
   html: string;
@@ -22,7 +24,7 @@ export async function makeCapacityDir(resultsDir: string, startedAt: Date): Prom
   await pointLatest(parent, dir.slice(parent.length + 1));
   const probesDir = join(dir, 'probes');
   await mkdir(probesDir, { recursive: true });
-  return { dir, probesDir, replayDir: join(dir, 'replay'), json: join(dir, 'capacity.json'), md: join(dir, 'capacity.md'), html: join(dir, 'capacity.html') };
+  return { dir, probesDir, replayDir: join(dir, 'replay'), stackWarmUpDir: join(dir, 'stack-warm-up'), json: join(dir, 'capacity.json'), md: join(dir, 'capacity.md'), html: join(dir, 'capacity.html') };
 }
 
 export async function writeCapacityFiles(files: CapacityFiles, report: CapacityReport, chartJsSource?: string): Promise<void> {

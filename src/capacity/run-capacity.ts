@@ -8,11 +8,12 @@ import { decideProbe, defaultMaxLagSlope, DEFAULT_ON_TIME_SHARE, DEFAULT_SETTLE_
 import { formatDuration, formatPct, formatRate } from './format.js';
 import type { NoiseMeasurement } from './noise.js';
 import type { ReplayCheck } from './replay.js';
-import { HOLD_PHASE, earlyAbortGates, isOnTimeShareGate, onTimeShareGate, type ProbeShape } from './probe.js';
+import { HOLD_PHASE, SETTLE_FROM_FRACTION, earlyAbortGates, isOnTimeShareGate, onTimeShareGate, scopeToHold, type ProbeShape } from './probe.js';
 import { findBottleneck, probeStages, type BottleneckFinding, type ProbeStages } from './stages.js';
 import { fewestInstancesFor, scalingRows, type ScalingRow } from './scaling.js';
 import { findingSoFar, nextStep, type ProbeRecord, type SearchFinding, type SearchSettings } from './search.js';
 import { projectSizing, type SizingProjection } from './sizing.js';
+import { stackWarmUpShape, summarizeStackWarmUp, type StackWarmUpOutcome } from './stack-warm-up.js';
 
 /**
  * The capacity search over a real stack: for each processor-instance count, probes (short real
@@ -28,6 +29,8 @@ export interface CapacitySettings {
   holdMs: number;
   warmUpMs: number;
   drainTimeoutMs: number;
+  /** Length of the unjudged run at the start rate before the first probe (stack-warm-up.ts); 0: none. */
+  stackWarmUpMs: number;
   instances: number[];
   slos: string[];
   targetPeak: number | null;
@@ -82,6 +85,8 @@ export interface CapacityReport {
   sizing: SizingProjection | null;
   sizingSkipped: string | null;
   require: { rate: number; met: boolean } | null;
+  /** The unjudged run before the first probe; null when --stack-warm-up 0s. */
+  stackWarmUp: StackWarmUpOutcome | null;
   /** `--replay`: the found rate and 1.3 × it as plain runs with the scenario's gates; null when not asked or nothing was found. */
   replay: ReplayCheck | null;
   exitCode: number;
@@ -99,6 +104,8 @@ export interface CapacityRun {
   settings: CapacitySettings;
   noise: NoiseMeasurement;
   probesDir: string;
+  /** Where the stack warm-up's run goes (default: probesDir). */
+  stackWarmUpDir?: string;
   signal: AbortSignal;
   log: (line: string) => void;
   /** Called after every probe with the report so far (the CLI rewrites the files: a kill leaves them current). */
@@ -118,17 +125,39 @@ export async function runCapacity(run: CapacityRun, deps: CapacityDeps): Promise
   const deadlineMs = startedAtMs + settings.budgetMs;
   const onTimeShareMin = onTimeShareGate(base.thresholds) ?? DEFAULT_ON_TIME_SHARE;
   // As written in the report: the per-probe figures (N, 2 × T) depend on the rate.
-  const abortGates = earlyAbortGates(onTimeShareMin, settings.slos, 1, 1000).map((g) => g.replace(/^sentLate <= \d+/, `sentLate <= rate × ${DEFAULT_SETTLE_S} s + (1 − on-time gate) × rate × (hold − ${DEFAULT_SETTLE_S} s)`));
+  const abortGates = earlyAbortGates(onTimeShareMin, settings.slos, 1, 1000).map((g) => g.replace(/^sentLate <= \d+/, `sentLate <= the settle phase's events (a ramp from ${SETTLE_FROM_FRACTION} × rate to rate over ${DEFAULT_SETTLE_S} s) + (1 − on-time gate) × rate × (hold − ${DEFAULT_SETTLE_S} s)`));
   const searches: CountSearch[] = [];
   let estimateMs = settings.probeEstimateMs;
   let state: CapacityReport['state'] = 'completed';
   let reason: string | null = null;
   let environment: RunResult['environment'] | null = null;
   let index = 0;
+  let stackWarmUp: StackWarmUpOutcome | null = null;
 
-  const report = (endedAtMs: number): CapacityReport => assemble(run, { searches, state, reason, environment, startedAtMs, endedAtMs, onTimeShareMin, abortGates });
+  const report = (endedAtMs: number): CapacityReport => assemble(run, { searches, state, reason, environment, stackWarmUp, startedAtMs, endedAtMs, onTimeShareMin, abortGates });
 
-  outer: for (let c = 0; c < settings.instances.length; c += 1) {
+  // Inside the budget: the deadline was set before it.
+  if (settings.stackWarmUpMs > 0 && !run.signal.aborted) {
+    const rate = settings.search.startRate;
+    const instances = settings.instances[0]!;
+    run.log(`capacity: stack warm-up — ${formatDuration(settings.stackWarmUpMs)} at ${formatRate(rate)}, ${instances} instance(s), not judged: a just-started broker JVM is slow under its first minutes of load`);
+    const t0 = deps.nowMs();
+    const scenario = await deps.resolveProbe(stackWarmUpShape(rate, settings.stackWarmUpMs, settings.warmUpMs, settings.drainTimeoutMs, instances));
+    const outcome = await deps.runProbe(scenario, run.stackWarmUpDir ?? run.probesDir);
+    const result = outcome.result;
+    environment ??= result.environment;
+    stackWarmUp = summarizeStackWarmUp(result, { rate, holdMs: settings.stackWarmUpMs, instances, startedAt: new Date(t0).toISOString(), durationMs: deps.nowMs() - t0, resultDir: outcome.written.dir });
+    run.log(`capacity: stack warm-up: ${stackWarmUp.summary} [${formatDuration(stackWarmUp.durationMs)}]`);
+    if (result.state === 'incomplete' || run.signal.aborted) {
+      state = 'incomplete';
+      reason = 'interrupted (Ctrl-C) during the stack warm-up: no probe ran';
+    } else if (result.state === 'failed') {
+      state = 'failed';
+      reason = `the stack warm-up failed (harness or stack error): ${result.reason}`;
+    }
+  }
+
+  outer: for (let c = 0; state === 'completed' && c < settings.instances.length; c += 1) {
     const instances = settings.instances[c]!;
     const sliceEndMs = deps.nowMs() + (deadlineMs - deps.nowMs()) / (settings.instances.length - c);
     const records: ProbeRecord[] = [];
@@ -155,9 +184,11 @@ export async function runCapacity(run: CapacityRun, deps: CapacityDeps): Promise
       index += 1;
       const rate = step.rate;
       run.log(`capacity: probe ${index} — ${instances} instance(s) at ${formatRate(rate)} (${step.why})`);
-      // The scenario's own onTimeShare gate is judged by the on-time criterion instead (after the settle seconds, decision.ts).
-      const thresholds = [...base.thresholds.filter((t) => !isOnTimeShareGate(t)), ...settings.slos, ...earlyAbortGates(onTimeShareMin, settings.slos, rate, settings.holdMs, DEFAULT_SETTLE_S)];
-      const shape: ProbeShape = { rate, holdMs: settings.holdMs, warmUpMs: settings.warmUpMs, drainTimeoutMs: settings.drainTimeoutMs, instances, thresholds };
+      // The scenario's own onTimeShare gate is judged by the on-time criterion instead (over the hold, decision.ts);
+      // its latency gates and the SLOs over the hold too, after the settle phase (probe.ts).
+      const thresholds = [...base.thresholds.filter((t) => !isOnTimeShareGate(t)), ...settings.slos].map(scopeToHold);
+      thresholds.push(...earlyAbortGates(onTimeShareMin, settings.slos, rate, settings.holdMs, DEFAULT_SETTLE_S));
+      const shape: ProbeShape = { rate, holdMs: settings.holdMs, settleMs: DEFAULT_SETTLE_S * 1000, warmUpMs: settings.warmUpMs, drainTimeoutMs: settings.drainTimeoutMs, instances, thresholds };
       const probeStart = deps.nowMs();
       const scenario = await deps.resolveProbe(shape);
       const outcome = await deps.runProbe(scenario, run.probesDir);
@@ -165,7 +196,8 @@ export async function runCapacity(run: CapacityRun, deps: CapacityDeps): Promise
       estimateMs = Math.max(estimateMs, durationMs);
       const result = outcome.result;
       environment ??= result.environment;
-      const decision = decideProbe(result, { onTimeShareMin, maxLagSlope: settings.maxLagSlope ?? defaultMaxLagSlope(rate), settleS: DEFAULT_SETTLE_S, holdPhase: HOLD_PHASE });
+      // The hold phase begins after the settle phase: nothing more of it to skip.
+      const decision = decideProbe(result, { onTimeShareMin, maxLagSlope: settings.maxLagSlope ?? defaultMaxLagSlope(rate), settleS: 0, holdPhase: HOLD_PHASE });
       const stages = probeStages(result, decision, HOLD_PHASE);
       const probe: ProbeOutcome = {
         index,
@@ -217,6 +249,7 @@ interface AssembleState {
   state: CapacityReport['state'];
   reason: string | null;
   environment: RunResult['environment'] | null;
+  stackWarmUp: StackWarmUpOutcome | null;
   startedAtMs: number;
   endedAtMs: number;
   onTimeShareMin: number;
@@ -250,6 +283,7 @@ function assemble(run: CapacityRun, s: AssembleState): CapacityReport {
     sizing,
     sizingSkipped,
     require,
+    stackWarmUp: s.stackWarmUp,
     replay: null,
     exitCode,
   };

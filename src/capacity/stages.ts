@@ -48,7 +48,7 @@ export interface StageFigures {
 }
 
 export interface ProbeStages {
-  /** Events/s acknowledged on time over the hold. */
+  /** Events/s acknowledged over the hold (the mean of its scheduled seconds; without any, the run's on-time rate). */
   achievedEventsPerS: number;
   /** Median consumer lag over the hold, events; null when not sampled. */
   consumerLagMedianEvents: number | null;
@@ -70,10 +70,14 @@ function median(values: number[]): number | null {
 
 export function probeStages(result: RunResult, decision: ProbeDecision, holdPhase: string): ProbeStages {
   const hold = result.timeSeries.filter((r) => r.phase === holdPhase);
+  // The hold's seconds with a target: its last row may be the second the schedule ended in.
+  const scheduled = hold.filter((r) => r.targetEventsPerS > 0);
   const lagMedian = median(hold.map((r) => r.consumerLagEvents).filter((v): v is number => v !== null));
   const p99Ms: ProbeStages['p99Ms'] = {};
+  // Over the hold, as its gates are judged (older results without phase figures: the whole run).
+  const judged = result.phaseStages?.[holdPhase] ?? result.stages;
   for (const stage of ['l1_produce', 'l2_ingest', 'l3_window', 'l4_delivery', 'schedule_lag'] as const) {
-    const s = result.stages[stage];
+    const s = judged[stage];
     if (s && s.count > 0) p99Ms[stage] = s.p99Ms;
   }
   const coresByRole: ProbeStages['coresByRole'] = {};
@@ -107,7 +111,8 @@ export function probeStages(result: RunResult, decision: ProbeDecision, holdPhas
     if (stage) fail(stage, `aborted early: \`${result.abortedBy}\``);
   }
   return {
-    achievedEventsPerS: result.rates.achievedEventsPerS,
+    // Not result.rates: that is over the whole load, the settle ramp included.
+    achievedEventsPerS: scheduled.length > 0 ? scheduled.reduce((sum, r) => sum + r.achievedEventsPerS, 0) / scheduled.length : result.rates.achievedEventsPerS,
     consumerLagMedianEvents: lagMedian,
     lagSlopeEventsPerS2: decision.lagSlopeEventsPerS2,
     p99Ms,

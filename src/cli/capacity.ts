@@ -3,13 +3,15 @@ import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { parseDurationText } from '../base/duration.js';
 import { estimatedProbeMs, assertBudget, assertPrecision, assertProbeable, parseSlo } from '../capacity/plan.js';
 import { measureNoise, MIN_PRECISION } from '../capacity/noise.js';
-import { probeOverrides } from '../capacity/probe.js';
+import { probeOverrides, scopeToHold } from '../capacity/probe.js';
+import { DEFAULT_SETTLE_S } from '../capacity/decision.js';
 import { makeCapacityDir, writeCapacityFiles } from '../capacity/report-write.js';
 import { headline } from '../capacity/report-markdown.js';
 import { runCapacity, type CapacitySettings } from '../capacity/run-capacity.js';
 import { validateSettings } from '../capacity/search.js';
 import { judgeReplay, replayRates, replayRun, REPLAY_DURATION_MS, type ReplayRun } from '../capacity/replay.js';
 import { formatDuration } from '../capacity/format.js';
+import { DEFAULT_STACK_WARM_UP_MS, stackWarmUpShape } from '../capacity/stack-warm-up.js';
 import { assertFaultsInjectable } from '../drivers/fault/index.js';
 import { loadChartJsSource } from '../report/write.js';
 import { runScenario } from '../runner/run-scenario.js';
@@ -41,6 +43,7 @@ const SPEC: CommandSpec = {
     { name: 'max-rate', value: 'N', description: 'highest rate probed (default 200000)' },
     { name: 'hold', value: 'D', description: 'hold period of a probe at its constant rate (default 30s)' },
     { name: 'warm-up', value: 'D', description: 'warm-up of a probe before the hold (default: the scenario\'s, at most 10s)' },
+    { name: 'stack-warm-up', value: 'D', description: 'an unjudged run at the start rate before the first probe, inside the budget: a just-started broker is slow under its first minutes of load (default 1m; 0s skips it)' },
     { name: 'lag-slope', value: 'N', description: 'consumer-lag growth allowed, events/s per second (default max(50, 1% of the rate))' },
     { name: 'noise-floor', value: 'P%', description: 'skip the noise measurement and take P as the machine\'s noise (stated in the report); for machines whose noise is known' },
     { name: 'results-dir', value: 'DIR', description: 'where capacity/<timestamp>/ goes (default ./results)' },
@@ -108,11 +111,13 @@ runCommand(SPEC, async ({ positionals, values, occurrences }) => {
   const search = { startRate, growth: 2, precision, minRate: Math.max(1, Math.round(startRate / 64)), maxRate, maxProbesPerRate: 3 };
   const problems = validateSettings(search);
   if (problems.length > 0) throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `search settings: ${problems.join('; ')}`, { hint: 'adjust --start / --max-rate / --precision' });
+  const stackWarmUpMs = durationFlag(values, 'stack-warm-up', DEFAULT_STACK_WARM_UP_MS, 0);
   const probeMs = estimatedProbeMs(base, holdMs, warmUpMs, drainTimeoutMs);
-  assertBudget(budgetMs, probeMs, instances.length);
+  assertBudget(budgetMs, probeMs, instances.length, stackWarmUpMs > 0 ? estimatedProbeMs(base, stackWarmUpMs, warmUpMs, drainTimeoutMs) : 0);
   // Every probe shape validates like a scenario (instances ≤ partitions, thresholds ...) now, not mid-search.
   const resolveProbe = async (shape: Parameters<typeof probeOverrides>[0]) => (await resolveScenario(name, [...overrides, ...probeOverrides(shape)])).scenario;
-  for (const n of instances) await resolveProbe({ rate: startRate, holdMs, warmUpMs, drainTimeoutMs, instances: n, thresholds: [...base.thresholds, ...slos] });
+  for (const n of instances) await resolveProbe({ rate: startRate, holdMs, settleMs: DEFAULT_SETTLE_S * 1000, warmUpMs, drainTimeoutMs, instances: n, thresholds: [...base.thresholds, ...slos].map(scopeToHold) });
+  if (stackWarmUpMs > 0) await resolveProbe(stackWarmUpShape(startRate, stackWarmUpMs, warmUpMs, drainTimeoutMs, instances[0]!));
   const chartJs = await loadChartJsSource();
 
   const controller = new AbortController();
@@ -145,11 +150,11 @@ runCommand(SPEC, async ({ positionals, values, occurrences }) => {
   const resultsDir = typeof values['results-dir'] === 'string' ? values['results-dir'] : 'results';
   const files = await makeCapacityDir(resultsDir, new Date());
   log(`capacity: ${files.dir}`);
-  const settings: CapacitySettings = { search, budgetMs, holdMs, warmUpMs, drainTimeoutMs, instances, slos, targetPeak, headroom, require: requireRate, maxLagSlope: lagSlope, probeEstimateMs: probeMs };
+  const settings: CapacitySettings = { search, budgetMs, holdMs, warmUpMs, drainTimeoutMs, stackWarmUpMs, instances, slos, targetPeak, headroom, require: requireRate, maxLagSlope: lagSlope, probeEstimateMs: probeMs };
   let report;
   try {
     report = await runCapacity(
-      { base, settings, noise, probesDir: files.probesDir, signal: controller.signal, log, onProgress: (r) => writeCapacityFiles(files, r, chartJs) },
+      { base, settings, noise, probesDir: files.probesDir, stackWarmUpDir: files.stackWarmUpDir, signal: controller.signal, log, onProgress: (r) => writeCapacityFiles(files, r, chartJs) },
       {
         resolveProbe,
         runProbe: async (scenario, dir) => runScenario({ scenario, keepStack: true, keepData: false, resultsDir: dir, signal: controller.signal, log }),

@@ -57,6 +57,13 @@ export class LatencySeries {
     return new LatencyHistogram().merge(this.all);
   }
 
+  /** The seconds for which `keep(epochS)` holds, in one histogram (a new one). */
+  totalOf(keep: (epochS: number) => boolean): LatencyHistogram {
+    const out = new LatencyHistogram();
+    for (const [epochS, histogram] of this.bySecond) if (keep(epochS)) out.merge(histogram);
+    return out;
+  }
+
   merge(other: LatencySeries): this {
     for (const [epochS, histogram] of other.bySecond) this.histogramFor(epochS).merge(histogram);
     this.all.merge(other.all);

@@ -7,7 +7,8 @@ import { COUNTER_NAMES, STAGE_NAMES, type CounterName, type StageName } from './
  * The grammar is written out in docs/gates.md; this file is its only implementation.
  *
  *   gate     := metric op value ["abortOnFail"]
- *   metric   := "p" NUM "(" stage ")" | ("max" | "mean") "(" stage ")" | counter | "achievedRate"
+ *   metric   := "p" NUM "(" stage ")" [scope] | ("max" | "mean") "(" stage ")" [scope] | counter | "achievedRate"
+ *   scope    := "{" "phase" ":" NAME "}"          (only the samples of that load phase)
  *   op       := "<" | "<=" | ">" | ">=" | "==" | "!="
  *   value    := NUM [unit] | NUM "*" "target" | "target"
  *   unit     := "ms" | "s" | "%"
@@ -31,9 +32,13 @@ export const STAGE_ALIASES: Readonly<Record<string, StageName>> = {
   lag: 'schedule_lag',
 };
 
+/**
+ * `phase`: only the samples of the load phase of that name (by the second each event was
+ * intended in), e.g. a capacity probe's hold without its settle seconds, or a spike alone.
+ */
 export type GateMetric =
-  | { kind: 'percentile'; stage: StageName; percentile: number }
-  | { kind: 'max' | 'mean'; stage: StageName }
+  | { kind: 'percentile'; stage: StageName; percentile: number; phase?: string }
+  | { kind: 'max' | 'mean'; stage: StageName; phase?: string }
   | { kind: 'counter'; name: CounterName }
   | { kind: 'achievedRate' };
 
@@ -149,6 +154,15 @@ function parseMetric(scanner: Scanner): GateMetric {
   if (scanner.take(/\(/) === null) scanner.fail('"("');
   metric.stage = parseStage(scanner);
   if (scanner.take(/\)/) === null) scanner.fail('")"');
+  if (scanner.take(/\{/) !== null) {
+    const keyAt = scanner.pos;
+    if (scanner.take(/phase\b/) === null) scanner.fail('`phase` (the one scope a latency gate takes: `{phase: NAME}`)', keyAt);
+    if (scanner.take(/:/) === null) scanner.fail('":" after `phase`');
+    const name = scanner.take(/[A-Za-z0-9][A-Za-z0-9._-]*/);
+    if (name === null) scanner.fail('a phase name (a `name` of the scenario\'s load phases)');
+    if (scanner.take(/\}/) === null) scanner.fail('"}"');
+    metric.phase = name;
+  }
   return metric;
 }
 
@@ -205,6 +219,12 @@ export function parseGate(input: string | GateSpec): Gate {
   let abortOnFail = typeof input === 'string' ? false : input.abortOnFail === true;
   if (scanner.take(/abortOnFail\b/) !== null) abortOnFail = true;
   if (!scanner.atEnd()) scanner.fail('`abortOnFail` or end of expression');
+  if (abortOnFail && 'phase' in metric && metric.phase !== undefined) {
+    // Live gates read the run's figures so far, which are not split by phase.
+    throw new StreamproofError(ERROR_CODES.INVALID_SCENARIO, `invalid threshold "${expression}": a gate scoped to a phase ({phase: ${metric.phase}}) cannot be abortOnFail`, {
+      hint: 'phase-scoped gates are judged when the run ends; for a live stop use the same gate without the scope',
+    });
+  }
   return { expression, metric, op, threshold, abortOnFail };
 }
 

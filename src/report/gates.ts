@@ -5,8 +5,8 @@ import type { GateOutcome, RunResult, StageStats } from './result-schema.js';
 export { GATE_OPS, STAGE_ALIASES, metricUnit, parseGate, parseGates } from './gate-parse.js';
 export type { Gate, GateMetric, GateOp, GateSpec, GateThreshold } from './gate-parse.js';
 
-/** What gates read from a result: everything but the gate outcomes themselves. */
-export type GateSubject = Pick<RunResult, 'state' | 'stages' | 'counters' | 'rates' | 'verdict'>;
+/** What gates read from a result: everything but the gate outcomes themselves (phaseStages: for `{phase: NAME}` gates). */
+export type GateSubject = Pick<RunResult, 'state' | 'stages' | 'counters' | 'rates' | 'verdict'> & Partial<Pick<RunResult, 'phaseStages'>>;
 
 export interface GateEvaluationOptions {
   /**
@@ -31,15 +31,19 @@ const PRECOMPUTED: ReadonlyArray<[number, keyof StageStats]> = [
 export function metricLabel(metric: GateMetric): string {
   switch (metric.kind) {
     case 'percentile':
-      return `p${metric.percentile}(${metric.stage})`;
+      return `p${metric.percentile}(${metric.stage})${phaseScope(metric)}`;
     case 'max':
     case 'mean':
-      return `${metric.kind}(${metric.stage})`;
+      return `${metric.kind}(${metric.stage})${phaseScope(metric)}`;
     case 'counter':
       return metric.name;
     case 'achievedRate':
       return 'achievedRate';
   }
+}
+
+function phaseScope(metric: { phase?: string }): string {
+  return metric.phase === undefined ? '' : `{phase: ${metric.phase}}`;
 }
 
 function resolveMetric(metric: GateMetric, subject: GateSubject, options: GateEvaluationOptions): Resolved {
@@ -52,9 +56,11 @@ function resolveMetric(metric: GateMetric, subject: GateSubject, options: GateEv
     const value = subject.counters[metric.name];
     return value === undefined ? { ok: false, why: `counter ${metric.name} was not recorded in this run` } : { ok: true, value };
   }
-  const stats = subject.stages[metric.stage];
-  if (stats === undefined) return { ok: false, why: `stage ${metric.stage} was not measured in this run` };
-  if (stats.count === 0) return { ok: false, why: `stage ${metric.stage} recorded no samples` };
+  const inPhase = metric.phase === undefined ? '' : ` in phase ${metric.phase}`;
+  if (metric.phase !== undefined && subject.phaseStages?.[metric.phase] === undefined) return { ok: false, why: `phase ${metric.phase} has no figures in this run (it never began, or the result predates phase figures)` };
+  const stats = metric.phase === undefined ? subject.stages[metric.stage] : subject.phaseStages![metric.phase]![metric.stage];
+  if (stats === undefined) return { ok: false, why: `stage ${metric.stage} was not measured${inPhase} in this run` };
+  if (stats.count === 0) return { ok: false, why: `stage ${metric.stage} recorded no samples${inPhase}` };
   if (metric.kind !== 'percentile') return { ok: true, value: metric.kind === 'max' ? stats.maxMs : stats.meanMs };
   const field = PRECOMPUTED.find(([p]) => p === metric.percentile)?.[1];
   if (field !== undefined) return { ok: true, value: stats[field] as number };

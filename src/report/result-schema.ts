@@ -279,6 +279,8 @@ const baseShape = {
   endedAt: z.iso.datetime({ offset: true }),
   environment: environmentSchema,
   stages: z.partialRecord(z.enum(STAGE_NAMES), stageStatsSchema),
+  /** The stages again per load phase (by phase name; events by the second they were intended in): what `{phase: NAME}` gates read. Absent in results written before it existed. */
+  phaseStages: z.record(z.string(), z.partialRecord(z.enum(STAGE_NAMES), stageStatsSchema)).optional(),
   counters: z.record(z.string(), finite),
   rates: z.object({ targetEventsPerS: nonNegative, achievedEventsPerS: nonNegative }).strict(),
   timeSeries: z.array(timeSeriesRowSchema),

@@ -80,6 +80,39 @@ function collectStages(input: AssembleInput): Partial<Record<StageName, StageSta
   return stages;
 }
 
+/** The phase span a second of the time series belongs to (its start, or the load's start in its first second). */
+function phaseOfSecond(phases: readonly TimelineEvent[], loadStartEpochMs: number, epochS: number): TimelineEvent | undefined {
+  const atMs = Math.max(epochS * 1000, loadStartEpochMs);
+  return phases.find((p) => p.startEpochMs <= atMs && (p.endEpochMs === null || atMs < p.endEpochMs));
+}
+
+/**
+ * The stages per load phase, from the per-second series: each second goes to the phase its
+ * time-series row names, so a phase's figures are exactly its rows'. What `{phase: NAME}` gates
+ * read (a capacity probe judges its hold without its settle seconds).
+ */
+function collectPhaseStages(input: AssembleInput): Record<string, Partial<Record<StageName, StageStats>>> | undefined {
+  const { load } = input;
+  const phases = input.timeline.filter((e) => e.kind === 'phase');
+  if (!load || phases.length === 0) return undefined;
+  const series: Partial<Record<StageName, LatencySeries>> = {};
+  for (const report of input.reports) Object.assign(series, report.latencySeries ?? {});
+  if (input.observers) Object.assign(series, { l2_ingest: input.observers.l2, l3_window: input.observers.l3, l3_freshness: input.observers.freshness });
+  if (input.l4) series.l4_delivery = input.l4;
+  // As the time series: seconds before the load's first are not the load's.
+  const startS = Math.floor(load.startEpochMs / 1000);
+  const out: Record<string, Partial<Record<StageName, StageStats>>> = {};
+  for (const name of new Set(phases.map((p) => p.label))) {
+    const stages: Partial<Record<StageName, StageStats>> = {};
+    for (const [stage, s] of Object.entries(series) as Array<[StageName, LatencySeries]>) {
+      const stats = stageStats(s.totalOf((t) => t >= startS && phaseOfSecond(phases, load.startEpochMs, t)?.label === name));
+      if (stats) stages[stage] = stats;
+    }
+    out[name] = stages;
+  }
+  return out;
+}
+
 function mergeCounters(reports: readonly StageReport[]): Record<string, number> {
   const counters: Record<string, number> = {};
   for (const report of reports) Object.assign(counters, report.counters);
@@ -130,8 +163,7 @@ function timeSeries(input: AssembleInput): TimeSeriesRow[] {
   for (let t = startS; t <= lastS; t += 1) {
     const offsetMs = (t - startS) * 1000;
     const inSchedule = offsetMs < durationMs;
-    const atMs = Math.max(t * 1000, load.startEpochMs);
-    const phase = phases.find((p) => p.startEpochMs <= atMs && (p.endEpochMs === null || atMs < p.endEpochMs));
+    const phase = phaseOfSecond(phases, load.startEpochMs, t);
     rows.push({
       tEpochS: t,
       targetEventsPerS: inSchedule ? rateAt(load.schedule, offsetMs) : 0,
@@ -175,6 +207,7 @@ function environment(input: AssembleInput): Environment {
 export function assembleResult(input: AssembleInput): RunResult {
   const { scenario, verification } = input;
   const stages = collectStages(input);
+  const phaseStages = collectPhaseStages(input);
   const counters: Record<string, number> = { ...mergeCounters(input.reports), ...(verification?.counters ?? {}) };
   const recovery = lagRecovery(input);
   if (recovery !== undefined) counters.lagRecoveryS = recovery;
@@ -198,6 +231,7 @@ export function assembleResult(input: AssembleInput): RunResult {
     endedAt: input.endedAt.toISOString(),
     environment: environment(input),
     stages,
+    ...(phaseStages ? { phaseStages } : {}),
     counters,
     rates,
     timeSeries: series,
@@ -210,7 +244,7 @@ export function assembleResult(input: AssembleInput): RunResult {
     ...(bottleneck ? { bottleneck } : {}),
   };
   const state = input.abort?.kind === 'gate' ? 'aborted' : 'completed';
-  const subject = { state, stages, counters, rates, verdict: verification?.verdict ?? null } as const;
+  const subject = { state, stages, ...(phaseStages ? { phaseStages } : {}), counters, rates, verdict: verification?.verdict ?? null } as const;
   const gates = evaluateGates(parseGates(scenario.thresholds), subject, {
     percentileMs: (encoded: string, p: number) => LatencyHistogram.decode(encoded).percentileMs(p),
   });

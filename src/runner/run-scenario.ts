@@ -72,7 +72,8 @@ async function runLoadStep(ctx: RunContext, found: RunFindings): Promise<void> {
     if (!live) return null;
     const elapsedMs = ctx.clock.epochMs() - startEpochMs;
     return {
-      latencies: { ...live.latencies, l2_ingest: observed.l2.total(), l3_window: observed.l3.total(), l3_freshness: observed.freshness.total(), ...(found.stages?.deliveryObservation ? { l4_delivery: found.stages.deliveryObservation.l4.total() } : {}) },
+      // Copies made only for a stage an abortOnFail gate reads (live-gates.ts).
+      latencies: { ...live.latencies, l2_ingest: () => observed.l2.total(), l3_window: () => observed.l3.total(), l3_freshness: () => observed.freshness.total(), ...(found.stages?.deliveryObservation ? { l4_delivery: () => found.stages!.deliveryObservation!.l4.total() } : {}) },
       counters: { ...live.counters, ...(lag.latest ? { consumerLagEvents: lag.latest.lagEvents } : {}) },
       elapsedS: elapsedMs / 1000,
       scheduledSoFar: dueCount(load.schedule, Math.min(Math.max(0, elapsedMs), totalDurationMs(load.schedule))),

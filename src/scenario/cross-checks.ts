@@ -5,6 +5,8 @@ import { driverFor } from '../drivers/registry.js';
 import { parseGate, type Gate } from '../report/gates.js';
 import { formatDurationMs } from '../base/duration.js';
 import { scheduleDurationMs } from './load-shape.js';
+import { compileSchedule } from '../workload/schedule-compile.js';
+import { didYouMean } from '../base/suggest.js';
 import type { ScenarioProblem } from './problems.js';
 import type { ParsedScenario } from './schema.js';
 import { checkFaults, FAULT_FIGURE_COUNTERS } from './fault-checks.js';
@@ -111,8 +113,19 @@ export function crossFieldChecks(s: Sections): CrossCheckResult {
     warnings.push(...checked.warnings);
   }
 
+  let phaseNames: string[] | undefined;
+  try {
+    phaseNames = s.load ? [...new Set(compileSchedule(s.load).phases.map((p) => p.name))] : undefined;
+  } catch {
+    phaseNames = undefined; // a broken load is reported by its own check
+  }
   for (const { index, gate } of thresholds ? gatesOf(thresholds) : []) {
     const stage = stageOf(gate);
+    const phase = 'phase' in gate.metric ? gate.metric.phase : undefined;
+    if (phase !== undefined && phaseNames && !phaseNames.includes(phase)) {
+      const suggestion = didYouMean(phase, phaseNames);
+      errors.push({ path: `thresholds.${index}`, message: `"${gate.expression}" is scoped to phase ${phase}, which the load does not have${suggestion ? ` (${suggestion})` : ''}; its phases: ${phaseNames.join(', ')}` });
+    }
     const counter = counterOf(gate);
     if (delivery && !delivery.enabled && (stage === 'l4_delivery' || counter === 's3Missing' || counter === 's3Duplicates')) {
       errors.push({ path: `thresholds.${index}`, message: `"${gate.expression}" measures delivery, which delivery.enabled = false turns off` });

@@ -36,7 +36,7 @@ let dir = '';
 beforeAll(async () => {
   // --require far above anything this machine sustains: exit 1 whatever the probes find.
   // --noise-floor: the refusal of a fine precision is tested below, not here.
-  run = await runCapacityCli(['smoke', '--budget', '3m', '--hold', '10s', '--warm-up', '2s', '--start', '300', '--precision', '50%', '--noise-floor', '2%', '--require', '10000000', '--target-peak', '20000', '--results-dir', resultsDir]);
+  run = await runCapacityCli(['smoke', '--budget', '3m', '--hold', '10s', '--warm-up', '2s', '--start', '300', '--stack-warm-up', '10s', '--precision', '50%', '--noise-floor', '2%', '--require', '10000000', '--target-peak', '20000', '--results-dir', resultsDir]);
   const entries = (await readdir(join(resultsDir, 'capacity'))).filter((e) => e !== 'latest');
   if (entries.length === 1) dir = join(resultsDir, 'capacity', entries[0]!);
 }, 420_000);
@@ -82,6 +82,13 @@ describe('npm run capacity -- smoke (tiny budget)', () => {
       // Live progress: a line per probe, before and after.
       expect(log).toContain(`capacity: probe ${p.index} — `);
     }
+    // The stack warm-up ran first, as an ordinary run of its own at the start rate, not as a probe.
+    expect(report.stackWarmUp).toMatchObject({ rate: 300, holdMs: 10_000, state: 'completed' });
+    expect(report.stackWarmUp!.resultDir.startsWith(join(dir, 'stack-warm-up'))).toBe(true);
+    const warmUp = await readResult(join(report.stackWarmUp!.resultDir, 'result.json'));
+    expect(warmUp.gates).toEqual([]);
+    expect(new Set(warmUp.timeSeries.filter((r) => r.phase === 'hold').map((r) => r.targetEventsPerS))).toContain(300);
+    expect(log.indexOf('capacity: stack warm-up')).toBeLessThan(log.indexOf('capacity: probe 1 — '));
     // The search's own bookkeeping: at most one probe per rate, unless a re-probe says why.
     for (const p of probes.slice(1)) expect(p.why).not.toBe('start rate');
     const md = await readFile(join(dir, 'capacity.md'), 'utf8');

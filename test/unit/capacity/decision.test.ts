@@ -71,6 +71,8 @@ describe('decideProbe', () => {
     for (const r of late.timeSeries.slice(10)) r.onTimeEventsPerS = 900;
     // Seconds 5..29 are judged: 5 at 1000 + 20 at 900 of 25 000 due = 92 %.
     expect(decideProbe(late, SETTINGS).summary).toMatch(/on-time share 92\.00 % after the first 5 s of the hold/);
+    // A probe's hold already follows its settle phase: judged whole (30 000 due, 28 000 on time).
+    expect(decideProbe(late, { ...SETTINGS, settleS: 0 }).summary).toMatch(/on-time share 93\.33 % over the hold \(/);
     const gates = [{ expression: 'p99(l3) < 5s', pass: false, actual: 9000, threshold: 5000, unit: 'ms', abortOnFail: false, message: 'FAIL p99(l3_window) = 9 s' }];
     expect(decideProbe(result({ gates } as Partial<RunResult>), SETTINGS).summary).toMatch(/FAIL p99\(l3_window\)/);
     const verdict = { pass: false, invariants: [{ id: 'I2' as const, name: 'processing', pass: false, violations: 3, counts: {}, examples: [] }] };
@@ -92,7 +94,7 @@ describe('decideProbe', () => {
     for (const row of r.timeSeries.slice(0, 3)) row.onTimeEventsPerS = 0;
     const d = decideProbe(r, SETTINGS);
     expect(d.onTimeShare).toBe(1);
-    expect(d.criteria.find((c) => c.criterion === 'onTimeShare')?.detail).toMatch(/90\.00 % over the whole hold/);
+    expect(d.criteria.find((c) => c.criterion === 'onTimeShare')?.detail).toMatch(/90\.00 % over the whole run/);
     expect(d.sustainable).toBe(true);
   });
 

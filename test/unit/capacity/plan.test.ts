@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertBudget, assertPrecision, assertProbeable, estimatedProbeMs, parseSlo } from '../../../src/capacity/plan.js';
 import { noiseFromWork, MIN_PRECISION } from '../../../src/capacity/noise.js';
-import { earlyAbortGates, onTimeShareGate, probeOverrides } from '../../../src/capacity/probe.js';
+import { earlyAbortGates, onTimeShareGate, probeOverrides, scopeToHold } from '../../../src/capacity/probe.js';
 import { resolveScenario } from '../../../src/scenario/loader.js';
 import { isStreamproofError } from '../../../src/base/errors.js';
 
@@ -23,6 +23,15 @@ describe('refusals before the first probe', () => {
     expect(r.hint).toMatch(/--budget 2m/);
     expect(refusal(() => assertBudget(150_000, 90_000, 2)).message).toMatch(/per instance count \(2 counts\)/);
     expect(() => assertBudget(90_000, 90_000, 1)).not.toThrow();
+  });
+
+  it('the stack warm-up counts in the budget, and the refusal says how to shorten it', () => {
+    expect(() => assertBudget(150_000, 90_000, 1, 100_000)).toThrow();
+    const r = refusal(() => assertBudget(150_000, 90_000, 1, 100_000));
+    expect(r.message).toMatch(/too small for one probe after the stack warm-up \(about 1m40s\)/);
+    expect(r.hint).toMatch(/--budget 4m/);
+    expect(r.hint).toMatch(/--stack-warm-up/);
+    expect(() => assertBudget(190_000, 90_000, 1, 100_000)).not.toThrow();
   });
 
   it('a precision finer than the measured noise names the figure and what would work', () => {
@@ -69,8 +78,8 @@ describe('noise', () => {
 describe('probe shape', () => {
   it('early-abort gates: late events past what the hold allows, and SLO latencies at twice their bound', () => {
     expect(earlyAbortGates(0.99, ['p99(l3) < 5s', 'lost == 0'], 1_000, 30_000)).toEqual(['sentLate <= 300 abortOnFail', 'p99(l3_window) < 10000ms abortOnFail']);
-    // With 5 settle seconds: all 5000 of them may be late, then 1 % of the other 25 000.
-    expect(earlyAbortGates(0.99, [], 1_000, 30_000, 5)).toEqual(['sentLate <= 5250 abortOnFail']);
+    // With a 5 s settle ramp (250 → 1000 events/s): all 3125 of its events may be late, then 1 % of the other 25 000.
+    expect(earlyAbortGates(0.99, [], 1_000, 30_000, 5)).toEqual(['sentLate <= 3375 abortOnFail']);
   });
 
   it('reads the on-time gate of the scenario', async () => {
@@ -79,13 +88,28 @@ describe('probe shape', () => {
     expect(onTimeShareGate(['lost == 0'])).toBeNull();
   });
 
+  it('a probe judges latency gates over its hold: scoped to it, the rest left alone', () => {
+    expect(scopeToHold('p99(l1) < 1s')).toBe('p99(l1){phase: hold} < 1s');
+    expect(scopeToHold('  max(l3_window)<=2s')).toBe('max(l3_window){phase: hold}<=2s');
+    expect(scopeToHold({ threshold: 'p99(lag) < 500ms' })).toEqual({ threshold: 'p99(lag){phase: hold} < 500ms' });
+    for (const unchanged of ['lost == 0', 'achievedRate >= 0.98 * target', 'p99(l1){phase: spike} < 1s', 'p99(l1) < 2s abortOnFail']) expect(scopeToHold(unchanged)).toBe(unchanged);
+    expect(scopeToHold({ threshold: 'p99(l3) < 4s', abortOnFail: true })).toEqual({ threshold: 'p99(l3) < 4s', abortOnFail: true });
+  });
+
   it('a probe is the scenario at one constant rate, validated like any scenario', async () => {
-    const shape = { rate: 1234, holdMs: 20_000, warmUpMs: 3_000, drainTimeoutMs: 20_000, instances: 3, thresholds: ['lost == 0', 'sentLate <= 246 abortOnFail'] };
+    const shape = { rate: 1234, holdMs: 20_000, settleMs: 5_000, warmUpMs: 3_000, drainTimeoutMs: 20_000, instances: 3, thresholds: ['lost == 0', 'sentLate <= 246 abortOnFail', 'p99(l1){phase: hold} < 1s'] };
     const { scenario } = await resolveScenario('smoke', probeOverrides(shape));
-    expect(scenario.load).toEqual({ phases: [{ kind: 'constant', name: 'hold', rateEventsPerS: 1234, durationMs: 20_000 }] });
+    expect(scenario.load).toEqual({
+      phases: [
+        { kind: 'ramp', name: 'settle', fromRateEventsPerS: 309, toRateEventsPerS: 1234, durationMs: 5_000 },
+        { kind: 'constant', name: 'hold', rateEventsPerS: 1234, durationMs: 15_000 },
+      ],
+    });
     expect(scenario.run.warmUpMs).toBe(3_000);
     expect(scenario.processor.instances).toBe(3);
-    expect(scenario.thresholds).toEqual(['lost == 0', 'sentLate <= 246 abortOnFail']);
+    expect(scenario.thresholds).toEqual(['lost == 0', 'sentLate <= 246 abortOnFail', 'p99(l1){phase: hold} < 1s']);
+    // Without a settle phase, the hold is the whole time at the rate.
+    expect((await resolveScenario('smoke', probeOverrides({ ...shape, settleMs: 0 }))).scenario.load).toEqual({ phases: [{ kind: 'constant', name: 'hold', rateEventsPerS: 1234, durationMs: 20_000 }] });
     // More instances than partitions is refused by the scenario's own validation.
     await expect(resolveScenario('smoke', probeOverrides({ ...shape, instances: 13 }))).rejects.toThrow(/instances|partitions/);
   });

@@ -25,6 +25,7 @@ const SETTINGS: CapacitySettings = {
   holdMs: 20_000,
   warmUpMs: 2_000,
   drainTimeoutMs: 20_000,
+  stackWarmUpMs: 0,
   instances: [1, 2],
   slos: [],
   targetPeak: 20_000,
@@ -101,7 +102,9 @@ describe('runCapacity (synthetic probes)', () => {
     expect(report.sizing?.processorInstances).toBeGreaterThan(0);
     expect(report.sizing?.firehose?.objectsPerHour).toBeGreaterThan(0);
     // Every probe carries the early-abort gate for its own rate.
-    for (const s of h.shapes) expect(s.thresholds).toContain(`sentLate <= ${Math.floor(0.01 * s.rate * 15 + s.rate * 5)} abortOnFail`);
+    for (const s of h.shapes) expect(s.thresholds).toContain(`sentLate <= ${Math.floor(0.01 * s.rate * 15 + s.rate * 0.625 * 5)} abortOnFail`);
+    // Every probe settles for 5 s of its time at the rate before the judged hold.
+    for (const s of h.shapes) expect(s.settleMs).toBe(5_000);
     // The scenario's onTimeShare gate is judged by the settled on-time criterion instead.
     for (const s of h.shapes) expect(s.thresholds).not.toContain('onTimeShare >= 0.99');
     expect(lines.some((l) => /^capacity: probe 1 — 1,000 events\/s: SUSTAINABLE/.test(l))).toBe(true);
@@ -134,6 +137,37 @@ describe('runCapacity (synthetic probes)', () => {
     expect(report.state).toBe('failed');
     expect(report.exitCode).toBe(2);
     expect(report.reason).toMatch(/probe 2 failed \(harness or stack error\): broker unreachable/);
+  });
+
+  it('the stack warm-up: one unjudged run at the start rate before the first probe, recorded, inside the budget', async () => {
+    const h = harness({ probeMs: 100_000 });
+    const report = await runCapacity(run({ ...SETTINGS, instances: [1], stackWarmUpMs: 60_000, budgetMs: 5 * 60_000 }, h.controller), h.deps);
+    // The first run resolved is the warm-up: the start rate, its own hold, no gates at all.
+    expect(h.shapes[0]).toMatchObject({ rate: 1000, holdMs: 60_000, instances: 1, thresholds: [] });
+    expect(report.stackWarmUp).toMatchObject({ rate: 1000, holdMs: 60_000, instances: 1, durationMs: 100_000, resultDir: '/probes/1', state: 'completed' });
+    // Not a probe: probe numbering starts after it, and its 100 s came out of the budget (2 probes left, not 3).
+    expect(report.searches[0]!.probes.map((p) => p.index)).toEqual([1, 2]);
+    expect(report.searches[0]!.probes[0]!.resultDir).toBe('/probes/2');
+    expect(renderCapacityMarkdown(report)).toMatch(/Stack warm-up: 1m at 1,000 events\/s \(1 instance\(s\)\) before the first probe, not judged/);
+    const none = await runCapacity(run({ ...SETTINGS, instances: [1] }, harness().controller), harness().deps);
+    expect(none.stackWarmUp).toBeNull();
+    expect(renderCapacityMarkdown(none)).toMatch(/Stack warm-up: none/);
+  });
+
+  it('a stack warm-up that fails stops before any probe (exit 2); Ctrl-C during it writes a partial report (exit 130)', async () => {
+    const failing = harness({ failAt: 1 });
+    const failed = await runCapacity(run({ ...SETTINGS, stackWarmUpMs: 60_000 }, failing.controller), failing.deps);
+    expect(failed.state).toBe('failed');
+    expect(failed.exitCode).toBe(2);
+    expect(failed.reason).toMatch(/the stack warm-up failed \(harness or stack error\): broker unreachable/);
+    expect(failed.searches).toHaveLength(0);
+    expect(failing.shapes).toHaveLength(1);
+    const interrupted = harness({ abortAfter: 1 });
+    const partial = await runCapacity(run({ ...SETTINGS, stackWarmUpMs: 60_000 }, interrupted.controller), interrupted.deps);
+    expect(partial.state).toBe('incomplete');
+    expect(partial.exitCode).toBe(130);
+    expect(partial.reason).toMatch(/during the stack warm-up/);
+    expect(interrupted.shapes).toHaveLength(1);
   });
 
   it('the budget stops the search and says so; the budget is split across the counts', async () => {

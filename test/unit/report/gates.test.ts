@@ -232,3 +232,32 @@ describe('firstAbortingGate (abortOnFail on live figures)', () => {
     expect(firstAbortingGate([gate!], slow)).toEqual(evaluateGate(gate!, slow));
   });
 });
+
+describe('phase-scoped gates: {phase: NAME}', () => {
+  it('parse: the scope follows a stage metric and is shown canonically', () => {
+    const gate = parseGate('p99(l1){phase: hold} < 1s');
+    expect(gate.metric).toEqual({ kind: 'percentile', stage: 'l1_produce', percentile: 99, phase: 'hold' });
+    expect(parseGate('max( l3 ) { phase : spike-1 } <= 2s').metric).toEqual({ kind: 'max', stage: 'l3_window', phase: 'spike-1' });
+    expect(parseError('p99(l1){stage: hold} < 1s')).toMatch(/at column 9: expected `phase`/);
+    expect(parseError('p99(l1){phase: hold < 1s')).toMatch(/expected "}"/);
+    expect(parseError('p99(l1){phase: } < 1s')).toMatch(/expected a phase name/);
+    // Counters take no scope.
+    expect(parseError('lost{phase: hold} == 0')).toMatch(/expected an operator/);
+  });
+
+  it('a phase-scoped gate cannot be abortOnFail: live figures are not split by phase', () => {
+    expect(parseError('p99(l1){phase: hold} < 1s abortOnFail')).toMatch(/scoped to a phase \(\{phase: hold\}\) cannot be abortOnFail/);
+  });
+
+  it('evaluates on that phase\'s figures, not the whole run\'s, and fails saying why when the phase has none', () => {
+    const whole = stageFixture(900);
+    const hold = stageFixture(300);
+    const s = subject({ stages: { l1_produce: whole }, phaseStages: { hold: { l1_produce: hold }, settle: {} } });
+    const [all, scoped, settle, missing] = evaluateGates(['p99(l1) < 500ms', 'p99(l1){phase: hold} < 500ms', 'p99(l1){phase: settle} < 500ms', 'p99(l1){phase: spike} < 500ms'].map((e) => parseGate(e)), s);
+    expect(all!.pass).toBe(false);
+    expect(scoped).toMatchObject({ pass: true, actual: hold.p99Ms });
+    expect(scoped!.message).toMatch(/^pass p99\(l1_produce\)\{phase: hold\} = /);
+    expect(settle!.message).toMatch(/cannot evaluate, stage l1_produce was not measured in phase settle/);
+    expect(missing!.message).toMatch(/phase spike has no figures in this run/);
+  });
+});

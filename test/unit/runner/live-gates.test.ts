@@ -29,3 +29,28 @@ describe('liveSubject', () => {
     expect(firstAbortingGate(gates, none.subject)).toBeNull();
   });
 });
+
+describe('liveSubject: only the stages a gate reads', () => {
+  it('summarises and makes only those, never calling the others\' makers', () => {
+    const l1 = new LatencyHistogram();
+    l1.recordMs(700);
+    let made = 0;
+    const l3 = () => {
+      made += 1;
+      const h = new LatencyHistogram();
+      h.recordMs(5);
+      return h;
+    };
+    const snapshot = { latencies: { l1_produce: l1, l3_window: l3 }, counters: { sent: 10, sentLate: 3 }, elapsedS: 1, scheduledSoFar: 10 };
+    const counterOnly = liveSubject(snapshot, new Set());
+    expect(counterOnly.subject.stages).toEqual({});
+    expect(made).toBe(0);
+    const l3Only = liveSubject(snapshot, new Set(['l3_window'] as const));
+    expect(Object.keys(l3Only.subject.stages)).toEqual(['l3_window']);
+    expect(made).toBe(1);
+    expect(l3Only.percentileMs('l3_window', 50)).toBeCloseTo(5, 0);
+    // Without a set, every stage (the makers included), as before.
+    expect(Object.keys(liveSubject(snapshot).subject.stages).sort()).toEqual(['l1_produce', 'l3_window']);
+    expect(made).toBe(2);
+  });
+});

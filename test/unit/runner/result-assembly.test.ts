@@ -118,3 +118,38 @@ describe('assembleResult', () => {
     expect(result.timeSeries[0]).not.toHaveProperty('lateEventsPerS');
   });
 });
+
+describe('assembleResult: figures per load phase', () => {
+  it('each second of the series goes to the phase its row names; {phase: NAME} gates read them', async () => {
+    const { LatencySeries } = await import('../../../src/metrics/latency-series.js');
+    const phased = validateScenario({
+      name: 'phased',
+      description: 'phase figures',
+      load: { phases: [{ kind: 'constant', name: 'settle', rateEventsPerS: 100, durationMs: '1s' }, { kind: 'constant', name: 'hold', rateEventsPerS: 100, durationMs: '2s' }] },
+      run: { warmUpMs: 0 },
+      thresholds: ['p99(l1) < 500ms', 'p99(l1){phase: hold} < 500ms', 'max(l1){phase: settle} < 500ms'],
+    }).scenario;
+    const series = new LatencySeries();
+    series.record(START - 1_000, 5_000); // before the load: in no phase
+    series.record(START + 100, 900); // settle
+    series.record(START + 1_100, 100); // hold
+    series.record(START + 2_900, 120); // hold
+    const timeline = new Timeline(() => START);
+    timeline.add('load', 'load', START, START + 3_000);
+    timeline.add('phase', 'settle', START, START + 1_000);
+    timeline.add('phase', 'hold', START + 1_000, START + 3_000);
+    const report = { ...ingestReport('kafka', 'l1_produce'), latencySeries: { l1_produce: series } };
+    const r = assembleResult(input({ scenario: phased, load: { schedule: phased.load as Schedule, startEpochMs: START }, timeline: timeline.events(), reports: [report], abort: { kind: 'interrupted' } }));
+    // (Interrupted: a result that keeps its gates without a verification to build.)
+    expect(r.timeSeries.map((row) => row.phase)).toEqual(['settle', 'hold', 'hold', 'drain']);
+    expect(Object.keys(r.phaseStages ?? {}).sort()).toEqual(['hold', 'settle']);
+    expect(r.phaseStages!.settle!.l1_produce!.count).toBe(1);
+    expect(r.phaseStages!.hold!.l1_produce).toMatchObject({ count: 2 });
+    expect(r.phaseStages!.hold!.l1_produce!.maxMs).toBeLessThan(130);
+    expect(r.gates.map((g) => [g.expression, g.pass])).toEqual([
+      ['p99(l1) < 500ms', true], // the report's whole-run histogram (5, 10, 20 ms)
+      ['p99(l1){phase: hold} < 500ms', true],
+      ['max(l1){phase: settle} < 500ms', false],
+    ]);
+  });
+});

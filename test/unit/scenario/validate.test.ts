@@ -175,3 +175,21 @@ describe('validateScenario', () => {
     expect(warnings.map(formatProblem)).toEqual([]);
   });
 });
+
+describe('phase-scoped thresholds', () => {
+  const phased = { ...base, load: { phases: [{ kind: 'constant', name: 'settle', rateEventsPerS: 100, durationMs: '5s' }, { kind: 'constant', name: 'hold', rateEventsPerS: 100, durationMs: '30s' }] } };
+
+  it('accepts a gate scoped to a phase the load has', () => {
+    expect(problemsOf({ ...phased, thresholds: ['p99(l1){phase: hold} < 1s'] })).toEqual([]);
+  });
+
+  it('refuses a phase the load does not have, suggesting the closest and listing them', () => {
+    expect(problemsOf({ ...phased, thresholds: ['lost == 0', 'p99(l1){phase: hodl} < 1s'] })).toEqual([
+      'thresholds.1: "p99(l1){phase: hodl} < 1s" is scoped to phase hodl, which the load does not have (did you mean "hold"?); its phases: settle, hold',
+    ]);
+  });
+
+  it('refuses abortOnFail on a phase-scoped gate', () => {
+    expect(problemsOf({ ...phased, thresholds: [{ threshold: 'p99(l1){phase: hold} < 1s', abortOnFail: true }] }).join('\n')).toMatch(/cannot be abortOnFail/);
+  });
+});
