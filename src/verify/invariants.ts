@@ -161,11 +161,15 @@ const fp = (f: { count: number; hashSum: string }): string => `${f.count}/${f.ha
  * and the positive side of mismatched ones), in both sinks, a sink record again (by identity, for
  * identities raw-events holds once; by position for DLQ records without identity). Exact when no
  * window's result also misses events (a result that drops one event and counts another twice
- * nets to 0 here; miscounted still reports it).
+ * nets to 0 here; miscounted still reports it). A key emitted with two different results at its
+ * highest revision counts by its later one, the result a compacted topic keeps.
  */
 function countingsBeyondFirst(rc: Recomputation, analysis: WindowAnalysis, overCounted: number): number {
   const { late, dlq, raw } = rc.ledgers;
   let extra = overCounted;
+  // A window emitted twice with different results (a replay on state that missed the batch): its
+  // final result's countings beyond the window's events count too; the conflict itself is reported.
+  for (const w of analysis.conflicted) extra += Math.max(0, w.countDelta);
   for (const w of analysis.divertedAndCounted) extra += w.late + w.dlq;
   extra += late.seen.intersection(dlq.seen).intersection(raw.seen).count;
   for (const sink of [late, dlq]) {

@@ -245,7 +245,8 @@ export interface WindowComparison {
 
 /**
  * Compares the final revision of every result key with the expected fingerprints. Results may be
- * read more than once (at-least-once reading): identical copies are harmless.
+ * read more than once (at-least-once reading): identical copies are harmless. `actualResults` is in
+ * read order: of two different results at a key's highest revision, the later is its final one.
  */
 export function compareWindowResults(expected: Map<string, Fingerprint>, actualResults: Iterable<WindowResultLike>): WindowComparison {
   const latest = new Map<string, { revision: number; fingerprint: Fingerprint; others: Fingerprint[] }>();
@@ -255,7 +256,10 @@ export function compareWindowResults(expected: Map<string, Fingerprint>, actualR
     if (!current || result.revision > current.revision) {
       latest.set(result.key, { revision: result.revision, fingerprint, others: [] });
     } else if (result.revision === current.revision && !current.fingerprint.equals(fingerprint)) {
-      if (!current.others.some((other) => other.equals(fingerprint))) current.others.push(fingerprint);
+      // Two different results at one revision: the later one is the key's final result (what a
+      // compacted topic keeps); the earlier is kept as a conflict.
+      const others = current.others.filter((other) => !other.equals(fingerprint));
+      latest.set(result.key, { revision: result.revision, fingerprint, others: [...others, current.fingerprint] });
     }
   }
   const comparison: WindowComparison = { matched: [], mismatched: [], missing: [], unexpected: [], conflicts: [], final: new Map() };

@@ -12,7 +12,9 @@ import type { WindowResultLike } from './recompute.js';
  *
  * Rules (docs/verification.md, I2/I3; the result format is docs/contract.md's):
  *  - a key may appear with revisions 0, 1, 2 ... (allowed lateness): an update, not a duplicate;
- *    the key's final result is its highest committed revision;
+ *    the key's final result is its highest committed revision, and of two different texts at that
+ *    revision the one committed last (what a compacted topic keeps, what a reader upserting by key
+ *    ends with: a key lives in one partition, so read order is log order);
  *  - the same key+revision committed more than once is a result emitted more than once;
  *  - a variant seen read_uncommitted more often than read_committed is an aborted (or still open)
  *    transaction's output: excluded from everything and counted;
@@ -51,6 +53,8 @@ interface Variant {
   position: string;
   /** Where its first committed copy was read. */
   committedPosition: string | null;
+  /** When its last committed copy was read (the ledger's committed-read counter); 0 before. */
+  lastCommittedRead: number;
 }
 
 export interface ResultFindings {
@@ -109,6 +113,8 @@ export class ResultLedger {
   private readonly windowMs: number | undefined;
   private readonly valuesOnly: boolean;
   private committedRecords = 0;
+  /** Committed records read so far: orders variants by their last committed copy. */
+  private committedReads = 0;
   private tombstones = 0;
   private committedInvalid = 0;
   private uncommittedInvalid = 0;
@@ -138,6 +144,8 @@ export class ResultLedger {
     const before = this.committedAt(variant.key, variant.revision);
     variant.committed += 1;
     variant.committedPosition ??= positionText(record.partition, record.offset);
+    this.committedReads += 1;
+    variant.lastCommittedRead = this.committedReads;
     if (before.copies > 0) {
       this.emittedTwice.add(() => `${variant.key} rev ${variant.revision} again at ${positionText(record.partition, record.offset)} (first at ${before.position})`);
     }
@@ -184,18 +192,25 @@ export class ResultLedger {
     for (const v of this.committedVariants()) if (v.fingerprint) yield { key: v.key, revision: v.revision, fingerprint: v.fingerprint.toJSON() };
   }
 
-  /** Committed results (one per distinct text) with their parsed values; fingerprint null when absent. */
+  /**
+   * Committed results (one per distinct text) with their parsed values; fingerprint null when
+   * absent. Per key in the order of their last committed copy, so that a reader keeping the later
+   * of two results at one revision (compareWindowResults) keeps the key's final result.
+   */
   *committedVariants(): Generator<{ key: string; revision: number; fingerprint: Fingerprint | null; result: ReadResult }> {
     for (const variants of this.byKey.values()) {
-      for (const v of variants) if (v.committed > 0) yield v;
+      yield* variants.filter((v) => v.committed > 0).sort((a, b) => a.lastCommittedRead - b.lastCommittedRead);
     }
   }
 
-  /** Each key's final result (its highest committed revision; the first text read of it). */
+  /** Each key's final result: its highest committed revision; at that revision, the text committed last. */
   *finalResults(): Generator<{ key: string; revision: number; result: ReadResult; position: string }> {
     for (const [key, variants] of this.byKey) {
       let best: Variant | null = null;
-      for (const v of variants) if (v.committed > 0 && (best === null || v.revision > best.revision)) best = v;
+      for (const v of variants) {
+        if (v.committed === 0) continue;
+        if (best === null || v.revision > best.revision || (v.revision === best.revision && v.lastCommittedRead > best.lastCommittedRead)) best = v;
+      }
       if (best) yield { key, revision: best.revision, result: best.result, position: best.committedPosition ?? best.position };
     }
   }
@@ -363,6 +378,7 @@ export class ResultLedger {
       delivered: 0,
       position,
       committedPosition: null,
+      lastCommittedRead: 0,
     };
     if (!variants) {
       variants = [];

@@ -11,6 +11,11 @@ import { compareWindowResults, type Recomputation, type WindowComparison, type W
  *  - mismatched: the final result matches no explanation (a wrong count, a lost or extra event);
  *    a key whose final revision was committed with different fingerprints is a revision conflict
  *    (counted by the result ledger) and is left out here, so one defect is counted once;
+ *  - conflicted: those keys, with how many more events their final result (the later text, what
+ *    a compacted topic keeps) counts than the window has outside the sinks — countings beyond the
+ *    first, which the duplicate count must include although the window is reported as a conflict;
+ *    a result for a window whose every event went to a sink, and which counts some other set of
+ *    them than exactly those, is mismatched too (its expected fingerprint is empty);
  *  - unexpected: a result for a window no ingested event belongs to.
  */
 
@@ -32,6 +37,7 @@ export interface WindowAnalysis {
   divertedAndCounted: { key: string; late: number; dlq: number }[];
   mismatched: MismatchedWindow[];
   unexpected: { key: string; revision: number; actual: FingerprintJson }[];
+  conflicted: { key: string; revision: number; countDelta: number }[];
 }
 
 function explainedByDiversion(recomputation: Recomputation, key: string, actual: Fingerprint): boolean {
@@ -45,7 +51,7 @@ export function analyseWindows(recomputation: Recomputation, committedResults: I
   const comparison = compareWindowResults(recomputation.expected, committedResults);
   const classification = classifyEvents(recomputation, comparison);
   const conflicted = new Set(comparison.conflicts.map((c) => c.key));
-  const analysis: WindowAnalysis = { comparison, classification, missing: comparison.missing, divertedAndCounted: [], mismatched: [], unexpected: [] };
+  const analysis: WindowAnalysis = { comparison, classification, missing: comparison.missing, divertedAndCounted: [], mismatched: [], unexpected: [], conflicted: [] };
   const diversion = (key: string) => {
     const diverted = recomputation.diverted.get(key);
     analysis.divertedAndCounted.push({ key, late: diverted?.late ?? 0, dlq: diverted?.dlq ?? 0 });
@@ -60,9 +66,21 @@ export function analyseWindows(recomputation: Recomputation, committedResults: I
     const expected = Fingerprint.parse(entry.expected);
     analysis.mismatched.push({ ...entry, countDelta: actual.count - expected.count, difference: expected.minus(actual) });
   }
+  for (const { key, revision } of comparison.conflicts) {
+    const expected = recomputation.expected.get(key);
+    const final = comparison.final.get(key);
+    if (expected && final) analysis.conflicted.push({ key, revision, countDelta: final.count - expected.count });
+  }
   for (const entry of comparison.unexpected) {
-    if (!conflicted.has(entry.key) && explainedByDiversion(recomputation, entry.key, Fingerprint.parse(entry.actual))) diversion(entry.key);
-    else if (!conflicted.has(entry.key)) analysis.unexpected.push(entry);
+    if (conflicted.has(entry.key)) continue;
+    const actual = Fingerprint.parse(entry.actual);
+    if (explainedByDiversion(recomputation, entry.key, actual)) diversion(entry.key);
+    else if (recomputation.diverted.has(entry.key)) {
+      // Every event of the window went to a sink, and the result counts some other set of them
+      // (a replay counted one again): a wrong result for ingested events, not a phantom window.
+      const expected = new Fingerprint();
+      analysis.mismatched.push({ ...entry, expected: expected.toJSON(), countDelta: actual.count, difference: expected.minus(actual) });
+    } else analysis.unexpected.push(entry);
   }
   return analysis;
 }

@@ -159,6 +159,29 @@ describe('I2 processing', () => {
     expect(verdictCounters(verdictShort).duplicated).toBe(0);
   });
 
+  it('judges a key emitted twice at one revision by its later result, and counts that result\'s extra countings', () => {
+    // A replay on state that missed the batch: the window fires again, its events counted twice.
+    const twice = plainEvents.slice(0, 3);
+    const countsByType = { ...plainResult.countsByType };
+    for (const e of twice) countsByType[e.type] += 1;
+    const replayed: WindowResult = {
+      ...plainResult,
+      count: plainResult.count + twice.length,
+      countsByType,
+      fingerprint: Fingerprint.parse(plainResult.fingerprint).merge(Fingerprint.of(twice.map((e) => e.eventId))).toJSON(),
+    };
+    const original = clean.processed.find((r) => r.key === plainResult.key)!;
+    const again = { ...original, offset: 900n, value: JSON.stringify(replayed) };
+    const laterWrong = verifyWorld(withProcessed(clean, [...clean.processed, again]));
+    expect(invariant(laterWrong, 'I2').counts).toMatchObject({ revisionConflicts: 1, extraCountings: 3 });
+    expect(verdictCounters(laterWrong)).toMatchObject({ duplicated: 3, lost: 0 });
+    // The same two texts the other way round: the final (later) result is right, no extra counting.
+    const first = { ...original, value: JSON.stringify(replayed) };
+    const laterRight = verifyWorld(withProcessed(clean, [...clean.processed.map((r) => (r === original ? first : r)), { ...original, offset: 900n }]));
+    expect(invariant(laterRight, 'I2').counts).toMatchObject({ revisionConflicts: 1, extraCountings: 0 });
+    expect(laterRight.pass).toBe(false);
+  });
+
   it('counts every sink copy beyond the first: a late record three times, a DLQ record twice', () => {
     const world = copyWorld(clean);
     world.late.push({ ...world.late[0]!, offset: 800n }, { ...world.late[0]!, offset: 801n });
@@ -214,6 +237,35 @@ describe('I2 processing', () => {
     expect(violationsOf(verdict)).toEqual({ I2: { multiple: 1 } });
     expect(invariant(verdict, 'I2').counts.late).toBe(6);
     expect(invariant(verdict, 'I2').examples[0]).toMatch(new RegExp(`^multiple: ${event.eventId} \\(p\\d@\\d+\\) is counted in result ${plainResult.key.replace('|', '\\|')} and is in late-events$`));
+  });
+
+  it('counts a replayed result of a window whose events all went to late-events: mismatched, not a phantom window', () => {
+    // The window fired counting its first two events; a replay then sent every event of it to
+    // late-events. Countings beyond one per event: the two in the result.
+    const world = copyWorld(clean);
+    plainEvents.forEach((event, i) => {
+      const source = clean.raw.find((r) => r.value === JSON.stringify(event))!;
+      const value = encodeLateValue({
+        key: event.userId, value: source.value as string, partition: source.partition, offset: source.offset, reason: 'planted', eventId: event.eventId,
+        generatorId: event.generatorId, seq: event.seq, windowKey: plainResult.key, windowEndMs: plainResult.windowEndMs, watermarkMs: plainResult.windowEndMs + 10_000,
+      });
+      world.late.push({ key: event.userId, value, partition: 0, offset: BigInt(700 + i) });
+    });
+    const counted = plainEvents.slice(0, 2);
+    const countsByType = { page_view: 0, click: 0, add_to_cart: 0, remove_from_cart: 0, checkout: 0, purchase: 0 };
+    for (const e of counted) countsByType[e.type] += 1;
+    const partial: WindowResult = {
+      ...plainResult,
+      count: 2,
+      countsByType,
+      revenueCents: counted.reduce((sum, e) => sum + (e.type === 'purchase' ? Math.round((e.value as number) * 100) : 0), 0),
+      fingerprint: Fingerprint.of(counted.map((e) => e.eventId)).toJSON(),
+    };
+    const rows = world.processed.map((r) => (r.key === plainResult.key ? { ...r, value: JSON.stringify(partial) } : r));
+    const verdict = verifyWorld(withProcessed(world, rows));
+    const counts = invariant(verdict, 'I2').counts;
+    expect(counts).toMatchObject({ windowsMismatched: 1, resultsUnexpected: 0, overCounted: 2, extraCountings: 2, miscounted: 2 });
+    expect(verdictCounters(verdict)).toMatchObject({ duplicated: 2, lost: 0 });
   });
 
   it('reports the events of a window without any result as missing', () => {

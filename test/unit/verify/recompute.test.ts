@@ -99,7 +99,12 @@ describe('compareWindowResults', () => {
     expect(comparison.mismatched.find((m) => m.key === 'a|0')).toEqual({ key: 'a|0', revision: 0, expected: fp('g:1').toJSON(), actual: fp('g:9').toJSON() });
     expect(comparison.missing).toEqual([{ key: 'b|0', expected: fp('g:2').toJSON() }]);
     expect(comparison.unexpected).toEqual([{ key: 'd|0', revision: 0, actual: fp('g:5').toJSON() }]);
-    expect(comparison.conflicts).toEqual([{ key: 'c|0', revision: 2, fingerprints: [fp('g:3').toJSON(), fp('g:3', 'g:4').toJSON()] }]);
+    // Of two results at one revision the later is final (what a compacted topic keeps).
+    expect(comparison.conflicts).toEqual([{ key: 'c|0', revision: 2, fingerprints: [fp('g:3', 'g:4').toJSON(), fp('g:3').toJSON()] }]);
+    expect(comparison.final.get('c|0')?.equals(fp('g:3', 'g:4'))).toBe(true);
+    const backAgain = compareWindowResults(expected, [result('c|0', 2, fp('g:3')), result('c|0', 2, fp('g:3', 'g:4')), result('c|0', 2, fp('g:3'))]);
+    expect(backAgain.final.get('c|0')?.equals(fp('g:3'))).toBe(true);
+    expect(backAgain.conflicts[0]?.fingerprints).toHaveLength(2);
   });
 });
 

@@ -36,6 +36,14 @@ describe('ResultLedger', () => {
     ledger.addCommitted(at(0, K, result(K, 0, ['g:1'])));
     ledger.addCommitted(at(1, K, result(K, 0, ['g:2'])));
     expect(ledger.results()).toMatchObject({ emittedMoreThanOnce: 1, revisionConflicts: 1 });
+    // The final result is the text committed last, as a compacted topic keeps it; a copy of the
+    // first text after that makes the first final again.
+    const finalIds = () => [...ledger.finalResults()].map((r) => r.result.fingerprint);
+    expect(finalIds()).toEqual([Fingerprint.of(['g:2']).toJSON()]);
+    expect([...ledger.committedResults()].at(-1)?.fingerprint).toEqual(Fingerprint.of(['g:2']).toJSON());
+    ledger.addCommitted(at(2, K, result(K, 0, ['g:1'])));
+    expect(finalIds()).toEqual([Fingerprint.of(['g:1']).toJSON()]);
+    expect([...ledger.committedResults()].at(-1)?.fingerprint).toEqual(Fingerprint.of(['g:1']).toJSON());
   });
 
   it('counts what only read_uncommitted saw as aborted, whichever read came first', () => {
