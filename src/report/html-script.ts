@@ -18,7 +18,10 @@ export const REPORT_SCRIPT = String.raw`
   var rows = result.timeSeries;
   var t0 = rows.length > 0 ? rows[0].tEpochS : Date.parse(result.startedAt) / 1000;
   var STAGES = ['l1_produce', 'l1_from_send', 'l2_ingest', 'l3_window', 'l3_freshness', 'l4_delivery', 'http_ingest', 'schedule_lag'];
-  var COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+  // One colour per stage (STAGES[i] gets COLOURS[i]): with fewer colours than stages the last
+  // stage wrapped onto the first's (schedule_lag drew in l1_produce's blue). Red is kept for
+  // faults and consumer lag, grey for the target.
+  var COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22'];
 
   var markers = result.markers.map(function (m) {
     return { x: m.tEpochMs / 1000 - t0, kind: m.kind, label: m.label };
@@ -75,7 +78,46 @@ export const REPORT_SCRIPT = String.raw`
     return row && row.phase ? ' (' + row.phase + ')' : '';
   }
 
-  function lineOptions(yTitle, yType) {
+  // A log axis left to Chart.js ends exactly at the data's extremes, so the highest and lowest
+  // values sit on the frame and their dots are cut in half. Bounds: the next 1-2-5 value at
+  // least 15 % beyond them (about 6 % of a decade: a dot's radius on a chart of a few decades).
+  function niceLogBounds(datasets) {
+    var lo = Infinity;
+    var hi = -Infinity;
+    datasets.forEach(function (ds) {
+      ds.data.forEach(function (p) {
+        if (typeof p.y === 'number' && p.y > 0) { lo = Math.min(lo, p.y); hi = Math.max(hi, p.y); }
+      });
+    });
+    if (!(hi > 0)) return {};
+    var steps = [1, 2, 5];
+    var above = function (v) {
+      var decade = Math.pow(10, Math.floor(Math.log10(v)));
+      for (var k = 0; k < 4; k += 1) {
+        var c = (k < 3 ? steps[k] : 10) * decade;
+        if (c >= v * 1.15) return c;
+      }
+      return 20 * decade;
+    };
+    var below = function (v) {
+      var decade = Math.pow(10, Math.floor(Math.log10(v)));
+      for (var k = 2; k >= -1; k -= 1) {
+        var c = (k >= 0 ? steps[k] : 0.5) * decade;
+        if (c <= v / 1.15) return c;
+      }
+      return decade / 2;
+    };
+    return { min: below(lo), max: above(hi) };
+  }
+
+  function logAxis(title, datasets) {
+    var bounds = niceLogBounds(datasets);
+    var axis = { type: 'logarithmic', title: { display: true, text: title }, ticks: { autoSkip: true, callback: function (value) { return msLabel(value); } } };
+    if (bounds.max !== undefined) { axis.min = bounds.min; axis.max = bounds.max; }
+    return axis;
+  }
+
+  function lineOptions(yTitle, yType, datasets) {
     return {
       animation: false,
       responsive: true,
@@ -85,9 +127,10 @@ export const REPORT_SCRIPT = String.raw`
       interaction: { mode: 'index', intersect: false },
       scales: {
         x: { type: 'linear', title: { display: true, text: 'seconds since start' } },
+        // Linear: grace keeps the highest value off the frame as well.
         y: yType === 'logarithmic'
-          ? { type: yType, title: { display: true, text: yTitle }, ticks: { callback: function (value) { return msLabel(value); } } }
-          : { type: yType, title: { display: true, text: yTitle }, beginAtZero: true }
+          ? logAxis(yTitle, datasets)
+          : { type: yType, title: { display: true, text: yTitle }, beginAtZero: true, grace: '5%' }
       },
       plugins: {
         legend: { position: 'bottom' },
@@ -119,7 +162,7 @@ export const REPORT_SCRIPT = String.raw`
   function draw(id, datasets, yTitle, yType) {
     var canvas = document.getElementById(id);
     if (!canvas) return 0;
-    new Chart(canvas, { type: 'line', data: { datasets: datasets }, options: lineOptions(yTitle, yType), plugins: [markerPlugin] });
+    new Chart(canvas, { type: 'line', data: { datasets: datasets }, options: lineOptions(yTitle, yType, datasets), plugins: [markerPlugin] });
     return 1;
   }
 
@@ -166,7 +209,7 @@ export const REPORT_SCRIPT = String.raw`
             },
             ticks: { callback: function (value) { return percentLabel(value); } }
           },
-          y: { type: 'logarithmic', title: { display: true, text: 'latency (log scale)' }, ticks: { autoSkip: true, callback: function (value) { return msLabel(value); } } }
+          y: logAxis('latency (log scale)', sets)
         },
         plugins: {
           legend: { position: 'bottom' },

@@ -110,6 +110,7 @@ const DRAWN_POINTS = `Array.from(document.querySelectorAll('canvas')).map((canva
   };
   return {
     id: canvas.id,
+    colours: chart.data.datasets.map((ds) => ds.borderColor),
     datasets: chart.data.datasets.map((ds, di) => {
       const meta = chart.getDatasetMeta(di);
       const rgb = hex(ds.borderColor);
@@ -122,7 +123,10 @@ const DRAWN_POINTS = `Array.from(document.querySelectorAll('canvas')).map((canva
         const after = i + 1 < ds.data.length ? ds.data[i + 1].y : null;
         const alone = (before === null || before === undefined) && (after === null || after === undefined);
         const area = chart.chartArea;
-        const inside = !el.skip && el.x >= area.left - 1 && el.x <= area.right + 1 && el.y >= area.top - 1 && el.y <= area.bottom + 1;
+        // Off the top frame (a value there is a half-cut dot on the border line); on a log axis
+        // off the bottom frame too (a linear axis draws a zero on its own axis line).
+        const logY = chart.scales.y.type === 'logarithmic';
+        const inside = !el.skip && el.x >= area.left - 1 && el.x <= area.right + 1 && el.y >= area.top + 2 && el.y <= (logY ? area.bottom - 2 : area.bottom + 1);
         // On a line to a neighbour (dashed or overdrawn lines are not checked by pixel), or as its own dot.
         if (inside && (!alone || el.options.radius > 0)) r.drawn += 1;
         // An isolated value has nothing but its dot: its colour must be on the canvas there.
@@ -177,6 +181,8 @@ describe('report.html in headless Chromium', () => {
         l1_produce: row.p99Ms.l1_produce ?? null,
         l3_window: second % 5 === 2 ? 800 + second * 10 : null,
         l4_delivery: second % 7 === 3 || second === 30 || second === 31 ? 2_000 + second * 20 : null,
+        // The eighth stage: it used to wrap onto l1_produce's colour.
+        schedule_lag: 3 + (second % 4),
       },
     }));
     const stage = (lowMs: number, n: number) => {
@@ -201,14 +207,17 @@ describe('report.html in headless Chromium', () => {
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
     expect(await page.getAttribute('body', 'data-charts-ready')).toBe('4');
-    const charts = await page.evaluate<Array<{ id: string; datasets: Array<{ label: string; values: number; drawn: number; isolated: number; isolatedDrawn: number }> }>>(DRAWN_POINTS);
+    const charts = await page.evaluate<Array<{ id: string; colours: string[]; datasets: Array<{ label: string; values: number; drawn: number; isolated: number; isolatedDrawn: number }> }>>(DRAWN_POINTS);
     const latency = charts.find((c) => c.id === 'chart-latency')!;
     const l3 = latency.datasets.find((d) => d.label === 'l3_window')!;
     const l4 = latency.datasets.find((d) => d.label === 'l4_delivery')!;
     expect(l3).toMatchObject({ values: 8, isolated: 8 });
     expect(l4.values).toBe(7);
     expect(l4.isolated).toBe(5);
+    expect(latency.datasets.map((d) => d.label)).toEqual(['l1_produce', 'l3_window', 'l4_delivery', 'schedule_lag']);
     for (const chart of charts) {
+      // Each series of a chart in a colour of its own.
+      expect({ chart: chart.id, distinct: new Set(chart.colours).size }).toEqual({ chart: chart.id, distinct: chart.colours.length });
       for (const d of chart.datasets) {
         // Every value visible: the counts of drawn points equal the data's.
         expect({ chart: chart.id, dataset: d.label, drawn: d.drawn, isolatedDrawn: d.isolatedDrawn }).toEqual({ chart: chart.id, dataset: d.label, drawn: d.values, isolatedDrawn: d.isolated });
