@@ -138,16 +138,21 @@ describe('I2 processing', () => {
     expect(i2.examples[1]).toContain(`miscounted: result ${plainResult.key} rev 0: expected ${plainResult.count}/`);
   });
 
+  /** plainResult as an at-least-once replay makes it: `events` (its own) counted a second time. */
+  const countingTwice = (events: typeof plainEvents): WindowResult => {
+    const countsByType = { ...plainResult.countsByType };
+    for (const e of events) countsByType[e.type] += 1;
+    return {
+      ...plainResult,
+      count: plainResult.count + events.length,
+      countsByType,
+      fingerprint: Fingerprint.parse(plainResult.fingerprint).merge(Fingerprint.of(events.map((e) => e.eventId))).toJSON(),
+    };
+  };
+
   it('counts a result that counts its own events twice (an at-least-once replay) exactly: overCounted, and duplicated in the counters', () => {
     const twice = plainEvents.slice(0, 2);
-    const countsByType = { ...plainResult.countsByType };
-    for (const e of twice) countsByType[e.type] += 1;
-    const replayed: WindowResult = {
-      ...plainResult,
-      count: plainResult.count + twice.length,
-      countsByType,
-      fingerprint: Fingerprint.parse(plainResult.fingerprint).merge(Fingerprint.of(twice.map((e) => e.eventId))).toJSON(),
-    };
+    const replayed = countingTwice(twice);
     const rows = clean.processed.map((r) => (r.key === plainResult.key ? { ...r, value: JSON.stringify(replayed) } : r));
     const verdict = verifyWorld(withProcessed(clean, rows));
     expect(violationsOf(verdict)).toEqual({ I2: { miscounted: 2 } });
@@ -162,14 +167,7 @@ describe('I2 processing', () => {
   it('judges a key emitted twice at one revision by its later result, and counts that result\'s extra countings', () => {
     // A replay on state that missed the batch: the window fires again, its events counted twice.
     const twice = plainEvents.slice(0, 3);
-    const countsByType = { ...plainResult.countsByType };
-    for (const e of twice) countsByType[e.type] += 1;
-    const replayed: WindowResult = {
-      ...plainResult,
-      count: plainResult.count + twice.length,
-      countsByType,
-      fingerprint: Fingerprint.parse(plainResult.fingerprint).merge(Fingerprint.of(twice.map((e) => e.eventId))).toJSON(),
-    };
+    const replayed = countingTwice(twice);
     const original = clean.processed.find((r) => r.key === plainResult.key)!;
     const again = { ...original, offset: 900n, value: JSON.stringify(replayed) };
     const laterWrong = verifyWorld(withProcessed(clean, [...clean.processed, again]));
