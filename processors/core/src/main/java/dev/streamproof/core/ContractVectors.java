@@ -1,6 +1,7 @@
 package dev.streamproof.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,20 @@ public final class ContractVectors {
       }
     }
     return vectors;
+  }
+
+  /**
+   * A late-events or DLQ record as the vectors write it: `{key, value}`, the value without its
+   * `reason` (human-readable, implementation-defined), which must still be a string.
+   */
+  public static ObjectNode sideRecord(String key, String valueJson) throws IOException {
+    ObjectNode value = (ObjectNode) Json.parse(valueJson);
+    JsonNode reason = value.remove("reason");
+    if (reason == null || !reason.isTextual()) throw new AssertionError("reason must be a string: " + valueJson);
+    ObjectNode record = Json.object();
+    record.put("key", key);
+    record.set("value", value);
+    return record;
   }
 
   public static String textOrNull(JsonNode n) {

@@ -18,9 +18,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class ClassifyingDeserializer implements KafkaRecordDeserializationSchema<Classified> {
   private final Long maxEventTimeAheadMs;
+  private final ProcessingClock clock;
 
-  public ClassifyingDeserializer(Long maxEventTimeAheadMs) {
+  public ClassifyingDeserializer(Long maxEventTimeAheadMs, ProcessingClock clock) {
     this.maxEventTimeAheadMs = maxEventTimeAheadMs;
+    this.clock = clock;
   }
 
   private static String text(byte[] bytes) {
@@ -41,7 +43,7 @@ public final class ClassifyingDeserializer implements KafkaRecordDeserialization
       out.collect(c);
       return;
     }
-    Decoded decoded = EventDecoder.decode(c.key, c.raw, maxEventTimeAheadMs, System.currentTimeMillis());
+    Decoded decoded = EventDecoder.decode(c.key, c.raw, maxEventTimeAheadMs, clock.nowMs());
     if (!decoded.isEvent()) {
       c.kind = Classified.DLQ;
       c.timestampMs = Long.MIN_VALUE;

@@ -4,9 +4,12 @@ import dev.streamproof.core.Event;
 import dev.streamproof.core.JobConfig;
 import dev.streamproof.core.SideOutputs;
 import dev.streamproof.core.Windows;
+import dev.streamproof.core.WindowingConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -50,10 +53,8 @@ public final class ContractJob {
 
   private ContractJob() {}
 
+  /** The whole job on the run's topics: Kafka source → {@link #contract} → one exactly-once Kafka sink. */
   public static void build(StreamExecutionEnvironment env, JobConfig job) {
-    long windowMs = job.windowing().windowMs();
-    long ooo = job.windowing().outOfOrdernessMs();
-    long lateness = job.windowing().allowedLatenessMs();
     KafkaSource<Classified> source = KafkaSource.<Classified>builder()
         .setBootstrapServers(job.bootstrapServers())
         .setTopics(job.rawTopic())
@@ -61,24 +62,9 @@ public final class ContractJob {
         .setStartingOffsets(OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
         .setProperty("isolation.level", "read_committed")
         .setProperty("commit.offsets.on.checkpoint", "true")
-        .setDeserializer(new ClassifyingDeserializer(job.windowing().maxEventTimeAheadMs()))
+        .setDeserializer(new ClassifyingDeserializer(job.windowing().maxEventTimeAheadMs(), ProcessingClock.SYSTEM))
         .build();
-    WatermarkStrategy<Classified> watermarks = WatermarkStrategy.<Classified>forBoundedOutOfOrderness(Duration.ofMillis(ooo))
-        .withTimestampAssigner((c, ts) -> c.timestampMs)
-        .withIdleness(Duration.ofMillis(job.windowing().idleTimeoutMs()));
-
-    SingleOutputStreamOperator<Classified> events = env.fromSource(source, watermarks, "raw-events").uid("raw-events")
-        .transform("classify", TypeInformation.of(Classified.class), new WatermarkFloor<>(new Route())).uid("route");
-    SingleOutputStreamOperator<OutRecord> results = events
-        .keyBy(c -> c.userId)
-        .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMs)))
-        .allowedLateness(Duration.ofMillis(lateness))
-        .sideOutputLateData(LATE)
-        .aggregate(new Count(windowMs), new Emit(ooo))
-        .uid("window")
-        .name("tumbling-window");
-    DataStream<OutRecord> late = results.getSideOutput(LATE).process(new Late(windowMs, lateness)).uid("late").name("late-events");
-    DataStream<OutRecord> dlq = events.getSideOutput(DLQ);
+    DataStream<Classified> raw = env.fromSource(source, watermarks(job.windowing(), ProcessingClock.SYSTEM), "raw-events").uid("raw-events");
 
     KafkaSink<OutRecord> sink = KafkaSink.<OutRecord>builder()
         .setBootstrapServers(job.bootstrapServers())
@@ -87,7 +73,45 @@ public final class ContractJob {
         .setProperty("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT_MS))
         .setRecordSerializer(new Serializer(job.processedTopic(), job.lateTopic(), job.dlqTopic()))
         .build();
-    results.union(late, dlq).sinkTo(sink).uid("kafka-sink").name("processed-late-dlq");
+    contract(raw, job.windowing()).sinkTo(sink).uid("kafka-sink").name("processed-late-dlq");
+  }
+
+  /**
+   * Per source partition (split): the max event time minus the out-of-orderness
+   * (BoundedOutOfOrderness), idle after `idleTimeoutMs` without a record; the source emits the
+   * minimum over its non-idle partitions. What `forBoundedOutOfOrderness(…).withIdleness(…)`
+   * builds, with the idleness clock made explicit so the contract vectors can drive it.
+   */
+  static WatermarkStrategy<Classified> watermarks(WindowingConfig windowing, ProcessingClock clock) {
+    Duration outOfOrderness = Duration.ofMillis(windowing.outOfOrdernessMs());
+    Duration idleTimeout = Duration.ofMillis(windowing.idleTimeoutMs());
+    return WatermarkStrategy.<Classified>forGenerator(
+            context -> new WatermarksWithIdleness<>(new BoundedOutOfOrdernessWatermarks<>(outOfOrderness), idleTimeout, clock.idleness(context)))
+        .withTimestampAssigner((c, ts) -> c.timestampMs);
+  }
+
+  /**
+   * The contract's operators on classified raw-events records that carry their source's
+   * watermarks: routing (events on, DLQ values out, control records dropped), the keyed tumbling
+   * window with allowed lateness and revisions, and the late side output. Returns every output
+   * record, each naming its topic. The uids are the checkpoints' operator identities: keep them.
+   */
+  static DataStream<OutRecord> contract(DataStream<Classified> raw, WindowingConfig windowing) {
+    long windowMs = windowing.windowMs();
+    long lateness = windowing.allowedLatenessMs();
+    SingleOutputStreamOperator<Classified> events = raw
+        .transform("classify", TypeInformation.of(Classified.class), new WatermarkFloor<>(new Route())).uid("route");
+    SingleOutputStreamOperator<OutRecord> results = events
+        .keyBy(c -> c.userId)
+        .window(TumblingEventTimeWindows.of(Duration.ofMillis(windowMs)))
+        .allowedLateness(Duration.ofMillis(lateness))
+        .sideOutputLateData(LATE)
+        .aggregate(new Count(windowMs), new Emit(windowing.outOfOrdernessMs()))
+        .uid("window")
+        .name("tumbling-window");
+    DataStream<OutRecord> late = results.getSideOutput(LATE).process(new Late(windowMs, lateness)).uid("late").name("late-events");
+    DataStream<OutRecord> dlq = events.getSideOutput(DLQ);
+    return results.union(late, dlq);
   }
 
   /** Events go on to the window; DLQ values to their side output; control records stop here (their timestamp already moved the watermark). */

@@ -13,7 +13,9 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -32,6 +34,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * watermark), which commits the last transaction. Prints JSON lines: `ready`, `status`, `exit`.
  */
 public final class Main {
+  private static final String LOOPBACK = "127.0.0.1";
+
   private Main() {}
 
   /** The newest `_metadata` of a completed checkpoint or savepoint under `dir`, if any. */
@@ -44,8 +48,22 @@ public final class Main {
     }
   }
 
+  /**
+   * The MiniCluster's servers (REST endpoint, BLOB server, the task managers' data and RPC
+   * ports) listen on loopback only: by default Flink binds them to every interface.
+   */
+  static Configuration loopbackOnly(Configuration conf) {
+    conf.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+    conf.set(RestOptions.ADDRESS, LOOPBACK);
+    conf.set(JobManagerOptions.ADDRESS, LOOPBACK);
+    conf.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+    conf.set(TaskManagerOptions.HOST, LOOPBACK);
+    conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+    return conf;
+  }
+
   static Configuration configuration(JobConfig job, Optional<Path> restoreFrom) {
-    Configuration conf = new Configuration();
+    Configuration conf = loopbackOnly(new Configuration());
     conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, job.taskManagers());
     conf.set(TaskManagerOptions.NUM_TASK_SLOTS, job.slots());
     // A MiniCluster's task managers share this JVM: small network buffer pools, no managed memory use (heap state backend).
