@@ -10,6 +10,7 @@ import { readIngested } from '../src/pipeline/ingest/read-back.js';
 import { saturate, type SaturateResult } from '../src/pipeline/ingest/saturate.js';
 import type { StackEndpoints } from '../src/base/endpoints.js';
 import { buildTopology } from '../src/contract/topology.js';
+import { readThreadSchedstat } from '../src/process/usage.js';
 import { constantSchedule } from '../src/workload/schedule.js';
 import { runJavaProducerPerformance, type JavaPerfResult } from './producer-java.js';
 import { exactSizeRecords } from './producer-records.js';
@@ -173,6 +174,11 @@ export interface AccuracyResult {
   sentPerSecond: number[];
   /** CPU time of this process over the run, in cores (1.0 = one core busy throughout). */
   cpuCores: number;
+  /**
+   * Share of the run's wall time the sending thread was runnable but waiting for a core (its
+   * schedstat): lateness the machine imposed on it, not its own work; NaN without /proc.
+   */
+  senderRunqueueWaitShare: number;
 }
 
 /** Where an open-loop run builds its events (0: on the sending thread, when due; ≥ 1: load worker threads) and runs its producers. */
@@ -208,6 +214,8 @@ export async function measureAccuracy(
   try {
     const cpuBefore = process.cpuUsage();
     const jiffiesBefore = machineJiffies();
+    // This thread is the sending thread: runKafkaIngest's sender runs on it.
+    const schedBefore = readThreadSchedstat();
     const startedMs = performance.now();
     const summary = await runKafkaIngest({
       endpoints: stack,
@@ -221,8 +229,11 @@ export async function measureAccuracy(
       producerThread: path.producerThread,
     });
     const jiffiesAfter = machineJiffies();
+    const schedAfter = readThreadSchedstat();
+    const wallMs = performance.now() - startedMs;
     const cpu = process.cpuUsage(cpuBefore);
-    const cpuCores = (cpu.user + cpu.system) / 1000 / (performance.now() - startedMs);
+    const cpuCores = (cpu.user + cpu.system) / 1000 / wallMs;
+    const senderRunqueueWaitShare = schedBefore && schedAfter ? (schedAfter.runqueueWaitNs - schedBefore.runqueueWaitNs) / 1e6 / wallMs : Number.NaN;
     const lag = summary.histograms.scheduleLag.summary();
     const ack = summary.histograms.ackLatency.summary();
     const fromSend = summary.histograms.ackFromSend.summary();
@@ -244,6 +255,7 @@ export async function measureAccuracy(
       unresolved: summary.counts.unresolved,
       sentPerSecond: summary.rate.map((p) => p.sentEvents),
       cpuCores,
+      senderRunqueueWaitShare,
     };
   } finally {
     await topics.delete(topic);

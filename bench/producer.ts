@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       console.log(
         `${share * 100} % = ${fmt(rate)} events/s, ${path.name} #${round}: worst 1 s bucket error ${pct(a.worstErrorRatio)} (second ${a.worstSecond}), mean ${pct(a.meanErrorRatio)}; ` +
           `schedule lag p50 ${fmt(a.lagP50Ms, 2)} ms p99 ${fmt(a.lagP99Ms, 2)} ms max ${fmt(a.lagMaxMs, 1)} ms; L1 p50 ${fmt(a.ackP50Ms, 1)} ms p99 ${fmt(a.ackP99Ms, 1)} ms (from send ${fmt(a.fromSendP50Ms, 1)} / ${fmt(a.fromSendP99Ms, 1)} ms); ` +
-          `sent ${a.sent} acked ${a.acked} failed ${a.failed} unresolved ${a.unresolved}; CPU ${a.cpuCores.toFixed(2)} cores; machine busy ${pct(a.machineBusy)}; load ${load()}\n` +
+          `sent ${a.sent} acked ${a.acked} failed ${a.failed} unresolved ${a.unresolved}; CPU ${a.cpuCores.toFixed(2)} cores; machine busy ${pct(a.machineBusy)}; sending thread waited for a core ${pct(a.senderRunqueueWaitShare)} of the time; load ${load()}\n` +
           `    sent per second: ${a.sentPerSecond.join(' ')}`,
       );
     }

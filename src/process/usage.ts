@@ -132,3 +132,26 @@ export function readMachineSample(): MachineSample {
   const statText = readText('/proc/stat');
   return { load: loadText === null ? null : parseLoadAvg(loadText), cpu: statText === null ? null : parseCpuTimes(statText) };
 }
+
+/** The scheduler's account of one thread (/proc/…/schedstat): time on a CPU and time runnable but waiting for one. */
+export interface ThreadSchedstat {
+  onCpuNs: number;
+  runqueueWaitNs: number;
+}
+
+/** "onCpuNs runqueueWaitNs timeslices" (the kernel's schedstat line); null when it is not that. */
+export function parseSchedstat(text: string): ThreadSchedstat | null {
+  const fields = text.trim().split(/\s+/).map(Number);
+  if (fields.length < 2 || !fields.slice(0, 2).every((n) => Number.isFinite(n) && n >= 0)) return null;
+  return { onCpuNs: fields[0] as number, runqueueWaitNs: fields[1] as number };
+}
+
+/**
+ * The calling thread's schedstat: how long it has waited, runnable, for a core. Over an interval,
+ * Δwait ÷ Δwall is the share of time a timing-critical thread (the sender) was ready to run and
+ * could not: what a busy machine adds to its schedule lag. Null without /proc/thread-self.
+ */
+export function readThreadSchedstat(): ThreadSchedstat | null {
+  const text = readText('/proc/thread-self/schedstat');
+  return text === null ? null : parseSchedstat(text);
+}

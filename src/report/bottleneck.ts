@@ -40,16 +40,23 @@ function quantile(values: number[], q: number): number {
 
 /**
  * Which part of the harness held the late events back: the load workers that build them
- * (counter sentLateAwaitingGenerator: due before they were built) or the sending thread (the
- * producer, acks, ledger). Empty when the counter is absent (inline generation, HTTP ingest).
+ * (counter sentLateAwaitingGenerator: due before they were built), for HTTP ingest the
+ * connections (sentLateAwaitingConnection: due while every connection awaited an answer, so the
+ * offered load was capped at connections ÷ response time), or else the sending thread (the
+ * producer, acks, ledger). Empty when the counters are absent (inline generation).
  */
 function harnessLimit(counters: Readonly<Record<string, number>>): string {
   const waiting = counters.sentLateAwaitingGenerator;
   const late = counters.sentLate ?? 0;
   if (waiting === undefined || late === 0) return '';
   const share = waiting / late;
-  if (share >= 0.5) return `, limited by the load worker building events (${(share * 100).toFixed(0)} % of late events were due before it had built them)`;
-  return `, limited by the sending thread (producer and acknowledgements; ${(share * 100).toFixed(0)} % of late events waited for the load worker)`;
+  const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
+  if (share >= 0.5) return `, limited by the load worker building events (${pct(share)} of late events were due before it had built them)`;
+  const connectionShare = (counters.sentLateAwaitingConnection ?? 0) / late;
+  if (connectionShare >= 0.5) {
+    return `, limited by the HTTP connections (${pct(connectionShare)} of late events were due while every connection awaited the collector's answer: raise ingest.connections, or the collector's response time is the limit)`;
+  }
+  return `, limited by the sending thread (producer and acknowledgements; ${pct(share)} of late events waited for the load worker)`;
 }
 
 export function judgeBottleneck(counters: Readonly<Record<string, number>>, timeSeries: readonly TimeSeriesRow[]): Bottleneck | null {
@@ -88,6 +95,6 @@ export function judgeBottleneck(counters: Readonly<Record<string, number>>, time
     lateShare,
     sustainedEventsPerS,
     consumerLagP90Events,
-    summary: `the load generator fell behind (${pct}; ${rate} sustained) and the processors fell behind too (consumer lag p90 ${Math.round(consumerLagP90Events)} events)`,
+    summary: `the load generator fell behind (${pct}; ${rate} sustained${limit}) and the processors fell behind too (consumer lag p90 ${Math.round(consumerLagP90Events)} events)`,
   };
 }

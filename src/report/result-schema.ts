@@ -50,6 +50,7 @@ export const COUNTER_DESCRIPTIONS = {
   onTime: 'events handed to the producer or HTTP client within run.onTimeMs of their intended time (schedule lag ≤ onTimeMs; for HTTP, the request\'s send lag applies to each of its events)',
   sentLate: 'events handed over later than run.onTimeMs after their intended time: sent late, never skipped (onTime + sentLate = sent)',
   sentLateAwaitingGenerator: 'of sentLate, events that fell due before the load worker had built them: the generator, not the producer\'s thread, was what held them back',
+  sentLateAwaitingConnection: 'HTTP ingest: of sentLate, events whose request fell due while every connection was busy awaiting the collector\'s answers: the offered load was capped at connections ÷ response time',
   onTimeAcked: 'events sent on time and then acknowledged (broker ack, or 2xx from the collector): the numerator of achievedRate',
   onTimeShare: 'fraction 0..1 (not events): onTime ÷ scheduled; `%` reads as a percentage of 1 (onTimeShare >= 99% = 0.99)',
   lost: 'acknowledged events missing from raw-events or from every window result (I1/I2)',

@@ -9,20 +9,24 @@ import type { EventGenerator } from './generator.js';
  * sink the valid events of their batch (the collector rejects a request atomically). Bodies are
  * NDJSON, so a rejection names the bad line. Generation is lazy: one batch at a time.
  */
-export interface MalformedRef {
+/** A generated record by identity: what the ledger needs of each event or malformed record of a request. */
+export interface RecordRef {
   readonly generatorId: string;
   readonly seq: number;
 }
+
+export type MalformedRef = RecordRef;
 
 export interface PlannedRequest {
   readonly kind: 'events' | 'malformed';
   /** Schedule offset (ms from the run start) of the request's first event. */
   readonly intendedOffsetMs: number;
   readonly intendedAtEpochMs: number;
-  readonly events: readonly AnalyticsEvent[];
+  /** The valid events (built inline: the events themselves; by a load worker: their refs). */
+  readonly events: readonly RecordRef[];
   readonly malformed: readonly MalformedRef[];
-  /** NDJSON: one generated record per line. */
-  readonly body: string;
+  /** NDJSON: one generated record per line (from a load worker: UTF-8 already, a view on its batch). */
+  readonly body: string | Buffer;
 }
 
 export interface RequestPlanner {

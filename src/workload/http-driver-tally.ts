@@ -1,6 +1,5 @@
 import type { Clock } from '../base/clock.js';
-import type { AnalyticsEvent } from './event.js';
-import type { MalformedRef, PlannedRequest } from './http-driver-plan.js';
+import type { MalformedRef, PlannedRequest, RecordRef } from './http-driver-plan.js';
 
 /**
  * Outcome accounting for the HTTP driver: counters, latencies and the ledger callbacks. Pure
@@ -34,10 +33,10 @@ export interface TallySinks {
    * Every event the collector acknowledged (2xx: durable in Kafka), exactly once: the ingest
    * ledger. `sentOnTime`: the request had gone out within onTimeMs of its intended time.
    */
-  onAccepted(events: readonly AnalyticsEvent[], sentOnTime: boolean): void;
+  onAccepted(events: readonly RecordRef[], sentOnTime: boolean): void;
   /** Malformed records the collector refused with 400, as it should (never produced). */
   onMalformedRejected?(refs: readonly MalformedRef[]): void;
-  onUnacknowledged?(events: readonly AnalyticsEvent[], reason: UnackedReason): void;
+  onUnacknowledged?(events: readonly RecordRef[], reason: UnackedReason): void;
 }
 
 export interface HttpDriverSummary {
@@ -62,6 +61,10 @@ export interface HttpDriverSummary {
     sentLate: number;
     /** Of `accepted`, events whose request had been sent on time. */
     onTimeAccepted: number;
+    /** Of `sentLate`, events whose request fell due before its source (a load worker) had built it. */
+    lateAwaitingSource: number;
+    /** Of `sentLate`, the rest whose request fell due while every connection was busy (awaiting answers, or holding earlier requests). */
+    lateAwaitingConnection: number;
   };
   maxSendLagMs: number;
 }
@@ -69,9 +72,12 @@ export interface HttpDriverSummary {
 /** How a planned request ended; `backpressured` marks the collector's 503 `{error: 'backpressured'}`. */
 export type Outcome = { kind: 'status'; status: number; backpressured: boolean } | { kind: 'no-response' } | { kind: 'not-sent' };
 
+/** What held a request back from its due time: its source had not built it yet, or no connection was free. */
+export type HeldBy = 'source' | 'connection' | undefined;
+
 export interface Tally {
-  /** The request is going on the wire now. */
-  sent(planned: PlannedRequest): void;
+  /** The request is going on the wire now; `heldBy` says what it waited for if it is late. */
+  sent(planned: PlannedRequest, heldBy?: HeldBy): void;
   /** Its outcome; latencies are taken now, so call at response time. */
   account(planned: PlannedRequest, outcome: Outcome): void;
   summary(stopReason: 'stopped' | 'cut-off' | undefined, startEpochMs: number, ungenerated: number): HttpDriverSummary;
@@ -83,13 +89,13 @@ export interface Tally {
  */
 export function createTally(options: TallySinks, monoBase: number, clock: Pick<Clock, 'monoMs'>, onTimeMs: number): Tally {
   const requests = { sent: 0, status2xx: 0, status4xx: 0, status5xx: 0, statusOther: 0, noResponse: 0, notSent: 0 };
-  const events = { sent: 0, accepted: 0, rejectedMalformed: 0, malformedAccepted: 0, malformedOther: 0, onTime: 0, sentLate: 0, onTimeAccepted: 0 };
+  const events = { sent: 0, accepted: 0, rejectedMalformed: 0, malformedAccepted: 0, malformedOther: 0, onTime: 0, sentLate: 0, onTimeAccepted: 0, lateAwaitingSource: 0, lateAwaitingConnection: 0 };
   const sentOnTime = new WeakSet<PlannedRequest>();
   const unacknowledged = Object.fromEntries(UNACKED_REASONS.map((reason) => [reason, 0])) as Record<UnackedReason, number>;
   let maxSendLagMs = 0;
   const dueMono = (planned: PlannedRequest): number => monoBase + planned.intendedOffsetMs;
   return {
-    sent(planned) {
+    sent(planned, heldBy) {
       requests.sent += 1;
       const count = planned.events.length + planned.malformed.length;
       events.sent += count;
@@ -100,7 +106,11 @@ export function createTally(options: TallySinks, monoBase: number, clock: Pick<C
       if (onTime) {
         events.onTime += count;
         sentOnTime.add(planned);
-      } else events.sentLate += count;
+      } else {
+        events.sentLate += count;
+        if (heldBy === 'source') events.lateAwaitingSource += count;
+        else if (heldBy === 'connection') events.lateAwaitingConnection += count;
+      }
       options.onSendTimed?.(count, onTime);
     },
     account(planned, outcome) {

@@ -2,15 +2,19 @@ import autocannon from 'autocannon';
 import { ERROR_CODES, StreamproofError } from '../base/errors.js';
 import { type Clock, systemClock } from '../base/clock.js';
 import type { EventGenerator } from './generator.js';
-import { type PlannedRequest, createRequestPlanner } from './http-driver-plan.js';
-import { type HttpDriverSummary, type Outcome, type TallySinks, createTally } from './http-driver-tally.js';
-import { intendedOffsetsMs, totalDurationMs, type Schedule } from './schedule.js';
+import type { PlannedRequest } from './http-driver-plan.js';
+import { type HeldBy, type HttpDriverSummary, type Outcome, type TallySinks, createTally } from './http-driver-tally.js';
+import { createInlineRequestSource, type RequestSource } from './request-source.js';
+import { totalDurationMs, type Schedule } from './schedule.js';
 import { onTimeBoundMs } from './sender.js';
 
 /**
  * Drives the HTTP collector (`POST /events`) with autocannon, open loop (docs/http-ingest.md).
  *
  * Plan: see http-driver-plan.ts (batches of scheduled events; malformed ones in their own requests).
+ * The requests come from a RequestSource (request-source.ts): built inline when claimed, or ahead
+ * by a load worker thread, bodies encoded, so this thread only sends them. A connection that finds
+ * no request ready yet waits for the source, and that wait is send lag like any other.
  *
  * Pacing: autocannon's own rate limit is a per-connection count reset every second (bursty, and
  * closed loop behind slow responses), so it is not used. Instead each connection, when free,
@@ -23,7 +27,7 @@ import { onTimeBoundMs } from './sender.js';
  * `Client._doRequest` (pinned autocannon 9.0.0); setupClient checks the hook is there.
  */
 
-export { createRequestPlanner, type MalformedRef, type PlannedRequest } from './http-driver-plan.js';
+export { createRequestPlanner, type MalformedRef, type PlannedRequest, type RecordRef } from './http-driver-plan.js';
 export { UNACKED_REASONS, type HttpDriverSummary, type LatencySink, type TallySinks, type UnackedReason } from './http-driver-tally.js';
 
 /** Recorders and ledger callbacks (`latency`, `sendLag`, `onAccepted`, …) are in TallySinks. */
@@ -31,8 +35,11 @@ export interface HttpDriverOptions extends TallySinks {
   /** Collector base URL, e.g. http://127.0.0.1:41234. */
   url: string;
   schedule: Schedule;
-  generator: Pick<EventGenerator, 'generatorId' | 'next'>;
-  /** Events per request (the last request of the run may hold fewer). */
+  /** Builds the requests inline (on this thread, when a connection claims one) unless `requests` is given. */
+  generator?: Pick<EventGenerator, 'next'>;
+  /** The planned requests in schedule order, e.g. from a load worker (startHttpDriver starts and closes it). */
+  requests?: RequestSource;
+  /** Events per request (the last request of the run may hold fewer); requests from a source were planned with it. */
   batchSize: number;
   /** Concurrent requests at most (one per autocannon connection); default 8. */
   connections?: number;
@@ -43,7 +50,7 @@ export interface HttpDriverOptions extends TallySinks {
   /** No request starts later than this after the schedule end (the rest is not-sent); default 30 s. */
   lateCutoffMs?: number;
   clock?: Clock;
-  /** Epoch ms of schedule offset 0 (lets several drivers start together); default: now. */
+  /** Epoch ms of schedule offset 0 (lets several drivers start together); default: now (plus the source's start lead). */
   startEpochMs?: number;
   /** Aborting it is the same as stop() (wire Ctrl-C here). */
   signal?: AbortSignal;
@@ -82,11 +89,12 @@ export function startHttpDriver(options: HttpDriverOptions): HttpDriver {
     throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, `requestTimeoutMs must be > 0, got ${requestTimeoutMs}`, { hint: 'the default is 10000' });
   }
   const cutoffMs = totalDurationMs(options.schedule) + (options.lateCutoffMs ?? 30_000);
+  const source = requestSourceOf(options, batchSize);
   const epochAtStart = clock.epochMs();
-  const startEpochMs = options.startEpochMs ?? epochAtStart;
+  const startEpochMs = options.startEpochMs ?? epochAtStart + source.startLeadMs;
   // Monotonic time of schedule offset 0: due times never depend on wall-clock jumps.
   const monoBase = clock.monoMs() + (startEpochMs - epochAtStart);
-  const planner = createRequestPlanner({ offsetsMs: intendedOffsetsMs(options.schedule), generator: options.generator, batchSize, startEpochMs });
+  source.start(startEpochMs);
 
   const tally = createTally(options, monoBase, clock, onTimeBoundMs(options.onTimeMs));
   const states = new Set<ClientState>();
@@ -97,6 +105,13 @@ export function startHttpDriver(options: HttpDriverOptions): HttpDriver {
   let inFlightCount = 0;
   let handoff: InFlight | undefined;
   let instance: autocannon.Instance | undefined;
+  /** Connections free while the source had nothing ready; one whenReady() wait serves them all. */
+  let sourceWaiters: Array<() => void> = [];
+  let sourceWaiting = false;
+  let sourceError: unknown;
+  /** When the source last became ready after a wait: a request due before then was not built when due. */
+  let sourceReadyMono = Number.NEGATIVE_INFINITY;
+  const stopSourceWait = new AbortController();
   let resolveDone!: (summary: HttpDriverSummary) => void;
   let rejectDone!: (error: unknown) => void;
   const done = new Promise<HttpDriverSummary>((resolve, reject) => {
@@ -124,21 +139,47 @@ export function startHttpDriver(options: HttpDriverOptions): HttpDriver {
     maybeFinish();
   };
 
-  const claim = (): PlannedRequest | undefined => {
+  /** The next request, undefined when there is none any more, 'pending' while the source has none ready. */
+  const claim = (): PlannedRequest | undefined | 'pending' => {
     if (!stopping && clock.monoMs() - monoBase > cutoffMs) {
       stopReason = 'cut-off';
       stopping = true;
+      stopSourceWait.abort();
     }
     if (stopping || exhausted) return undefined;
-    const planned = planner.next();
-    if (planned === undefined) exhausted = true;
+    const planned = source.peek();
+    if (planned === undefined) return 'pending';
+    if (planned === null) {
+      exhausted = true;
+      return undefined;
+    }
+    source.take();
     return planned;
+  };
+
+  const waitForSource = (retry: () => void): void => {
+    sourceWaiters.push(retry);
+    if (sourceWaiting) return;
+    sourceWaiting = true;
+    const wakeAll = (): void => {
+      sourceWaiting = false;
+      sourceReadyMono = clock.monoMs();
+      const waiters = sourceWaiters;
+      sourceWaiters = [];
+      for (const w of waiters) w();
+    };
+    source.whenReady(stopSourceWait.signal).then(wakeAll, (error: unknown) => {
+      sourceError ??= error;
+      stop();
+      wakeAll();
+    });
   };
 
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     stopReason = 'stopped';
+    stopSourceWait.abort();
     for (const client of states) {
       if (client.timer === undefined || client.waiting === undefined) continue;
       clearTimeout(client.timer);
@@ -150,7 +191,7 @@ export function startHttpDriver(options: HttpDriverOptions): HttpDriver {
   };
 
   function maybeFinish(): void {
-    if (finishing || !(stopping || exhausted) || inFlightCount > 0) return;
+    if (finishing || !(stopping || exhausted) || inFlightCount > 0 || sourceWaiters.length > 0) return;
     for (const client of states) if (client.timer !== undefined) return;
     finishing = true;
     // Called synchronously from inside autocannon() when the plan is empty: stop once it returns.
@@ -163,17 +204,26 @@ export function startHttpDriver(options: HttpDriverOptions): HttpDriver {
     // A request still unanswered here was lost to a timeout or a dropped connection.
     if (client.inFlight) settle(client.inFlight, { kind: 'no-response' });
     const planned = claim();
+    if (planned === 'pending') {
+      waitForSource(() => onConnectionFree(client, send));
+      return;
+    }
     if (planned === undefined) {
       maybeFinish();
       return;
     }
+    const dueMono = monoBase + planned.intendedOffsetMs;
+    // Claimed after its due time: at that time no connection was free (each free one holds the
+    // next request, sleeping until it is due), unless the source had not built it yet.
+    const claimedMono = clock.monoMs();
+    const heldBy: HeldBy = claimedMono <= dueMono ? undefined : dueMono < sourceReadyMono ? 'source' : 'connection';
     const fire = (): void => {
       client.timer = undefined;
       client.waiting = undefined;
       const flight: InFlight = { planned, state: client, settled: false };
       client.inFlight = flight;
       inFlightCount += 1;
-      tally.sent(planned);
+      tally.sent(planned, heldBy);
       handoff = flight;
       try {
         send();
@@ -181,7 +231,7 @@ export function startHttpDriver(options: HttpDriverOptions): HttpDriver {
         handoff = undefined;
       }
     };
-    const waitMs = monoBase + planned.intendedOffsetMs - clock.monoMs();
+    const waitMs = dueMono - claimedMono;
     if (waitMs <= 0) {
       fire();
       return;
@@ -225,8 +275,9 @@ export function startHttpDriver(options: HttpDriverOptions): HttpDriver {
       });
   };
 
-  const finalize = (error: unknown): void => {
+  const finalize = async (error: unknown): Promise<void> => {
     stopping = true;
+    stopSourceWait.abort();
     for (const client of states) {
       if (client.timer !== undefined && client.waiting !== undefined) {
         clearTimeout(client.timer);
@@ -235,11 +286,16 @@ export function startHttpDriver(options: HttpDriverOptions): HttpDriver {
       client.timer = undefined;
       if (client.inFlight) settle(client.inFlight, { kind: 'no-response' });
     }
-    const { unsent, ungeneratedEvents } = planner.close();
-    for (const planned of unsent) account(planned, { kind: 'not-sent' });
     options.signal?.removeEventListener('abort', stop);
-    if (error ?? callbackError) rejectDone(error ?? callbackError);
-    else resolveDone(tally.summary(stopReason, startEpochMs, ungeneratedEvents));
+    try {
+      const { unsent, ungeneratedEvents } = await source.close();
+      for (const planned of unsent) account(planned, { kind: 'not-sent' });
+      const failure = error ?? callbackError ?? sourceError;
+      if (failure) rejectDone(failure);
+      else resolveDone(tally.summary(stopReason, startEpochMs, ungeneratedEvents));
+    } catch (closeError) {
+      rejectDone(error ?? closeError);
+    }
   };
 
   // A safety net only: the run normally ends through maybeFinish() → instance.stop().
@@ -256,16 +312,22 @@ export function startHttpDriver(options: HttpDriverOptions): HttpDriver {
         requests: [template],
         setupClient,
       },
-      (error: unknown) => finalize(error),
+      (error: unknown) => void finalize(error),
     );
   } catch (error) {
-    finalize(error);
+    void finalize(error);
     return { done, stop };
   }
   if (finishing) instance.stop();
   if (options.signal?.aborted) stop();
   options.signal?.addEventListener('abort', stop, { once: true });
   return { done, stop };
+}
+
+function requestSourceOf(options: HttpDriverOptions, batchSize: number): RequestSource {
+  if (options.requests) return options.requests;
+  if (options.generator) return createInlineRequestSource({ schedule: options.schedule, generator: options.generator, batchSize });
+  throw new StreamproofError(ERROR_CODES.INVALID_ARGUMENT, 'the HTTP driver needs a generator or a request source', { hint: 'pass generator (inline) or requests (a load worker)' });
 }
 
 /** The collector's `{error: code}` field, if the body is such JSON. */

@@ -13,7 +13,12 @@ export interface LoadWorkerData {
   poolData: PoolData;
   /** This worker builds the schedule's events index ≡ part.index (mod part.count). */
   part: { index: number; count: number };
-  /** A batch closes at this many records … */
+  /**
+   * What it builds: Kafka records (record-batch.ts), or the HTTP driver's requests of `batchSize`
+   * events each, bodies included (request-batch.ts; the whole schedule, one part only).
+   */
+  unit: { kind: 'records' } | { kind: 'requests'; batchSize: number };
+  /** A batch closes at this many records (requests: events in them) … */
   batchMaxRecords: number;
   /** … or once it spans this many ms of schedule, whichever comes first. */
   batchSpanMs: number;

@@ -18,6 +18,15 @@ const schema = z
     kind: z.literal('http'),
     connections: z.number().int().min(1).max(1024).default(10).describe('concurrent HTTP connections to the collector'),
     batchSize: z.number().int().min(1).max(10_000).default(100).describe('events per request (NDJSON body)'),
+    loadWorkers: z
+      .number()
+      .int()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe(
+        'a thread that builds the requests (events and their NDJSON bodies, encoded) ahead, off the sending thread; 0 builds each request on the sending thread when a connection claims it. One is the most: the sending thread, not the building, is then the limit',
+      ),
   })
   .strict()
   .describe('the load generator POSTs to the HTTP collector, which produces to raw-events');
@@ -39,6 +48,8 @@ export function httpCounters(summary: HttpIngestSummary, config: HttpConfig): Re
     httpMalformedRejected: d.events.rejectedMalformed,
     onTime: d.events.onTime,
     sentLate: d.events.sentLate,
+    sentLateAwaitingGenerator: d.events.lateAwaitingSource,
+    sentLateAwaitingConnection: d.events.lateAwaitingConnection,
     onTimeAcked: d.events.onTimeAccepted,
   };
 }
@@ -47,7 +58,8 @@ export const httpIngest: IngestDriver<'http', typeof schema> = {
   kind: 'http',
   schema,
   measures: ['http_ingest', 'schedule_lag', 'httpErrors'],
-  describe: (config) => `http ingest (${config.connections} connection${config.connections === 1 ? '' : 's'}, ${config.batchSize} ev/request)`,
+  describe: (config) =>
+    `http ingest (${[`${config.connections} connection${config.connections === 1 ? '' : 's'}`, `${config.batchSize} ev/request`, ...(config.loadWorkers === 0 ? ['requests built on the sending thread'] : [])].join(', ')})`,
   start(ctx, config, load) {
     const recording = {
       ledger: new IngestLedger(),
@@ -65,6 +77,7 @@ export const httpIngest: IngestDriver<'http', typeof schema> = {
       ...commonIngestOptions(ctx, load),
       batchSize: config.batchSize,
       connections: config.connections,
+      loadWorkers: config.loadWorkers === 0 ? 0 : 1,
       clientId: `${ctx.shortId}.collector`,
       recording,
     }).then((summary) => ({

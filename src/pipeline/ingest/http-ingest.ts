@@ -5,8 +5,9 @@ import { LatencyHistogram } from '../../metrics/histogram.js';
 import type { CatalogMetrics } from '../../metrics/registry.js';
 import { DEFAULT_PRODUCER_TUNING, type ProducerTuning } from '../../kafka/producer.js';
 import type { StackEndpoints } from '../../base/endpoints.js';
-import { createGenerator, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
+import { createGenerator, parseGeneratorConfig, type GeneratorConfig, type GeneratorConfigInput } from '../../workload/generator.js';
 import { startHttpDriver, type HttpDriverSummary, type TallySinks, type UnackedReason } from '../../workload/http-driver.js';
+import { createInlineRequestSource, startWorkerRequestSource, type RequestSource } from '../../workload/request-source.js';
 import type { Schedule } from '../../workload/schedule.js';
 import { createCollectorCounters, type CollectorCountersSnapshot, type CollectorStats } from '../collector/ports.js';
 import { startCollector } from '../collector/server.js';
@@ -36,6 +37,8 @@ export interface HttpIngestOptions {
   producers?: number;
   /** Events per request; default 50. */
   batchSize?: number;
+  /** 1 (default): a load worker thread builds the requests, bodies encoded; 0: built on the sending thread when due. */
+  loadWorkers?: 0 | 1;
   /** Concurrent requests (autocannon connections); default 8. */
   connections?: number;
   /** The collector answers 503 (backpressured) while the producer holds this many records; default 20,000. */
@@ -120,7 +123,8 @@ function collectorStats(counters: CollectorStats, metrics: HttpIngestMetrics | u
 export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIngestSummary> {
   const { endpoints, topic, clock, metrics } = options;
   const tuning: ProducerTuning = { ...DEFAULT_PRODUCER_TUNING, ...options.producerTuning };
-  const generator = createGenerator(options.generatorConfig);
+  const generatorConfig = parseGeneratorConfig(options.generatorConfig);
+  const batchSize = options.batchSize ?? 50;
   const ledger = options.recording?.ledger ?? new IngestLedger();
   const ingestLatency = options.recording?.ingestLatency ?? new LatencyHistogram();
   const sendLag = options.recording?.sendLag ?? new LatencyHistogram();
@@ -131,6 +135,8 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
   const handling = new LatencyHistogram();
   const counters = createCollectorCounters();
 
+  // Started first, so the worker builds its first requests while the producer and collector start.
+  const requests = requestSourceFor(options.loadWorkers ?? 1, options.schedule, generatorConfig, batchSize);
   const pool = createProducerPool(endpoints.kafka, { producers: options.producers ?? 1, clientId: options.clientId ?? 'streamproof-collector', tuning });
   try {
     await pool.connect().catch((error: unknown) => {
@@ -150,11 +156,12 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
     });
     let driverSummary: HttpDriverSummary;
     try {
+      await requests.loaded;
       const driver = startHttpDriver({
         url: collector.url,
         schedule: options.schedule,
-        generator,
-        batchSize: options.batchSize ?? 50,
+        requests,
+        batchSize,
         connections: options.connections ?? 8,
         clock,
         ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
@@ -198,7 +205,7 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
     return {
       transport: 'http',
       state: driverSummary.state,
-      generatorId: generator.generatorId,
+      generatorId: generatorConfig.generatorId,
       topic,
       startEpochMs: driverSummary.startEpochMs,
       endEpochMs: clock.epochMs(),
@@ -212,6 +219,13 @@ export async function runHttpIngest(options: HttpIngestOptions): Promise<HttpIng
       producerTuning: tuning,
     };
   } finally {
+    // The driver closes its source when it ends; this covers a start that failed before it.
+    await requests.close();
     await pool.close();
   }
+}
+
+function requestSourceFor(loadWorkers: 0 | 1, schedule: Schedule, config: GeneratorConfig, batchSize: number): RequestSource & { loaded: Promise<void> } {
+  if (loadWorkers === 0) return { ...createInlineRequestSource({ schedule, generator: createGenerator(config), batchSize }), loaded: Promise.resolve() };
+  return startWorkerRequestSource({ schedule, generatorConfig: config, batchSize });
 }

@@ -6,8 +6,10 @@ import {
   parseCpuTimes,
   parseLoadAvg,
   parseProcStat,
+  parseSchedstat,
   parseVmRssBytes,
   readMachineSample,
+  readThreadSchedstat,
   readProcessUsage,
 } from '../../../src/process/usage.js';
 
@@ -82,5 +84,25 @@ describe('the readers, on this process for real', () => {
     const sample = readMachineSample();
     expect(sample.load?.load1m).toBeGreaterThanOrEqual(0);
     expect(sample.cpu?.totalTicks).toBeGreaterThan(0);
+  });
+});
+
+describe('parseSchedstat / readThreadSchedstat', () => {
+  it('reads time on a CPU and time waiting for one, and refuses what is not a schedstat line', () => {
+    expect(parseSchedstat('1523000 98000 12\n')).toEqual({ onCpuNs: 1_523_000, runqueueWaitNs: 98_000 });
+    expect(parseSchedstat('')).toBeNull();
+    expect(parseSchedstat('abc def 1')).toBeNull();
+  });
+
+  it("this thread's own figures grow while it spins", () => {
+    const before = readThreadSchedstat();
+    expect(before).not.toBeNull();
+    const until = performance.now() + 30;
+    while (performance.now() < until) {
+      // spin: on a CPU the whole time
+    }
+    const after = readThreadSchedstat()!;
+    expect(after.onCpuNs).toBeGreaterThan(before!.onCpuNs);
+    expect(after.runqueueWaitNs).toBeGreaterThanOrEqual(before!.runqueueWaitNs);
   });
 });

@@ -32,7 +32,10 @@ describe('judgeBottleneck', () => {
     expect(byWorker.summary).toMatch(/limited by the load worker building events \(77 % of late events/);
     const bySender = judgeBottleneck({ sent: 20_700, sentLate: 19_500, sentLateAwaitingGenerator: 100 }, series)!;
     expect(bySender.summary).toMatch(/limited by the sending thread .*1 % of late events waited/);
-    // Without the counter (inline generation, HTTP ingest) nothing is claimed.
+    // HTTP ingest: late requests that waited for a free connection.
+    const byConnections = judgeBottleneck({ sent: 20_700, sentLate: 19_500, sentLateAwaitingGenerator: 200, sentLateAwaitingConnection: 18_000 }, series)!;
+    expect(byConnections.summary).toMatch(/limited by the HTTP connections \(92 % of late events were due while every connection awaited .*raise ingest.connections/);
+    // Without the counter (inline generation) nothing is claimed.
     expect(judgeBottleneck({ sent: 20_700, sentLate: 19_500 }, series)!.summary).not.toMatch(/limited by/);
   });
 

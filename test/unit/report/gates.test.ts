@@ -86,7 +86,7 @@ describe('parseGate: errors name the column and what was expected', () => {
   it('suggests the closest counter and lists the known ones when the metric is unknown', () => {
     expect(parseError('lsot == 0')).toBe(
       'invalid threshold "lsot == 0" at column 1: did you mean "lost"? expected a metric: pNN(stage), max(stage), mean(stage), achievedRate or a counter ' +
-        '(scheduled, sent, acked, failed, malformed, onTime, sentLate, sentLateAwaitingGenerator, onTimeAcked, onTimeShare, lost, duplicated, late, dlq, violations, s3Missing, s3Duplicates, httpErrors, cutOffUnsent, lagRecoveryS, recoveryS, eventsAtRisk, minAckedInFault, minResultsInFault), found "lsot == 0"',
+        '(scheduled, sent, acked, failed, malformed, onTime, sentLate, sentLateAwaitingGenerator, sentLateAwaitingConnection, onTimeAcked, onTimeShare, lost, duplicated, late, dlq, violations, s3Missing, s3Duplicates, httpErrors, cutOffUnsent, lagRecoveryS, recoveryS, eventsAtRisk, minAckedInFault, minResultsInFault), found "lsot == 0"',
     );
   });
 

@@ -33,7 +33,7 @@ describe('scenarioSchema', () => {
   it('merges a partial section with that section’s defaults', () => {
     const parsed = scenarioSchema.parse({ ...minimal, processor: { windowMs: '10s' }, ingest: { kind: 'http', connections: 4 } });
     expect(parsed.processor).toEqual({ kind: 'builtin', instances: 2, guarantee: 'exactly-once', windowMs: 10_000, outOfOrdernessMs: 5_000, allowedLatenessMs: 0, idleTimeoutMs: 10_000 });
-    expect(parsed.ingest).toEqual({ kind: 'http', connections: 4, batchSize: 100 });
+    expect(parsed.ingest).toEqual({ kind: 'http', connections: 4, batchSize: 100, loadWorkers: 1 });
   });
 
   it('turns human durations in phases and faults into ms', () => {

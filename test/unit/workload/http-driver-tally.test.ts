@@ -87,6 +87,8 @@ describe('createTally', () => {
         onTime: 0,
         sentLate: 0,
         onTimeAccepted: 0,
+        lateAwaitingSource: 0,
+        lateAwaitingConnection: 0,
       },
       maxSendLagMs: 0,
     });
@@ -132,5 +134,15 @@ describe('createTally', () => {
     expect(seen.accepted).toEqual([0, 1, 5, 6]);
     expect(seen.acceptedOnTime).toEqual([0, 1]);
     expect(tally.summary(undefined, 0, 0).events).toMatchObject({ sent: 8, onTime: 5, sentLate: 3, accepted: 4, onTimeAccepted: 2 });
+  });
+
+  it('files late events under what held their request back (the source or the connections); on-time ones under neither', () => {
+    const { clock, tally } = setup();
+    clock.advance(500);
+    tally.sent(eventsRequest(0, [0, 1, 2]), 'source');
+    tally.sent(eventsRequest(0, [3, 4]), 'connection');
+    tally.sent(eventsRequest(0, [5]));
+    tally.sent(eventsRequest(450, [6]), 'connection'); // 50 ms late: on time, held by nothing that counts
+    expect(tally.summary(undefined, 0, 0).events).toMatchObject({ sentLate: 6, onTime: 1, lateAwaitingSource: 3, lateAwaitingConnection: 2 });
   });
 });

@@ -4,7 +4,8 @@ import { createCollectorCounters } from '../../../src/pipeline/collector/ports.j
 import { type RunningCollector, startCollector } from '../../../src/pipeline/collector/server.js';
 import type { AnalyticsEvent } from '../../../src/workload/event.js';
 import { createGenerator } from '../../../src/workload/generator.js';
-import { type MalformedRef, type UnackedReason, startHttpDriver } from '../../../src/workload/http-driver.js';
+import { startWorkerRequestSource } from '../../../src/workload/request-source.js';
+import { type MalformedRef, type RecordRef, type UnackedReason, startHttpDriver } from '../../../src/workload/http-driver.js';
 import type { Schedule } from '../../../src/workload/schedule.js';
 import { InMemorySink } from '../pipeline/collector/fixtures.js';
 import { START_EPOCH_MS, scriptedGenerator } from './http-driver-fixtures.js';
@@ -18,7 +19,7 @@ afterEach(async () => {
 const constantSchedule = (rateEventsPerS: number, durationMs: number): Schedule => ({ phases: [{ kind: 'constant', rateEventsPerS, durationMs }] });
 
 function recorders() {
-  const accepted: AnalyticsEvent[] = [];
+  const accepted: RecordRef[] = [];
   const malformed: MalformedRef[] = [];
   const unacked: Array<[UnackedReason, number[]]> = [];
   const latencies: number[] = [];
@@ -28,14 +29,21 @@ function recorders() {
     unacked,
     latencies,
     latency: { record: (ms: number) => latencies.push(ms) },
-    onAccepted: (events: readonly AnalyticsEvent[]) => accepted.push(...events),
+    onAccepted: (events: readonly RecordRef[]) => accepted.push(...events),
     onMalformedRejected: (refs: readonly MalformedRef[]) => malformed.push(...refs),
-    onUnacknowledged: (events: readonly AnalyticsEvent[], reason: UnackedReason) => unacked.push([reason, events.map((e) => e.seq)]),
+    onUnacknowledged: (events: readonly RecordRef[], reason: UnackedReason) => unacked.push([reason, events.map((e) => e.seq)]),
   };
 }
 
+type Building = 'on the sending thread' | 'by a load worker';
+
+/** Where the driver's requests are built: on its thread (the generator) or by a load worker. */
+function requestsBuilt(building: Building, config: { generatorId: string; seed: number; users: number; malformedFraction: number }, schedule: Schedule, batchSize: number) {
+  return building === 'on the sending thread' ? { generator: createGenerator(config) } : { requests: startWorkerRequestSource({ schedule, generatorConfig: config, batchSize }) };
+}
+
 describe('startHttpDriver against a real collector', () => {
-  it('sends exactly the scheduled events; each accepted one is reported once; malformed ones get 400', async () => {
+  it.each<Building>(['on the sending thread', 'by a load worker'])('sends exactly the scheduled events; each accepted one is reported once; malformed ones get 400 (requests built %s)', async (building) => {
     const sink = new InMemorySink();
     const stats = createCollectorCounters();
     collector = await startCollector({ sink, stats });
@@ -56,7 +64,8 @@ describe('startHttpDriver against a real collector', () => {
     expect(malformedSeqs.length).toBeGreaterThan(0);
 
     const r = recorders();
-    const driver = startHttpDriver({ url: collector.url, schedule: constantSchedule(200, 2000), generator: createGenerator(config), batchSize: 10, connections: 4, ...r });
+    const schedule = constantSchedule(200, 2000);
+    const driver = startHttpDriver({ url: collector.url, schedule, ...requestsBuilt(building, config, schedule, 10), batchSize: 10, connections: 4, ...r });
     const summary = await driver.done;
 
     expect(summary.state).toBe('completed');
@@ -69,7 +78,8 @@ describe('startHttpDriver against a real collector', () => {
       noResponse: 0,
       notSent: 0,
     });
-    const { onTime, sentLate, onTimeAccepted, ...events } = summary.events;
+    const { onTime, sentLate, onTimeAccepted, lateAwaitingSource, lateAwaitingConnection, ...events } = summary.events;
+    expect(lateAwaitingSource + lateAwaitingConnection).toBeLessThanOrEqual(sentLate);
     expect(events).toEqual({
       sent: 400,
       accepted: validSeqs.length,
@@ -90,11 +100,10 @@ describe('startHttpDriver against a real collector', () => {
     expect(stats.snapshot().events.invalid).toBe(malformedSeqs.length);
     // intendedAt follows the schedule: batch b is due at b·50 ms (10 events at 200/s).
     const dueTimes = Array.from({ length: 40 }, (_, b) => Math.floor(summary.startEpochMs + b * 50));
-    const acceptedDue = new Set(r.accepted.map((e) => e.intendedAt));
+    const produced = sink.records.map((rec) => JSON.parse(rec.value) as AnalyticsEvent);
+    const acceptedDue = new Set(produced.map((e) => e.intendedAt));
     expect([...acceptedDue].filter((t) => !dueTimes.includes(t))).toEqual([]);
-    expect(r.accepted.filter((e) => e.seq < 10).map((e) => e.intendedAt)).toEqual(
-      r.accepted.filter((e) => e.seq < 10).map(() => dueTimes[0]),
-    );
+    expect(produced.filter((e) => e.seq < 10).map((e) => e.intendedAt)).toEqual(produced.filter((e) => e.seq < 10).map(() => dueTimes[0]));
   });
 
   it('reports backpressured requests as unacknowledged, never as accepted', async () => {
@@ -113,14 +122,15 @@ describe('startHttpDriver against a real collector', () => {
     expect(sink.sendCalls).toBe(0);
   });
 
-  it('stop() ends the run early and accounts for every scheduled event', async () => {
+  it.each<Building>(['on the sending thread', 'by a load worker'])('stop() ends the run early and accounts for every scheduled event (requests built %s)', async (building) => {
     const sink = new InMemorySink();
     collector = await startCollector({ sink });
     const r = recorders();
+    const schedule = constantSchedule(20, 60_000);
     const driver = startHttpDriver({
       url: collector.url,
-      schedule: constantSchedule(20, 60_000),
-      generator: scriptedGenerator(),
+      schedule,
+      ...(building === 'on the sending thread' ? { generator: scriptedGenerator() } : requestsBuilt(building, { generatorId: 'g1', seed: 3, users: 20, malformedFraction: 0.25 }, schedule, 2)),
       batchSize: 2,
       ...r,
       onAccepted: (events) => {
